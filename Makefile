@@ -1,0 +1,52 @@
+# 规划督导平台 — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test lint bench messages browser-deps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(PY)
+	$(PIP) install --quiet -c constraints.txt -e ".[dev,prod]"
+	touch $@
+
+## run: virtualenv, install, migrate, translations, demo data; serve on http://$(HOST) (SQLite, eager Celery)
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	-DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+## test: the whole suite (lint, unit, HTTP, browser), in parallel
+test: $(VENV)/.installed browser-deps
+	$(VENV)/bin/ruff check .
+	DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+## messages: refresh the zh-hans catalogue after changing user-facing strings, then compile it
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+## browser-deps: Debian's Chromium for the Playwright tests (installed when missing and we may)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian chromium for the browser tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need /usr/bin/chromium: sudo apt-get install -y chromium"; exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

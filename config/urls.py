@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tasks.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("tasks.urls")),
+]

@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tasks import services
+from tasks.models import (
+    AnnualTarget,
+    Department,
+    DepartmentAlias,
+    KeyTask,
+    Membership,
+    Milestone,
+    Plan,
+    PlanSection,
+    Region,
+    TaskDepartment,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "code", "region", "is_supervising", "is_active", "position"]
+    list_filter = ["region", "is_active", "is_supervising"]
+    search_fields = ["name", "short_name", "code", "aliases__alias"]
+    list_select_related = ["region"]
+    inlines = [DepartmentAliasInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "role", "is_active"]
+    list_filter = ["role", "is_active", "department"]
+    search_fields = ["user__username", "user__display_name", "department__name"]
+    autocomplete_fields = ["user", "department"]
+    list_select_related = ["user", "department"]
+
+
+class PlanSectionInline(admin.TabularInline):
+    model = PlanSection
+    extra = 0
+    fields = ["code", "title", "parent", "position"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "region", "start_year", "end_year", "status"]
+    list_filter = ["status", "region"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    inlines = [PlanSectionInline]
+    actions = ["activate", "close"]
+
+    def _set_status(self, request, queryset, status):
+        for plan in queryset:
+            try:
+                services.plan_set_status(plan=plan, status=status, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{plan}: {exc.messages[0]}", messages.ERROR)
+
+    @admin.action(description=_("Put the selected plans in force"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._set_status(request, queryset, Plan.Status.ACTIVE)
+
+    @admin.action(description=_("Close the selected plans"), permissions=["change"])
+    def close(self, request, queryset):
+        self._set_status(request, queryset, Plan.Status.CLOSED)
+
+
+class TaskDepartmentInline(admin.TabularInline):
+    model = TaskDepartment
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+class AnnualTargetInline(admin.TabularInline):
+    model = AnnualTarget
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_date", "evidence_required", "status", "completed_on"]
+    readonly_fields = ["status", "completed_on"]
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "plan", "section", "due_date", "status", "progress"]
+    list_filter = ["plan", "status", "cadence"]
+    search_fields = ["code", "title", "content"]
+    list_select_related = ["plan", "section"]
+    readonly_fields = ["status", "progress"]
+    inlines = [TaskDepartmentInline, AnnualTargetInline, MilestoneInline]

@@ -1,0 +1,641 @@
+"""任务分工表: read and write the Excel task breakdown table that governments circulate.
+
+Reading turns a workbook into plain data (:class:`ParsedTable`) and a list of problems, each
+with its row and column; it touches no database. Matching departments and saving is
+``tasks.services.plan_import``. Writing produces the same layout, so that importing an export
+reproduces the plan.
+
+Accepted shapes (all seen in real tables):
+- one or two title rows ("XX市精神卫生工作任务分工表") above the header row;
+- header synonyms: 具体内容 / 工作措施 / 主要内容, 牵头单位 / 牵头部门 / 责任单位 …, annotations such as
+  "牵头单位（排在首位的为主要牵头单位）";
+- optional 章节 column, yearly target columns (2021年 … 2025年, also under a merged "年度目标" header);
+- section rows ("一、完善服务体系" spanning the whole row) between tasks;
+- merged cells spanning several rows (the value applies to each row; a 序号 merged over several
+  rows gives each row its own task numbered 3.1, 3.2 …);
+- several departments in one cell separated by 、，,；; or new lines; generic names (各区县人民政府);
+- deadlines as real dates, "2025年底前", "2023年6月底前", "2021—2025年", "长期坚持", "每年", "每季度".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+# Header labels, by the field they fill. The first label is the one we write.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("序号", "编号", "任务编号"),
+    "section": ("章节", "所属章节", "规划章节", "任务类别"),
+    "title": ("重点任务", "任务名称", "主要任务", "工作任务", "重点工作"),
+    "content": ("具体内容", "工作措施", "主要内容", "任务内容", "具体措施", "工作内容"),
+    "lead": ("牵头单位", "牵头部门", "责任单位", "责任部门"),
+    "cooperating": ("配合单位", "配合部门", "协同单位", "参与单位"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "时限要求"),
+    "start": ("开始时间", "起始时间"),
+    "cadence": ("报告周期", "填报周期", "报送频次"),
+    "milestones": ("阶段节点", "里程碑", "节点目标"),
+    "source_clause": ("规划条款", "规划依据", "对应条款", "政策依据"),
+}
+YEARLY_GROUP_LABELS = ("年度目标", "分年度目标", "年度任务", "分年度任务")
+REQUIRED = ("lead",)
+
+CADENCE_WORDS = {
+    "月": "monthly",
+    "月度": "monthly",
+    "每月": "monthly",
+    "季": "quarterly",
+    "季度": "quarterly",
+    "每季度": "quarterly",
+    "半年": "half_yearly",
+    "每半年": "half_yearly",
+    "年": "yearly",
+    "年度": "yearly",
+    "每年": "yearly",
+}
+CADENCE_LABELS = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
+
+ONGOING_WORDS = ("长期坚持", "持续推进", "持续开展", "长期", "常态化", "持续")
+RECURRING = {"每月": "monthly", "每季度": "quarterly", "每半年": "half_yearly", "每年": "yearly"}
+
+CN_NUMERAL = "一二三四五六七八九十"
+CHAPTER_RE = re.compile(rf"^([{CN_NUMERAL}]+)\s*[、.．]\s*(.+)$", re.S)
+SECTION_RE = re.compile(rf"^[（(]\s*([{CN_NUMERAL}]+)\s*[)）]\s*(.+)$", re.S)
+DEPARTMENT_SPLIT_RE = re.compile(r"[、，,；;\n/／\s]+")
+ANNOTATION_RE = re.compile(r"[（(][^（）()]*[)）]")
+YEAR_HEADER_RE = re.compile(r"^(20\d\d)\s*年?\s*(年度)?(目标|任务)?$")
+GENERIC_DEPARTMENT_RE = re.compile(r"^各|相关部门$|有关部门$|相关单位$|有关单位$|成员单位$")
+SEPARATOR = " / "
+
+MAX_TITLE = 300
+MAX_DEPARTMENT = 100
+MAX_ROWS = 5000
+
+
+@dataclass
+class Problem:
+    """One thing wrong (or worth a warning) in the table, with where it is."""
+
+    message: str | Promise
+    row: int | None = None
+    column: str = ""  # the header label as written in the sheet, e.g. 牵头单位
+    column_letter: str = ""
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return str(self.message)
+        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class TableError(Exception):
+    """The table cannot be imported; ``problems`` says every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedMilestone:
+    title: str
+    due_date: datetime.date
+    evidence_required: str = ""
+
+
+@dataclass
+class ParsedTask:
+    row: int
+    code: str
+    title: str
+    content: str = ""
+    section_path: list[tuple[str, str]] = field(default_factory=list)  # [(code, title), …] from chapter down
+    lead_names: list[str] = field(default_factory=list)
+    lead_text: str = ""
+    cooperating_names: list[str] = field(default_factory=list)
+    cooperating_text: str = ""
+    deadline_text: str = ""
+    start_date: datetime.date | None = None
+    due_date: datetime.date | None = None  # None: the plan's last day
+    is_ongoing: bool = False
+    cadence: str = ""  # "" = the default (quarterly)
+    annual_targets: dict[int, str] = field(default_factory=dict)
+    milestones: list[ParsedMilestone] = field(default_factory=list)
+    source_clause: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # field → column letter, for messages
+
+
+@dataclass
+class ParsedTable:
+    title: str
+    sheet_name: str
+    tasks: list[ParsedTask]
+    years: list[int]
+    warnings: list[Problem] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # field → header label as written
+
+
+def normalize(text: Any) -> str:
+    """Cell text with full-width forms folded (NFKC), spaces trimmed and line ends unified."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    value = unicodedata.normalize("NFKC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.strip() for line in value.strip().split("\n")).strip()
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalize(text))
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def _end_of_month(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass
+class Deadline:
+    due_date: datetime.date | None
+    start_date: datetime.date | None = None
+    is_ongoing: bool = False
+    cadence: str = ""
+
+
+_DATE_RE = re.compile(r"^(20\d\d)[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?(?:月)?(?:底|末)?(?:前|以前|之前)?$")
+_YEAR_RE = re.compile(r"^(20\d\d)年?(?:底|末|年底|年末)?(?:前|以前|之前)?(?:完成)?$")
+_HALF_RE = re.compile(r"^(20\d\d)年?(上|下)半年(?:前|以前|之前)?(?:完成)?$")
+_QUARTER_RE = re.compile(r"^(20\d\d)年?(?:第)?([一二三四1-4])季度(?:末)?(?:前|以前|之前)?(?:完成)?$")
+_RANGE_RE = re.compile(r"^(20\d\d)年?\s*[-—–~～至到]+\s*(20\d\d)年?(?:底|末)?(?:前)?$")
+
+
+def parse_deadline(value: Any) -> Deadline:
+    """A 完成时限 cell as dates. Raises ValueError when the text says no date we know."""
+    if isinstance(value, datetime.datetime):
+        return Deadline(due_date=value.date())
+    if isinstance(value, datetime.date):
+        return Deadline(due_date=value)
+    text = _compact(value)
+    if not text:
+        return Deadline(due_date=None)
+    for word, cadence in RECURRING.items():
+        if text.startswith(word):
+            return Deadline(due_date=None, is_ongoing=True, cadence=cadence)
+    if any(text.startswith(word) for word in ONGOING_WORDS):
+        return Deadline(due_date=None, is_ongoing=True)
+    if m := _RANGE_RE.match(text):
+        first, last = int(m.group(1)), int(m.group(2))
+        if last < first:
+            raise ValueError(text)
+        return Deadline(start_date=datetime.date(first, 1, 1), due_date=datetime.date(last, 12, 31))
+    if m := _YEAR_RE.match(text):
+        return Deadline(due_date=datetime.date(int(m.group(1)), 12, 31))
+    if m := _HALF_RE.match(text):
+        year = int(m.group(1))
+        return Deadline(due_date=_end_of_month(year, 6 if m.group(2) == "上" else 12))
+    if m := _QUARTER_RE.match(text):
+        quarter = "一二三四".find(m.group(2)) + 1 or int(m.group(2))
+        return Deadline(due_date=_end_of_month(int(m.group(1)), quarter * 3))
+    if m := _DATE_RE.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(text)
+        if m.group(3):
+            return Deadline(due_date=datetime.date(year, month, int(m.group(3))))
+        return Deadline(due_date=_end_of_month(year, month))
+    raise ValueError(text)
+
+
+def format_date(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+# --- departments ---------------------------------------------------------------------------
+
+
+def split_departments(value: Any) -> tuple[list[str], str]:
+    """A department cell as (named departments in order, generic text such as 各相关部门)."""
+    text = normalize(value)
+    names: list[str] = []
+    generic: list[str] = []
+    for part in DEPARTMENT_SPLIT_RE.split(ANNOTATION_RE.sub("", text)):
+        name = part.strip().removesuffix("等").strip()
+        if not name:
+            continue
+        target = generic if GENERIC_DEPARTMENT_RE.search(name) else names
+        if name not in target:
+            target.append(name)
+    return names, "、".join(generic)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return normalize(value)
+
+
+def _match_header(text: str) -> str | None:
+    label = ANNOTATION_RE.sub("", _compact(text))
+    for field_name, labels in COLUMNS.items():
+        if any(label == candidate or label.startswith(candidate) for candidate in labels):
+            return field_name
+    return None
+
+
+def _year_of(text: str) -> int | None:
+    m = YEAR_HEADER_RE.match(_compact(text))
+    return int(m.group(1)) if m else None
+
+
+def _load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    """The first sheet as a grid of values with merged cells filled in.
+
+    Also returns, for each cell that is part of a vertical merge, the number of rows it spans.
+    """
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]) from exc
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None or sheet.max_row is None or (sheet.max_row <= 1 and sheet.max_column <= 1 and sheet.cell(1, 1).value is None):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    if sheet.max_row > MAX_ROWS:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS})])
+    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row)]
+    spans: dict[tuple[int, int], int] = {}
+    for merged in sheet.merged_cells.ranges:
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        height = merged.max_row - merged.min_row + 1
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                grid[r - 1][c - 1] = value
+                if height > 1:
+                    spans[(r - 1, c - 1)] = height
+    return sheet.title, grid, spans
+
+
+def _find_header(grid: list[list[Any]]) -> int | None:
+    for index, row in enumerate(grid[:15]):
+        fields = {_match_header(_cell_text(v)) for v in row if _cell_text(v)}
+        if "lead" in fields and ({"title", "content"} & fields):
+            return index
+    return None
+
+
+def read_breakdown_table(data: bytes) -> ParsedTable:
+    """Parse a task breakdown table. Raises :class:`TableError` listing every problem found."""
+    if not data:
+        raise TableError([Problem(gettext_lazy("The file is empty."))])
+    sheet_name, grid, spans = _load_grid(data)
+    if all(not _cell_text(v) for row in grid for v in row):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    header_index = _find_header(grid)
+    if header_index is None:
+        raise TableError(
+            [
+                Problem(
+                    gettext_lazy(
+                        "No header row found: the table needs a row with the columns 重点任务 (or 具体内容) and 牵头单位."
+                    )
+                )
+            ]
+        )
+
+    title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
+    header = grid[header_index]
+    columns: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    year_columns: dict[int, int] = {}
+    problems: list[Problem] = []
+    group_columns: list[int] = []
+    for col, value in enumerate(header):
+        text = _cell_text(value)
+        if not text:
+            continue
+        if (year := _year_of(text)) is not None:
+            year_columns.setdefault(year, col)
+            continue
+        if ANNOTATION_RE.sub("", _compact(text)) in YEARLY_GROUP_LABELS:
+            group_columns.append(col)
+            continue
+        field_name = _match_header(text)
+        if field_name and field_name not in columns:
+            columns[field_name] = col
+            labels[field_name] = ANNOTATION_RE.sub("", _compact(text))
+    first_data = header_index + 1
+    # A merged "年度目标" header with the years in the row below it.
+    if group_columns and first_data < len(grid):
+        for col in group_columns:
+            if (year := _year_of(_cell_text(grid[first_data][col]))) is not None:
+                year_columns.setdefault(year, col)
+        if year_columns:
+            first_data += 1
+
+    tasks: list[ParsedTask] = []
+    warnings: list[Problem] = []
+    chapter: tuple[str, str] | None = None
+    section: tuple[str, str] | None = None
+    merged_code_counter: dict[tuple[int, str], int] = {}
+    seen_codes: dict[str, int] = {}
+    code_col = columns.get("code")
+
+    def cell(row: list[Any], name: str) -> Any:
+        col = columns.get(name)
+        return row[col] if col is not None and col < len(row) else None
+
+    def letter(name: str) -> str:
+        return get_column_letter(columns[name] + 1) if name in columns else ""
+
+    def problem(row_number: int, name: str, message: str | Promise) -> Problem:
+        return Problem(message=message, row=row_number, column=labels.get(name, ""), column_letter=letter(name))
+
+    for index in range(first_data, len(grid)):
+        row = grid[index]
+        row_number = index + 1
+        texts = [_cell_text(v) for v in row]
+        distinct = {t for t in texts if t}
+        if not distinct:
+            continue
+        only = next(iter(distinct)) if len(distinct) == 1 else None
+        code_text = _cell_text(cell(row, "code"))
+        if only is not None or (
+            code_text and re.fullmatch(rf"[{CN_NUMERAL}]+|[（(][{CN_NUMERAL}]+[)）]", code_text)
+            and not _cell_text(cell(row, "lead"))
+        ):
+            heading = only if only is not None else " ".join(t for t in texts if t)
+            heading = re.sub(rf"^([{CN_NUMERAL}]+)\s+", r"\1、", heading)
+            if m := CHAPTER_RE.match(heading):
+                chapter, section = (f"{m.group(1)}、", m.group(2).strip()), None
+                continue
+            if m := SECTION_RE.match(heading):
+                section = (f"（{m.group(1)}）", m.group(2).strip())
+                continue
+            if only is not None and re.match(r"^(注|备注|说明)[:：]", only):
+                continue
+            if only is not None and code_col is not None and texts[code_col] == only:
+                pass  # a task row with nothing but a number: reported below as missing fields
+            elif only is not None:
+                problems.append(
+                    Problem(
+                        gettext_lazy("This row has a single value and is neither a chapter heading (一、…) nor a section heading (（一）…)."),
+                        row=row_number,
+                    )
+                )
+                continue
+
+        # The code: merged over several rows → one task per row, numbered 3.1, 3.2 …
+        code = code_text
+        if code_col is not None and (span := spans.get((index, code_col))):
+            key = (code_col, code)
+            merged_code_counter[key] = merged_code_counter.get(key, 0) + 1
+            if span > 1 and code:
+                code = f"{code}.{merged_code_counter[key]}"
+        if not code:
+            if code_col is not None:
+                problems.append(problem(row_number, "code", gettext_lazy("%(column)s is empty") % {"column": labels["code"]}))
+                continue
+            code = str(len(tasks) + 1)
+        if len(code) > 20:
+            problems.append(problem(row_number, "code", gettext_lazy("the number %(code)s is longer than 20 characters") % {"code": code}))
+            continue
+        if code in seen_codes:
+            problems.append(
+                problem(
+                    row_number,
+                    "code",
+                    gettext_lazy("the number %(code)s is already used in row %(other)d") % {"code": code, "other": seen_codes[code]},
+                )
+            )
+            continue
+        seen_codes[code] = row_number
+
+        task = ParsedTask(row=row_number, code=code, title="")
+        task.columns = {name: letter(name) for name in columns}
+        title = _cell_text(cell(row, "title"))
+        content = normalize(cell(row, "content"))
+        if not title and content:
+            title = re.split(r"[。；;]", content, maxsplit=1)[0][:60]
+        if not title:
+            label = labels.get("title") or labels.get("content", "")
+            problems.append(problem(row_number, "title" if "title" in columns else "content", gettext_lazy("%(column)s is empty") % {"column": label}))
+        elif len(title) > MAX_TITLE:
+            problems.append(problem(row_number, "title", gettext_lazy("%(column)s is longer than %(max)d characters") % {"column": labels.get("title", ""), "max": MAX_TITLE}))
+        task.title, task.content = title, content if content != title else ""
+
+        # Sections: a 章节 column wins over section rows above.
+        section_text = normalize(cell(row, "section"))
+        if section_text:
+            task.section_path = _parse_section_path(section_text)
+        else:
+            task.section_path = [part for part in (chapter, section) if part]
+
+        task.lead_names, task.lead_text = split_departments(cell(row, "lead"))
+        if not task.lead_names and not task.lead_text:
+            problems.append(problem(row_number, "lead", gettext_lazy("%(column)s is empty") % {"column": labels["lead"]}))
+        task.cooperating_names, task.cooperating_text = split_departments(cell(row, "cooperating"))
+        task.cooperating_names = [n for n in task.cooperating_names if n not in task.lead_names]
+        for name in task.lead_names + task.cooperating_names:
+            if len(name) > MAX_DEPARTMENT:
+                problems.append(problem(row_number, "lead", gettext_lazy("the department name %(name)s is too long") % {"name": name[:30] + "…"}))
+
+        raw_deadline = cell(row, "deadline")
+        task.deadline_text = "" if isinstance(raw_deadline, datetime.date) else _cell_text(raw_deadline)
+        try:
+            deadline = parse_deadline(raw_deadline)
+        except ValueError:
+            problems.append(
+                problem(
+                    row_number,
+                    "deadline",
+                    gettext_lazy("%(column)s “%(value)s” is not a date we understand (e.g. 2025年底前, 2023年6月底前, 长期坚持, 每年)")
+                    % {"column": labels["deadline"], "value": task.deadline_text},
+                )
+            )
+        else:
+            task.due_date, task.start_date = deadline.due_date, deadline.start_date
+            task.is_ongoing, task.cadence = deadline.is_ongoing, deadline.cadence
+            if deadline.due_date is None and not deadline.is_ongoing:
+                warnings.append(problem(row_number, "deadline", gettext_lazy("no deadline: the end of the plan period is used")))
+        raw_start = cell(row, "start")
+        if _cell_text(raw_start):
+            try:
+                task.start_date = parse_deadline(raw_start).due_date if isinstance(raw_start, datetime.date) else _parse_exact_date(raw_start)
+            except ValueError:
+                problems.append(problem(row_number, "start", gettext_lazy("%(column)s “%(value)s” is not a date") % {"column": labels["start"], "value": _cell_text(raw_start)}))
+
+        cadence_text = _compact(cell(row, "cadence"))
+        if cadence_text:
+            if cadence_text not in CADENCE_WORDS:
+                problems.append(problem(row_number, "cadence", gettext_lazy("%(column)s must be one of 月度, 季度, 半年, 年度") % {"column": labels["cadence"]}))
+            else:
+                task.cadence = CADENCE_WORDS[cadence_text]
+
+        for year, col in year_columns.items():
+            text = normalize(row[col]) if col < len(row) else ""
+            if text and text not in {"—", "-", "/"}:
+                task.annual_targets[year] = text
+
+        for line in normalize(cell(row, "milestones")).split("\n"):
+            if not line.strip():
+                continue
+            try:
+                task.milestones.append(_parse_milestone(line))
+            except ValueError:
+                problems.append(
+                    problem(
+                        row_number,
+                        "milestones",
+                        gettext_lazy("the milestone “%(value)s” must be written as 2023年6月底前：title（佐证：evidence）") % {"value": line[:40]},
+                    )
+                )
+        task.source_clause = normalize(cell(row, "source_clause"))
+        tasks.append(task)
+
+    if not tasks and not problems:
+        problems.append(Problem(gettext_lazy("The table has a header but no task rows.")))
+    if problems:
+        raise TableError(problems)
+    return ParsedTable(
+        title=title, sheet_name=sheet_name, tasks=tasks, years=sorted(year_columns), warnings=warnings, labels=labels
+    )
+
+
+def _parse_exact_date(value: Any) -> datetime.date:
+    deadline = parse_deadline(value)
+    if deadline.due_date is None:
+        raise ValueError(value)
+    return deadline.due_date
+
+
+def _parse_section_path(text: str) -> list[tuple[str, str]]:
+    path = []
+    for part in re.split(r"\s*[/／>›]\s*|\n", text):
+        part = part.strip()
+        if not part:
+            continue
+        if m := CHAPTER_RE.match(part):
+            path.append((f"{m.group(1)}、", m.group(2).strip()))
+        elif m := SECTION_RE.match(part):
+            path.append((f"（{m.group(1)}）", m.group(2).strip()))
+        else:
+            path.append(("", part))
+    return path
+
+
+_MILESTONE_RE = re.compile(r"^(?P<when>[^:：]+)[:：](?P<title>.+?)(?:[（(]佐证[:：](?P<evidence>.+)[)）])?$")
+
+
+def _parse_milestone(line: str) -> ParsedMilestone:
+    m = _MILESTONE_RE.match(line.strip())
+    if not m:
+        raise ValueError(line)
+    deadline = parse_deadline(m.group("when"))
+    if deadline.due_date is None:
+        raise ValueError(line)
+    return ParsedMilestone(
+        title=m.group("title").strip(), due_date=deadline.due_date, evidence_required=(m.group("evidence") or "").strip()
+    )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    """One task as the writer needs it (built from the database by the caller)."""
+
+    code: str
+    section_path: list[tuple[str, str]]
+    title: str
+    content: str
+    lead: str
+    cooperating: str
+    deadline: str | datetime.date
+    start: datetime.date | None
+    cadence: str
+    milestones: list[ParsedMilestone]
+    source_clause: str
+    annual_targets: dict[int, str]
+
+
+def write_breakdown_table(*, title: str, years: list[int], rows: list[TableRow]) -> bytes:
+    """The task breakdown table as an .xlsx workbook, in the layout :func:`read_breakdown_table` reads."""
+    headers = [
+        COLUMNS["code"][0],
+        COLUMNS["section"][0],
+        COLUMNS["title"][0],
+        COLUMNS["content"][0],
+        "牵头单位（排在首位的为主要牵头单位）",
+        COLUMNS["cooperating"][0],
+        COLUMNS["deadline"][0],
+        COLUMNS["start"][0],
+        COLUMNS["cadence"][0],
+        COLUMNS["milestones"][0],
+        COLUMNS["source_clause"][0],
+        *[f"{year}年" for year in years],
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "任务分工表"
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(headers)
+    thin = Side(style="thin", color="999999")
+    for col in range(1, len(headers) + 1):
+        header_cell = sheet.cell(2, col)
+        header_cell.font = Font(bold=True)
+        header_cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        header_cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for row in rows:
+        sheet.append(
+            [
+                row.code,
+                SEPARATOR.join(f"{code}{text}" for code, text in row.section_path),
+                row.title,
+                row.content,
+                row.lead,
+                row.cooperating,
+                row.deadline,
+                row.start,
+                CADENCE_LABELS.get(row.cadence, ""),
+                "\n".join(
+                    f"{m.due_date.isoformat()}：{m.title}" + (f"（佐证：{m.evidence_required}）" if m.evidence_required else "")
+                    for m in row.milestones
+                ),
+                row.source_clause,
+                *[row.annual_targets.get(year, "") for year in years],
+            ]
+        )
+        for col in range(1, len(headers) + 1):
+            data_cell = sheet.cell(sheet.max_row, col)
+            data_cell.alignment = Alignment(vertical="top", wrap_text=True)
+            data_cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            if isinstance(data_cell.value, datetime.date):
+                data_cell.number_format = "yyyy-mm-dd"
+    widths = [8, 24, 28, 48, 22, 28, 14, 12, 10, 36, 36] + [18] * len(years)
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,55 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Department, KeyTask, Plan, TaskDepartment
+
+
+class KeyTaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    section = django_filters.ModelChoiceFilter(label=_("Section"), queryset=None, method="filter_section")
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=None, method="filter_department")
+    role = django_filters.ChoiceFilter(
+        label=_("As"),
+        choices=TaskDepartment.Role.choices,
+        empty_label=_("Lead or co-operating"),
+        method="filter_noop",
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=KeyTask.Status.choices)
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = KeyTask
+        fields = ["q", "section", "department", "role", "status", "due_before"]
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["section"].queryset = plan.sections.order_by("position")
+        self.filters["department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value) | Q(code=value))
+
+    def filter_section(self, queryset, name, value):
+        # A chapter matches the tasks of its sections too.
+        ids = [value.pk, *value.children.values_list("pk", flat=True)]
+        return queryset.filter(section_id__in=ids)
+
+    def filter_department(self, queryset, name, value):
+        links = TaskDepartment.objects.filter(task=OuterRef("pk"), department=value)
+        role = self.form.cleaned_data.get("role")
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(Exists(links))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_department

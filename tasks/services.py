@@ -1,0 +1,414 @@
+"""Writes on plans and key tasks. Every entry point (views, commands, seeding) calls these."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from audit.services import audit_record
+from tasks.breakdown_table import (
+    ParsedMilestone,
+    ParsedTable,
+    ParsedTask,
+    Problem,
+    TableError,
+    TableRow,
+    parse_deadline,
+    read_breakdown_table,
+    write_breakdown_table,
+)
+from tasks.models import (
+    AnnualTarget,
+    Department,
+    DepartmentAlias,
+    KeyTask,
+    Milestone,
+    Plan,
+    PlanSection,
+    Region,
+    TaskDepartment,
+)
+
+# --- department matching -------------------------------------------------------------------
+
+
+def _department_key(name: str, region_names: list[str]) -> str:
+    """The comparable form of a department name: full-width folded, spaces gone, region prefix off."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    for region_name in region_names:
+        if region_name and key.startswith(region_name) and len(key) > len(region_name):
+            key = key[len(region_name) :]
+            break
+    for prefix in ("市", "省", "州", "区", "县"):
+        if key.startswith(prefix) and len(key) > 2:
+            key = key[1:]
+            break
+    return key
+
+
+class DepartmentDirectory:
+    """Finds a region's departments by full name, short name or alias, however the table writes them."""
+
+    def __init__(self, region: Region):
+        self.region = region
+        names = [region.name]
+        if region.name.endswith(("市", "省", "县", "区")):
+            names.append(region.name[:-1])
+        self._region_names = sorted(names, key=len, reverse=True)
+        self._by_key: dict[str, Department] = {}
+        departments = Department.objects.filter(region=region, is_active=True).prefetch_related("aliases")
+        for department in departments:
+            for name in [department.name, department.short_name, *[a.alias for a in department.aliases.all()]]:
+                if name:
+                    self._by_key.setdefault(_department_key(name, self._region_names), department)
+
+    def find(self, name: str) -> Department | None:
+        return self._by_key.get(_department_key(name, self._region_names))
+
+    def add(self, department: Department, *names: str) -> None:
+        for name in names:
+            self._by_key.setdefault(_department_key(name, self._region_names), department)
+
+
+def department_create(*, region: Region, name: str, actor: User | None = None) -> Department:
+    """A department named in a task table but not yet in the directory, with a generated code."""
+    taken = set(Department.objects.filter(region=region).values_list("code", flat=True))
+    number = len(taken) + 1
+    while f"dept{number}" in taken:
+        number += 1
+    department = Department(
+        region=region,
+        code=f"dept{number}",
+        name=name,
+        short_name=name if len(name) <= 50 else "",
+        position=(Department.objects.filter(region=region).aggregate(m=Max("position"))["m"] or 0) + 1,
+    )
+    department.full_clean()
+    department.save()
+    audit_record(subject=department, actor=actor, action="create", to_state="active", comment="任务分工表导入")
+    return department
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOptions:
+    """What the importer should do with a table: create a plan, or add to an existing one."""
+
+    plan_id: int | None = None
+    title: str = ""
+    region_id: int | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    create_departments: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class ImportResult:
+    plan: Plan | None
+    table: ParsedTable
+    created_tasks: int = 0
+    created_sections: int = 0
+    created_milestones: int = 0
+    created_targets: int = 0
+    created_departments: list[str] = field(default_factory=list)
+    unknown_departments: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def plan_import(*, data: bytes, options: ImportOptions, actor: User | None = None) -> ImportResult:
+    """Import a task breakdown table: all or nothing.
+
+    Raises :class:`TableError` listing every problem (nothing is written then). With
+    ``dry_run`` everything is validated against the database, then rolled back.
+    """
+    table = read_breakdown_table(data)
+    result: ImportResult | None = None
+    try:
+        with transaction.atomic():
+            result = _apply(table, options, actor)
+            if options.dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        assert result is not None
+        result.dry_run = True
+        result.plan = None if options.plan_id is None else result.plan
+    assert result is not None
+    return result
+
+
+def _resolve_plan(options: ImportOptions, problems: list[Problem]) -> Plan | None:
+    if options.plan_id is not None:
+        plan = Plan.objects.select_for_update().select_related("region").filter(pk=options.plan_id).first()
+        if plan is None:
+            problems.append(Problem(gettext_lazy("There is no plan with the id %(id)s.") % {"id": options.plan_id}))
+        elif plan.status == Plan.Status.CLOSED:
+            problems.append(Problem(gettext_lazy("The plan “%(plan)s” is closed; tasks cannot be added.") % {"plan": plan}))
+        return plan
+    region = Region.objects.filter(pk=options.region_id).first() if options.region_id else None
+    if region is None:
+        problems.append(Problem(gettext_lazy("Choose the region the plan belongs to.")))
+    if not options.title.strip():
+        problems.append(Problem(gettext_lazy("Give the plan a title.")))
+    if not options.start_year or not options.end_year or options.end_year < options.start_year:
+        problems.append(Problem(gettext_lazy("Give the plan's first and last year (the last not before the first).")))
+    if problems:
+        return None
+    assert region is not None
+    if Plan.objects.filter(region=region, title=options.title.strip()).exists():
+        problems.append(Problem(gettext_lazy("A plan titled “%(title)s” already exists in %(region)s.") % {"title": options.title.strip(), "region": region}))
+        return None
+    plan = Plan(region=region, title=options.title.strip(), start_year=options.start_year, end_year=options.end_year)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def _apply(table: ParsedTable, options: ImportOptions, actor: User | None) -> ImportResult:
+    problems: list[Problem] = []
+    plan = _resolve_plan(options, problems)
+    if plan is None:
+        raise TableError(problems)
+    result = ImportResult(plan=plan, table=table, warnings=list(table.warnings))
+
+    for year in table.years:
+        if year not in plan.years:
+            problems.append(
+                Problem(
+                    gettext_lazy("The column %(year)d年 lies outside the plan period %(start)d–%(end)d.")
+                    % {"year": year, "start": plan.start_year, "end": plan.end_year}
+                )
+            )
+    existing_codes = set(plan.key_tasks.values_list("code", flat=True))
+    directory = DepartmentDirectory(plan.region)
+    unknown: dict[str, list[int]] = {}
+    for task in table.tasks:
+        if task.code in existing_codes:
+            problems.append(Problem(gettext_lazy("the number %(code)s already exists in the plan") % {"code": task.code}, row=task.row, column=table.labels.get("code", "")))
+        for name in task.lead_names + task.cooperating_names:
+            if directory.find(name) is None:
+                unknown.setdefault(name, []).append(task.row)
+        _check_dates(task, plan, table, problems)
+    result.unknown_departments = list(unknown)
+    if unknown and not options.create_departments:
+        for name, rows in unknown.items():
+            problems.append(
+                Problem(
+                    gettext_lazy("the department “%(name)s” is not in the directory (add it, give it an alias, or let the import create it)")
+                    % {"name": name},
+                    row=rows[0],
+                    column=table.labels.get("lead", ""),
+                )
+            )
+    if problems:
+        raise TableError(problems)
+
+    for name in unknown:
+        department = department_create(region=plan.region, name=name, actor=actor)
+        directory.add(department, name)
+        result.created_departments.append(name)
+
+    sections: dict[tuple[tuple[str, str], ...], PlanSection] = {
+        path: section for section in plan.sections.all() for path in [_section_path_key(section, plan)]
+    }
+    next_section_position = max((s.position for s in sections.values()), default=0) + 1
+    next_task_position = (plan.key_tasks.aggregate(m=Max("position"))["m"] or 0) + 1
+    links: list[TaskDepartment] = []
+    targets: list[AnnualTarget] = []
+    milestones: list[Milestone] = []
+    for parsed in table.tasks:
+        section = None
+        for depth in range(1, len(parsed.section_path) + 1):
+            key = tuple(parsed.section_path[:depth])
+            if key not in sections:
+                code, title = key[-1]
+                sections[key] = PlanSection.objects.create(
+                    plan=plan, parent=section, code=code, title=title, position=next_section_position
+                )
+                next_section_position += 1
+                result.created_sections += 1
+            section = sections[key]
+        task = KeyTask(
+            plan=plan,
+            section=section,
+            code=parsed.code,
+            position=next_task_position,
+            title=parsed.title,
+            content=parsed.content,
+            source_clause=parsed.source_clause,
+            lead_text=parsed.lead_text[:200],
+            cooperating_text=parsed.cooperating_text[:200],
+            start_date=parsed.start_date or plan.start_date,
+            due_date=parsed.due_date or plan.end_date,
+            deadline_text=parsed.deadline_text[:100],
+            is_ongoing=parsed.is_ongoing,
+            cadence=parsed.cadence or KeyTask.Cadence.QUARTERLY,
+        )
+        task.save()
+        next_task_position += 1
+        result.created_tasks += 1
+        seen: set[int] = set()
+        for role, names in ((TaskDepartment.Role.LEAD, parsed.lead_names), (TaskDepartment.Role.COOPERATING, parsed.cooperating_names)):
+            for position, name in enumerate(names):
+                department = directory.find(name)
+                assert department is not None
+                if department.pk in seen:
+                    continue
+                seen.add(department.pk)
+                links.append(TaskDepartment(task=task, department=department, role=role, position=position))
+        targets.extend(AnnualTarget(task=task, year=year, target=text) for year, text in parsed.annual_targets.items())
+        milestones.extend(
+            Milestone(task=task, title=m.title[:300], due_date=m.due_date, evidence_required=m.evidence_required[:300], position=i)
+            for i, m in enumerate(parsed.milestones)
+        )
+    TaskDepartment.objects.bulk_create(links)
+    AnnualTarget.objects.bulk_create(targets)
+    Milestone.objects.bulk_create(milestones)
+    result.created_targets, result.created_milestones = len(targets), len(milestones)
+    audit_record(
+        subject=plan,
+        actor=actor,
+        action="import",
+        to_state=plan.status,
+        comment=table.title,
+        data={
+            "tasks": result.created_tasks,
+            "sections": result.created_sections,
+            "milestones": result.created_milestones,
+            "departments_created": result.created_departments,
+        },
+    )
+    return result
+
+
+def _check_dates(task: ParsedTask, plan: Plan, table: ParsedTable, problems: list[Problem]) -> None:
+    column = table.labels.get("deadline", "")
+    start = task.start_date or plan.start_date
+    due = task.due_date or plan.end_date
+    if due < plan.start_date:
+        problems.append(Problem(gettext_lazy("the deadline %(date)s is before the plan period begins") % {"date": due.isoformat()}, row=task.row, column=column))
+    elif due < start:
+        problems.append(Problem(gettext_lazy("the deadline %(date)s is before the task's start") % {"date": due.isoformat()}, row=task.row, column=column))
+    elif due > plan.end_date:
+        table.warnings.append(Problem(gettext_lazy("the deadline %(date)s is after the plan period ends") % {"date": due.isoformat()}, row=task.row, column=column))
+    for milestone in task.milestones:
+        if not plan.start_date <= milestone.due_date <= max(due, plan.end_date):
+            problems.append(
+                Problem(
+                    gettext_lazy("the milestone “%(title)s” is due outside the plan period") % {"title": milestone.title[:30]},
+                    row=task.row,
+                    column=table.labels.get("milestones", ""),
+                )
+            )
+
+
+def _section_path_key(section: PlanSection, plan: Plan) -> tuple[tuple[str, str], ...]:
+    path = []
+    node: PlanSection | None = section
+    by_id = {s.pk: s for s in plan.sections.all()} if section.parent_id else {}
+    while node is not None:
+        path.append((node.code, node.title))
+        node = by_id.get(node.parent_id) if node.parent_id else None
+    return tuple(reversed(path))
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def plan_export(*, plan: Plan) -> bytes:
+    """The plan's key tasks as a task breakdown table (the layout ``plan_import`` reads)."""
+    sections = {s.pk: s for s in plan.sections.all()}
+
+    def path_of(section_id: int | None) -> list[tuple[str, str]]:
+        path = []
+        while section_id is not None:
+            section = sections[section_id]
+            path.append((section.code, section.title))
+            section_id = section.parent_id
+        return list(reversed(path))
+
+    tasks = (
+        plan.key_tasks.order_by("position", "pk")
+        .prefetch_related(
+            Prefetch("task_departments", queryset=TaskDepartment.objects.select_related("department")),
+            "annual_targets",
+            "milestones",
+        )
+    )
+    rows = []
+    for task in tasks:
+        rows.append(
+            TableRow(
+                code=task.code,
+                section_path=path_of(task.section_id),
+                title=task.title,
+                content=task.content,
+                lead=_department_cell([d.name for d in task.lead_departments], task.lead_text),
+                cooperating=_department_cell([d.name for d in task.cooperating_departments], task.cooperating_text),
+                deadline=_deadline_cell(task, plan),
+                start=task.start_date if task.start_date != _derived_start(task, plan) else None,
+                cadence=task.cadence,
+                milestones=[
+                    ParsedMilestone(title=m.title, due_date=m.due_date, evidence_required=m.evidence_required)
+                    for m in task.milestones.all()
+                ],
+                source_clause=task.source_clause,
+                annual_targets={t.year: t.target for t in task.annual_targets.all()},
+            )
+        )
+    return write_breakdown_table(title=f"{plan.title}重点任务分工表", years=list(plan.years), rows=rows)
+
+
+def _department_cell(names: list[str], generic: str) -> str:
+    return "、".join(names + ([generic] if generic else []))
+
+
+def _deadline_cell(task: KeyTask, plan: Plan) -> str | datetime.date:
+    if task.deadline_text:
+        return task.deadline_text
+    return task.due_date
+
+
+def _derived_start(task: KeyTask, plan: Plan) -> datetime.date:
+    try:
+        start = parse_deadline(task.deadline_text).start_date if task.deadline_text else None
+    except ValueError:
+        start = None
+    return start or plan.start_date
+
+
+# --- plan status ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_set_status(*, plan: Plan, status: str, actor: User | None, comment: str = "") -> Plan:
+    """Move a plan draft → in force → closed (and only forward); recorded in the audit trail."""
+    order = [Plan.Status.DRAFT, Plan.Status.ACTIVE, Plan.Status.CLOSED]
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if status not in order or order.index(status) <= order.index(plan.status):
+        raise ValidationError(gettext_lazy("A plan can only move forward: draft → in force → closed."))
+    previous = plan.status
+    plan.status = status
+    plan.save(update_fields=["status", "updated_at"])
+    audit_record(subject=plan, actor=actor, action="status", from_state=previous, to_state=status, comment=comment)
+    return plan
+
+
+def department_aliases_add(*, department: Department, aliases: list[str]) -> None:
+    for alias in aliases:
+        DepartmentAlias.objects.get_or_create(department=department, alias=alias)

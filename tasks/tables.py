@@ -1,0 +1,79 @@
+import django_tables2 as tables
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import KeyTask
+
+
+def _department_names(task: KeyTask, role: str) -> list[str]:
+    departments = task.lead_departments if role == "lead" else task.cooperating_departments
+    generic = task.lead_text if role == "lead" else task.cooperating_text
+    return [str(d) for d in departments] + ([generic] if generic else [])
+
+
+class KeyTaskTable(tables.Table):
+    code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"))
+    title = tables.Column(verbose_name=_("Key task"), linkify=True, attrs={"td": {"class": "w-25"}})
+    section = tables.Column(verbose_name=_("Section"), order_by=("section__position",))
+    lead = tables.Column(verbose_name=_("Lead"), empty_values=(), orderable=False)
+    cooperating = tables.Column(verbose_name=_("Co-operating"), empty_values=(), orderable=False)
+    due_date = tables.Column(verbose_name=_("Deadline"))
+    status = tables.Column(verbose_name=_("Status"))
+    progress = tables.Column(verbose_name=_("Progress"))
+
+    class Meta:
+        model = KeyTask
+        fields = ["code", "title", "section", "lead", "cooperating", "due_date", "status", "progress"]
+        order_by = ("code",)
+        empty_text = _("No key tasks match.")
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "key-task-table"}
+
+    def render_section(self, value):
+        return value.title
+
+    def value_section(self, value):
+        return str(value) if value else ""
+
+    def render_lead(self, record):
+        names = _department_names(record, "lead")
+        if not names:
+            return "—"
+        first, rest = names[0], names[1:]
+        return format_html(
+            '<strong title="{}">{}</strong>{}',
+            _("Primary lead department"),
+            first,
+            format_html_join("", "、{}", ((n,) for n in rest)),
+        )
+
+    def value_lead(self, record):
+        return "、".join(_department_names(record, "lead"))
+
+    def render_cooperating(self, record):
+        return "、".join(_department_names(record, "cooperating")) or "—"
+
+    def value_cooperating(self, record):
+        return "、".join(_department_names(record, "cooperating"))
+
+    def render_due_date(self, record, value):
+        if record.deadline_text:
+            return format_html('{}<br><small class="text-body-secondary">{}</small>', record.deadline_text, date_format(value))
+        return date_format(value)
+
+    def value_due_date(self, record, value):
+        return record.deadline_text or value.isoformat()
+
+    def render_status(self, record):
+        css = {"not_started": "secondary", "in_progress": "primary", "completed": "success"}[record.status]
+        return format_html('<span class="badge text-bg-{}">{}</span>', css, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_progress(self, value):
+        return format_html(
+            '<div class="progress" role="progressbar" aria-valuenow="{0}" aria-valuemin="0" aria-valuemax="100" style="min-width:4rem">'
+            '<div class="progress-bar" style="width: {0}%">{0}%</div></div>',
+            value,
+        )

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from audit.models import AuditEntry
+from tasks import access, selectors
+from tasks.breakdown_table import TableError
+from tasks.filters import KeyTaskFilter
+from tasks.forms import PlanImportForm
+from tasks.models import Plan, PlanImport
+from tasks.services import ImportOptions, plan_export, plan_import
+from tasks.tables import KeyTaskTable
+
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = list(access.visible_plans(request.user).order_by("-start_year", "title"))
+    if len(plans) == 1:
+        return redirect(plans[0])
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = access.visible_plans(request.user).order_by("-start_year", "title")
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, pk)
+    return render(
+        request,
+        "tasks/plan_detail.html",
+        {
+            "plan": plan,
+            "outline": selectors.plan_outline(user=request.user, plan=plan),
+            "summary": selectors.plan_summary(user=request.user, plan=plan),
+            "can_export": request.user.has_perm("tasks.export_plan") and access.sees_all_tasks(request.user),
+        },
+    )
+
+
+def key_task_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, plan_pk)
+    filterset = KeyTaskFilter(request.GET or None, queryset=selectors.key_task_rows(user=request.user, plan=plan), plan=plan)
+    table = KeyTaskTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return _export_table(table, export_format, f"key-tasks-{plan.pk}")
+    return render(request, "tasks/key_task_list.html", {"plan": plan, "filter": filterset, "table": table})
+
+
+def _export_table(table, export_format: str, name: str) -> HttpResponse:
+    exporter = TableExport(export_format, table)
+    if export_format == "csv":
+        # A byte-order mark so that Excel opens the Chinese text as UTF-8.
+        response = HttpResponse("\ufeff" + exporter.export(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    return exporter.response(filename=f"{name}.{export_format}")
+
+
+def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.key_task_detail(task=access.get_key_task_for_user(request.user, pk))
+    timeline = AuditEntry.objects.for_object(task).select_related("actor")
+    return render(request, "tasks/key_task_detail.html", {"task": task, "plan": task.plan, "timeline": timeline})
+
+
+def department_list(request: HttpRequest) -> HttpResponse:
+    departments = selectors.department_rows(user=request.user)
+    plan = access.visible_plans(request.user).exclude(status=Plan.Status.DRAFT).first()
+    return render(request, "tasks/department_list.html", {"departments": departments, "plan": plan})
+
+
+def plan_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.get_plan_for_user(request.user, pk)
+    access.require_plan_export(request.user, plan)
+    response = HttpResponse(
+        plan_export(plan=plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-task-breakdown.xlsx"'
+    return response
+
+
+def plan_import_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and validate. Nothing is saved to the plan; the file is kept for step 2."""
+    access.require_plan_import(request.user)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        options = ImportOptions(
+            plan_id=data["plan"].pk if data["plan"] else None,
+            title=data["title"] or "",
+            region_id=data["region"].pk if data["region"] else None,
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            create_departments=data["create_departments"],
+        )
+        content = upload.read()
+        record = PlanImport(original_name=upload.name[:255], uploaded_by=request.user, options=options.__dict__)
+        record.file.save("table.xlsx", ContentFile(content), save=False)
+        record.save()
+        return redirect("tasks:plan_import_preview", pk=record.pk)
+    return render(request, "tasks/plan_import.html", {"form": form})
+
+
+def _import_record(request: HttpRequest, pk: int) -> PlanImport:
+    access.require_plan_import(request.user)
+    return get_object_or_404(PlanImport, pk=pk, uploaded_by=request.user)
+
+
+def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: what the import would create, or every problem found; confirm to save."""
+    record = _import_record(request, pk)
+    options = ImportOptions(**{**record.options, "dry_run": True})
+    context = {"record": record, "options": options}
+    with record.file.open("rb") as fh:
+        data = fh.read()
+    try:
+        context["result"] = plan_import(data=data, options=options, actor=request.user)
+    except TableError as exc:
+        context["problems"] = exc.problems
+    return render(request, "tasks/plan_import_preview.html", context)
+
+
+@require_POST
+def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _import_record(request, pk)
+    with transaction.atomic():
+        record = PlanImport.objects.select_for_update().get(pk=record.pk)
+        if record.status != PlanImport.Status.PREVIEWED:
+            messages.error(request, _("This upload has already been imported."))
+            return redirect(record.plan or "tasks:plan_list")
+        with record.file.open("rb") as fh:
+            data = fh.read()
+        try:
+            result = plan_import(data=data, options=ImportOptions(**{**record.options, "dry_run": False}), actor=request.user)
+        except TableError:
+            messages.error(request, _("The table has problems; nothing was imported."))
+            return redirect("tasks:plan_import_preview", pk=record.pk)
+        record.status, record.plan = PlanImport.Status.APPLIED, result.plan
+        record.save(update_fields=["status", "plan"])
+    messages.success(
+        request,
+        _("Imported %(tasks)d key tasks into “%(plan)s”.") % {"tasks": result.created_tasks, "plan": result.plan},
+    )
+    return redirect(result.plan)

@@ -1,0 +1,136 @@
+"""The plan pages as a user sees them: lists, filters, exports, query counts."""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import DepartmentFactory, KeyTaskFactory, PlanSectionFactory, TaskDepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _make_tasks(plan, departments, count):
+    section = PlanSectionFactory(plan=plan)
+    first = plan.key_tasks.count()
+    for n in range(first, first + count):
+        task = KeyTaskFactory(plan=plan, section=section, code=f"x{n}", position=n)
+        TaskDepartmentFactory(task=task, department=departments[n % len(departments)], role="lead", position=0)
+        if len(departments) > 1:
+            other = departments[(n + 1) % len(departments)]
+            TaskDepartmentFactory(task=task, department=other, role="cooperating", position=0)
+
+
+def _queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("view", ["tasks:task_list", "tasks:plan_detail"])
+def test_the_task_pages_issue_the_same_number_of_queries_for_10_and_200_tasks(client, supervisor, plan, region, view):
+    departments = [DepartmentFactory(region=region) for _ in range(3)]
+    client.force_login(supervisor)
+    url = reverse(view, args=[plan.pk])
+    _make_tasks(plan, departments, 10)
+    few = _queries(client, url)
+    _make_tasks(plan, departments, 190)
+    many = _queries(client, url)
+    assert few == many
+
+
+def test_the_department_list_issues_the_same_number_of_queries_for_5_and_50_departments(client, supervisor, region):
+    client.force_login(supervisor)
+    for _ in range(5):
+        DepartmentFactory(region=region)
+    few = _queries(client, reverse("tasks:department_list"))
+    for _ in range(45):
+        DepartmentFactory(region=region)
+    assert _queries(client, reverse("tasks:department_list")) == few
+
+
+def test_the_task_list_paginates_on_the_database(client, supervisor, plan, region):
+    _make_tasks(plan, [DepartmentFactory(region=region)], 30)
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("tasks:task_list", args=[plan.pk]), {"page": 2}).content.decode()
+    assert "x29" in page and "x0<" not in page
+    assert any("LIMIT 5 OFFSET 25" in q["sql"] for q in ctx.captured_queries)  # rows 26–30 only
+
+
+def test_filtering_by_department_and_role(client, supervisor, plan, task_a, task_b_only, dept_b):
+    client.force_login(supervisor)
+    url = reverse("tasks:task_list", args=[plan.pk])
+    either = client.get(url, {"department": dept_b.pk}).content.decode()
+    assert task_a.title in either and task_b_only.title in either
+    lead = client.get(url, {"department": dept_b.pk, "role": "lead"}).content.decode()
+    assert task_b_only.title in lead and task_a.title not in lead
+
+
+def test_filtering_by_text_status_section_and_due_date(client, supervisor, plan, task_a, task_b_only):
+    client.force_login(supervisor)
+    url = reverse("tasks:task_list", args=[plan.pk])
+    page = client.get(url, {"q": "信息化"}).content.decode()
+    assert task_a.title in page and task_b_only.title not in page
+    task_b_only.status = "completed"
+    task_b_only.save()
+    page = client.get(url, {"status": "completed"}).content.decode()
+    assert task_b_only.title in page and task_a.title not in page
+    section = PlanSectionFactory(plan=plan, code="四、", title="保障措施")
+    child = PlanSectionFactory(plan=plan, parent=section, code="（一）", title="强化政府领导")
+    task_a.section = child
+    task_a.save()
+    page = client.get(url, {"section": section.pk}).content.decode()
+    assert task_a.title in page and task_b_only.title not in page
+    task_a.due_date = task_a.due_date.replace(year=2022)
+    task_a.save()
+    page = client.get(url, {"due_before": "2023-01-01"}).content.decode()
+    assert task_a.title in page and task_b_only.title not in page
+
+
+def test_a_bad_filter_value_is_reported_not_crashed(client, supervisor, plan, task_a):
+    client.force_login(supervisor)
+    response = client.get(reverse("tasks:task_list", args=[plan.pk]), {"due_before": "not-a-date", "section": "999999"})
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode()
+
+
+def test_csv_and_excel_exports_hold_the_filtered_rows(client, supervisor, plan, task_a, task_b_only, dept_a):
+    client.force_login(supervisor)
+    url = reverse("tasks:task_list", args=[plan.pk])
+    csv = client.get(url, {"department": dept_a.pk, "_export": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert task_a.title in text and task_b_only.title not in text
+    assert "市卫生健康委" in text
+    xlsx = client.get(url, {"_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(titles) == {task_a.title, task_b_only.title}
+
+
+def test_the_task_page_shows_departments_milestones_targets_and_clause(client, supervisor, task_a):
+    from tasks.models import AnnualTarget
+    from tests.factories import MilestoneFactory
+
+    task_a.source_clause = "统筹推进精神卫生信息化建设，打破信息孤岛。"
+    task_a.save()
+    MilestoneFactory(task=task_a, title="平台一期上线", evidence_required="验收报告")
+    AnnualTarget.objects.create(task=task_a, year=2022, target="完成建设方案")
+    client.force_login(supervisor)
+    page = client.get(reverse("tasks:task_detail", args=[task_a.pk])).content.decode()
+    for text in ["示范市卫生健康委员会", "示范市公安局", "平台一期上线", "验收报告", "完成建设方案", "打破信息孤岛"]:
+        assert text in page
+
+
+def test_the_plan_export_downloads_the_task_breakdown_table(client, supervisor, plan, task_a):
+    client.force_login(supervisor)
+    response = client.get(reverse("tasks:plan_export", args=[plan.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == "序号"
+    assert sheet["C3"].value == task_a.title
