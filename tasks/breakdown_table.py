@@ -157,6 +157,19 @@ def normalize(text: Any) -> str:
     return "\n".join(line.strip() for line in value.strip().split("\n")).strip()
 
 
+def clean_text(value: Any) -> str:
+    """Cell text to store as written: spaces trimmed and line ends unified, but no NFKC folding,
+    so that Chinese punctuation (，；：（）) stays full-width in titles, contents and targets."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.strip() for line in value.strip().split("\n")).strip()
+
+
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", normalize(text))
 
@@ -318,7 +331,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
             ]
         )
 
-    title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
+    table_title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
     header = grid[header_index]
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
@@ -369,7 +382,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
     for index in range(first_data, len(grid)):
         row = grid[index]
         row_number = index + 1
-        texts = [_cell_text(v) for v in row]
+        texts = [clean_text(v) for v in row]
         distinct = {t for t in texts if t}
         if not distinct:
             continue
@@ -428,8 +441,8 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
 
         task = ParsedTask(row=row_number, code=code, title="")
         task.columns = {name: letter(name) for name in columns}
-        title = _cell_text(cell(row, "title"))
-        content = normalize(cell(row, "content"))
+        title = clean_text(cell(row, "title"))
+        content = clean_text(cell(row, "content"))
         if not title and content:
             title = re.split(r"[。；;]", content, maxsplit=1)[0][:60]
         if not title:
@@ -440,7 +453,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
         task.title, task.content = title, content if content != title else ""
 
         # Sections: a 章节 column wins over section rows above.
-        section_text = normalize(cell(row, "section"))
+        section_text = clean_text(cell(row, "section"))
         if section_text:
             task.section_path = _parse_section_path(section_text)
         else:
@@ -488,11 +501,11 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
                 task.cadence = CADENCE_WORDS[cadence_text]
 
         for year, col in year_columns.items():
-            text = normalize(row[col]) if col < len(row) else ""
-            if text and text not in {"—", "-", "/"}:
+            text = clean_text(row[col]) if col < len(row) else ""
+            if text and normalize(text) not in {"—", "-", "/"}:
                 task.annual_targets[year] = text
 
-        for line in normalize(cell(row, "milestones")).split("\n"):
+        for line in clean_text(cell(row, "milestones")).split("\n"):
             if not line.strip():
                 continue
             try:
@@ -505,7 +518,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
                         gettext_lazy("the milestone “%(value)s” must be written as 2023年6月底前：title（佐证：evidence）") % {"value": line[:40]},
                     )
                 )
-        task.source_clause = normalize(cell(row, "source_clause"))
+        task.source_clause = clean_text(cell(row, "source_clause"))
         tasks.append(task)
 
     if not tasks and not problems:
@@ -513,7 +526,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
     if problems:
         raise TableError(problems)
     return ParsedTable(
-        title=title, sheet_name=sheet_name, tasks=tasks, years=sorted(year_columns), warnings=warnings, labels=labels
+        title=table_title, sheet_name=sheet_name, tasks=tasks, years=sorted(year_columns), warnings=warnings, labels=labels
     )
 
 

@@ -231,7 +231,7 @@ def seed_demo() -> DemoSummary:
         )
         plan = result.plan
         assert plan is not None
-        plan_set_status(plan=plan, status=Plan.Status.ACTIVE, actor=None, comment="示范数据")
+        plan = plan_set_status(plan=plan, status=Plan.Status.ACTIVE, actor=None, comment="示范数据")
     return DemoSummary(plan=plan, created=created, users=users)
 
 

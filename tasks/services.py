@@ -40,17 +40,19 @@ from tasks.models import (
 # --- department matching -------------------------------------------------------------------
 
 
-def _department_key(name: str, region_names: list[str]) -> str:
-    """The comparable form of a department name: full-width folded, spaces gone, region prefix off."""
+def _department_key(name: str, region_names: list[str], level_prefix: str) -> str:
+    """The comparable form of a department name: full-width folded, spaces gone, region prefix off.
+
+    Only the region's own level word is dropped (市 for a city: 市公安局 = 公安局); a 区 or 县
+    department named in a city's table is another government's and must not match.
+    """
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
     for region_name in region_names:
         if region_name and key.startswith(region_name) and len(key) > len(region_name):
             key = key[len(region_name) :]
             break
-    for prefix in ("市", "省", "州", "区", "县"):
-        if key.startswith(prefix) and len(key) > 2:
-            key = key[1:]
-            break
+    if level_prefix and key.startswith(level_prefix) and len(key) > 2:
+        key = key[1:]
     return key
 
 
@@ -63,19 +65,20 @@ class DepartmentDirectory:
         if region.name.endswith(("市", "省", "县", "区")):
             names.append(region.name[:-1])
         self._region_names = sorted(names, key=len, reverse=True)
+        self._level_prefix = region.name[-1] if region.name.endswith(("市", "省", "州", "县", "区")) else ""
         self._by_key: dict[str, Department] = {}
         departments = Department.objects.filter(region=region, is_active=True).prefetch_related("aliases")
         for department in departments:
             for name in [department.name, department.short_name, *[a.alias for a in department.aliases.all()]]:
                 if name:
-                    self._by_key.setdefault(_department_key(name, self._region_names), department)
+                    self._by_key.setdefault(_department_key(name, self._region_names, self._level_prefix), department)
 
     def find(self, name: str) -> Department | None:
-        return self._by_key.get(_department_key(name, self._region_names))
+        return self._by_key.get(_department_key(name, self._region_names, self._level_prefix))
 
     def add(self, department: Department, *names: str) -> None:
         for name in names:
-            self._by_key.setdefault(_department_key(name, self._region_names), department)
+            self._by_key.setdefault(_department_key(name, self._region_names, self._level_prefix), department)
 
 
 def department_create(*, region: Region, name: str, actor: User | None = None) -> Department:
@@ -174,7 +177,11 @@ def _resolve_plan(options: ImportOptions, problems: list[Problem]) -> Plan | Non
         problems.append(Problem(gettext_lazy("A plan titled “%(title)s” already exists in %(region)s.") % {"title": options.title.strip(), "region": region}))
         return None
     plan = Plan(region=region, title=options.title.strip(), start_year=options.start_year, end_year=options.end_year)
-    plan.full_clean()
+    try:
+        plan.full_clean()
+    except ValidationError as exc:  # e.g. a year before 2000 or a title too long: a problem, not a crash
+        problems.extend(Problem(message) for message in exc.messages)
+        return None
     plan.save()
     return plan
 
@@ -218,10 +225,25 @@ def _apply(table: ParsedTable, options: ImportOptions, actor: User | None) -> Im
     if problems:
         raise TableError(problems)
 
-    for name in unknown:
-        department = department_create(region=plan.region, name=name, actor=actor)
+    for name, rows in unknown.items():
+        if directory.find(name) is not None:  # another spelling (市档案局 / 档案局) of one created above
+            continue
+        try:
+            department = department_create(region=plan.region, name=name, actor=actor)
+        except ValidationError as exc:  # e.g. an inactive department of that name exists
+            problems.append(
+                Problem(
+                    gettext_lazy("the department “%(name)s” cannot be created: %(reason)s")
+                    % {"name": name, "reason": " ".join(exc.messages)},
+                    row=rows[0],
+                    column=table.labels.get("lead", ""),
+                )
+            )
+            continue
         directory.add(department, name)
         result.created_departments.append(name)
+    if problems:
+        raise TableError(problems)
 
     sections: dict[tuple[tuple[str, str], ...], PlanSection] = {
         path: section for section in plan.sections.all() for path in [_section_path_key(section, plan)]
@@ -379,16 +401,23 @@ def _department_cell(names: list[str], generic: str) -> str:
 
 
 def _deadline_cell(task: KeyTask, plan: Plan) -> str | datetime.date:
+    """The text as written while it still gives the task's due date (else the date, e.g. after an edit)."""
     if task.deadline_text:
-        return task.deadline_text
+        try:
+            deadline = parse_deadline(task.deadline_text)
+        except ValueError:
+            deadline = None
+        if deadline is not None and (deadline.due_date or plan.end_date) == task.due_date:
+            return task.deadline_text
+    if task.is_ongoing and task.due_date == plan.end_date:
+        return "长期坚持"
     return task.due_date
 
 
 def _derived_start(task: KeyTask, plan: Plan) -> datetime.date:
-    try:
-        start = parse_deadline(task.deadline_text).start_date if task.deadline_text else None
-    except ValueError:
-        start = None
+    """The start the importer will derive from the 完成时限 cell written for ``task``."""
+    deadline = _deadline_cell(task, plan)
+    start = parse_deadline(deadline).start_date if isinstance(deadline, str) else None
     return start or plan.start_date
 
 

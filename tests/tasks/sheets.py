@@ -41,10 +41,3 @@ def clean_table(*rows: Sequence[Any], header: Sequence[str] = CLEAN_HEADER) -> b
 def row_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in GUARDED_MODELS}
 
-
-def lead_names(task: KeyTask) -> list[str]:
-    return [d.name for d in task.lead_departments]
-
-
-def cooperating_names(task: KeyTask) -> list[str]:
-    return [d.name for d in task.cooperating_departments]

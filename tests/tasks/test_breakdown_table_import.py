@@ -10,14 +10,26 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext
 
 from tasks.breakdown_table import TableError, parse_deadline, read_breakdown_table
 from tasks.models import AnnualTarget, Department, KeyTask, Plan, PlanSection, TaskDepartment
 from tasks.services import DepartmentDirectory, ImportOptions, plan_import
 from tests.factories import KeyTaskFactory, PlanFactory, PlanSectionFactory, RegionFactory
-from tests.tasks.sheets import CLEAN_HEADER, clean_table, cooperating_names, lead_names, row_counts, xlsx
+from tests.tasks.sheets import CLEAN_HEADER, clean_table, row_counts, xlsx
 
 D = datetime.date
+
+# The importer's messages (gettext msgids). Tests compare against gettext() of them, so they pass
+# whether or not the zh-hans catalogue translates them yet.
+NOT_XLSX = "The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."
+EMPTY_FILE = "The file is empty."
+EMPTY_SHEET = "The spreadsheet is empty."
+NO_HEADER = "No header row found: the table needs a row with the columns 重点任务 (or 具体内容) and 牵头单位."
+NO_ROWS = "The table has a header but no task rows."
+CODE_USED = "the number %(code)s is already used in row %(other)d"
+CODE_EXISTS = "the number %(code)s already exists in the plan"
+SINGLE_VALUE = "This row has a single value and is neither a chapter heading (一、…) nor a section heading (（一）…)."
 
 
 def new_plan(region, **overrides) -> ImportOptions:
@@ -347,21 +359,21 @@ def _header_without_rows() -> bytes:
 @pytest.mark.parametrize(
     ("make_data", "message"),
     [
-        (lambda: bytes(range(256)) * 8, "not an Excel workbook"),
-        (_text_file_renamed, "not an Excel workbook"),
-        (lambda: b"", "file is empty"),
-        (_empty_workbook, "spreadsheet is empty"),
-        (_no_header, "No header row found"),
-        (_header_without_rows, "no task rows"),
+        (lambda: bytes(range(256)) * 8, NOT_XLSX),
+        (_text_file_renamed, NOT_XLSX),
+        (lambda: b"", EMPTY_FILE),
+        (_empty_workbook, EMPTY_SHEET),
+        (_no_header, NO_HEADER),
+        (_header_without_rows, NO_ROWS),
     ],
     ids=["random-bytes", "text-renamed-xlsx", "empty-upload", "empty-workbook", "no-header", "header-only"],
 )
 def test_unreadable_files_are_refused_with_a_message(city, departments, make_data, message):
     error = import_error(make_data(), new_plan(city))
 
-    assert len(error.problems) == 1
-    assert message in str(error.problems[0])
-    assert error.problems[0].row is None
+    [problem] = error.problems
+    assert str(problem) == str(error) == gettext(message)
+    assert problem.row is None
 
 
 @pytest.mark.django_db
@@ -374,9 +386,9 @@ def test_duplicate_codes_are_reported_with_both_rows(city, departments):
 
     [problem] = error.problems
     assert (problem.row, problem.column, problem.column_letter) == (12, "序号", "A")
+    assert str(problem.message) == gettext(CODE_USED) % {"code": "7", "other": 9}
     text = str(problem)
     assert "12" in text and "7" in text and "9" in text
-    assert "7" in str(error)
 
 
 @pytest.mark.django_db
@@ -602,7 +614,8 @@ def test_adding_a_code_that_exists_in_the_plan_is_refused(city, departments):
 
     [problem] = error.problems
     assert (problem.row, problem.column) == (4, "序号")
-    assert "1" in str(problem) and "4" in str(problem)
+    assert str(problem.message) == gettext(CODE_EXISTS) % {"code": "1"}
+    assert "4" in str(problem)
     assert plan.key_tasks.count() == 1
 
 
@@ -761,12 +774,22 @@ def test_read_breakdown_table_accepts_header_synonyms_without_a_code_column():
 
 
 def test_read_breakdown_table_reports_a_stray_single_value_row():
-    data = clean_table([1, "任务一", "", "卫健委", "", "2025年底前"], ["这一行不是标题"])
+    data = clean_table([1, "任务一", "", "卫健委", "", "2025年底前"], [None, "这一行不是标题"])
 
     with pytest.raises(TableError) as excinfo:
         read_breakdown_table(data)
 
-    assert [p.row for p in excinfo.value.problems] == [3]
+    [problem] = excinfo.value.problems
+    assert problem.row == 3 and str(problem.message) == gettext(SINGLE_VALUE)
+
+
+def test_read_breakdown_table_reports_a_row_with_only_a_number():
+    data = clean_table([1, "任务一", "", "卫健委", "", "2025年底前"], [2])
+
+    with pytest.raises(TableError) as excinfo:
+        read_breakdown_table(data)
+
+    assert sorted((p.row, p.column) for p in excinfo.value.problems) == [(3, "牵头单位"), (3, "重点任务")]
 
 
 # --- parse_deadline --------------------------------------------------------------------------------
@@ -823,3 +846,69 @@ def test_parse_deadline_accepts(value, due, start, ongoing, cadence):
 def test_parse_deadline_refuses_nonsense(value):
     with pytest.raises(ValueError):
         parse_deadline(value)
+
+
+def test_table_title_is_the_title_row_not_the_last_task_title():
+    data = xlsx([["XX市精神卫生工作任务分工表"], CLEAN_HEADER, [1, "最后一项任务", "", "卫健委", "", "2025年底前"]])
+
+    assert read_breakdown_table(data).title == "XX市精神卫生工作任务分工表"
+
+
+@pytest.mark.django_db
+def test_naming_an_inactive_department_with_create_departments_is_a_problem_not_a_crash(city, departments):
+    departments["sfj"].is_active = False
+    departments["sfj"].save()
+    data = clean_table([1, "任务一", "", "市卫生健康委", "", "2025年底前"], [2, "任务二", "", "示范市司法局", "", "2025年底前"])
+
+    error = import_error(data, new_plan(city, create_departments=True))
+
+    [problem] = error.problems
+    assert problem.row == 3 and "示范市司法局" in str(problem)
+
+
+def test_chapter_and_section_numbers_in_the_code_column_are_headings():
+    data = clean_table(
+        ["一", "完善服务体系", None, None, None, None],
+        ["（一）", "加强信息化", None, None, None, None],
+        [1, "任务一", "", "卫健委", "", "2025年底前"],
+    )
+
+    [task] = read_breakdown_table(data).tasks
+
+    assert task.section_path == [("一、", "完善服务体系"), ("（一）", "加强信息化")]
+
+
+@pytest.mark.django_db
+def test_bad_milestones_cadence_and_start_are_reported_by_row_and_column(city, departments):
+    header = [*CLEAN_HEADER, "开始时间", "报告周期", "阶段节点"]
+    data = clean_table(
+        [1, "任务一", "", "卫健委", "", "2025年底前", "下个月", None, None],
+        [2, "任务二", "", "卫健委", "", "2025年底前", None, "每两周", None],
+        [3, "任务三", "", "卫健委", "", "2025年底前", None, None, "尽快完成方案"],
+        header=header,
+    )
+
+    error = import_error(data, new_plan(city))
+
+    assert sorted((p.row, p.column) for p in error.problems) == [(2, "开始时间"), (3, "报告周期"), (4, "阶段节点")]
+
+
+@pytest.mark.django_db
+def test_milestone_outside_the_plan_period_is_refused(city, departments):
+    header = [*CLEAN_HEADER, "阶段节点"]
+    data = clean_table([1, "任务一", "", "卫健委", "", "2025年底前", "2030年底前：完成评估（佐证：报告）"], header=header)
+
+    error = import_error(data, new_plan(city))
+
+    [problem] = error.problems
+    assert (problem.row, problem.column) == (2, "阶段节点") and "完成评估" in str(problem)
+
+
+@pytest.mark.django_db
+def test_a_district_department_does_not_match_the_citys_department(departments, city):
+    directory = DepartmentDirectory(city)
+    assert directory.find("市公安局") == departments["gaj"]
+    assert directory.find("示范市公安局") == departments["gaj"]
+    assert directory.find("公安局") == departments["gaj"]
+    assert directory.find("区公安局") is None
+    assert directory.find("县公安局") is None
