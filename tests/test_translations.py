@@ -73,7 +73,9 @@ def test_translations_keep_every_placeholder(po):
         expected = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural or "")
         for translation in _translations(entry):
             if translation and _placeholders(translation) != expected:
-                broken.append(f"{_label(entry)}: expected {sorted(expected)}, got {sorted(_placeholders(translation))}")
+                broken.append(
+                    f"{_label(entry)}: expected {sorted(expected)}, got {sorted(_placeholders(translation))}"
+                )
     assert not broken, "placeholders dropped, added or changed:\n" + "\n".join(broken)
 
 

@@ -23,9 +23,9 @@ def test_supervisor_filters_the_task_list_opens_a_task_and_switches_language(pag
 
     page.select_option("#id_department", label="市公安局")
     page.get_by_role("button", name="筛选").click()
-    expect(page.locator("#result-count")).to_contain_text("4")
+    expect(page.locator("#result-count")).to_contain_text("5")
     rows = page.locator("#key-task-table tbody tr")
-    expect(rows).to_have_count(4)
+    expect(rows).to_have_count(5)
     expect(page.locator("#key-task-table")).to_contain_text("肇事肇祸风险患者应急处置与送诊")
     expect(page.locator("#key-task-table")).not_to_contain_text("心理健康教育纳入教育课程")
 
