@@ -8,15 +8,19 @@ from tasks.models import Department, KeyTask, Plan, TaskDepartment
 
 class KeyTaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    section = django_filters.ModelChoiceFilter(label=_("Section"), queryset=None, method="filter_section")
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=None, method="filter_department")
+    section = django_filters.ModelChoiceFilter(
+        label=_("Section"), queryset=None, method="filter_section", empty_label=_("All")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=None, method="filter_department", empty_label=_("All")
+    )
     role = django_filters.ChoiceFilter(
         label=_("As"),
         choices=TaskDepartment.Role.choices,
         empty_label=_("Lead or co-operating"),
         method="filter_noop",
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=KeyTask.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=KeyTask.Status.choices, empty_label=_("All"))
     due_before = django_filters.DateFilter(
         label=_("Due on or before"),
         field_name="due_date",

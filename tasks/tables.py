@@ -13,10 +13,12 @@ def _department_names(task: KeyTask, role: str) -> list[str]:
 
 
 class KeyTaskTable(tables.Table):
-    code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"))
+    code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"), attrs={"th": {"class": "text-nowrap"}})
     title = tables.Column(verbose_name=_("Key task"), linkify=True, attrs={"td": {"class": "w-25"}})
     section = tables.Column(verbose_name=_("Section"), order_by=("section__position",))
-    lead = tables.Column(verbose_name=_("Lead"), empty_values=(), orderable=False)
+    lead = tables.Column(
+        verbose_name=_("Lead"), empty_values=(), orderable=False, attrs={"th": {"class": "text-nowrap"}, "td": {"style": "min-width: 7rem"}}
+    )
     cooperating = tables.Column(verbose_name=_("Co-operating"), empty_values=(), orderable=False)
     due_date = tables.Column(verbose_name=_("Deadline"))
     status = tables.Column(verbose_name=_("Status"))
