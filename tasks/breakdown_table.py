@@ -435,9 +435,9 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
                     "code",
                     gettext_lazy("the number %(code)s is already used in row %(other)d") % {"code": code, "other": seen_codes[code]},
                 )
-            )
-            continue
-        seen_codes[code] = row_number
+            )  # and the rest of the row is still checked, so every problem is reported at once
+        else:
+            seen_codes[code] = row_number
 
         task = ParsedTask(row=row_number, code=code, title="")
         task.columns = {name: letter(name) for name in columns}

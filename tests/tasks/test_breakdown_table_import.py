@@ -912,3 +912,11 @@ def test_a_district_department_does_not_match_the_citys_department(departments, 
     assert directory.find("公安局") == departments["gaj"]
     assert directory.find("区公安局") is None
     assert directory.find("县公安局") is None
+
+
+def test_a_row_with_a_duplicate_number_is_still_checked_for_its_other_problems():
+    data = clean_table([1, "任务一", "", "市卫生健康委", "", "2025年底前"], [1, "任务二", "", "", "", "下辈子"])
+    with pytest.raises(TableError) as caught:
+        read_breakdown_table(data)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert found == {(3, "序号"), (3, "牵头单位"), (3, "完成时限")}
