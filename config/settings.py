@@ -31,8 +31,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "viewflow",
+    "viewflow.workflow",
     "accounts",
     "audit",
+    "evidence",
     "tasks",
     "workflows",
     "evaluation",
@@ -165,4 +168,7 @@ LOGGING = {
 
 # What the login page offers: demo accounts are listed only in DEBUG.
 SHOW_DEMO_ACCOUNTS = DEBUG
+
+# viewflow: we mount no viewflow frontend and add no middleware of its own.
+VIEWFLOW = {"AUTOREGISTER": False}
 SITE_TITLE = _("Plan Supervisor")

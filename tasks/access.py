@@ -8,11 +8,20 @@ Who sees what:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from tasks.models import Department, KeyTask, Membership, Plan, TaskDepartment
+from tasks.models import (
+    Contribution,
+    Department,
+    KeyTask,
+    Membership,
+    MilestoneClaim,
+    Plan,
+    ProgressReport,
+    TaskDepartment,
+)
 
 
 def user_department_ids(user: User) -> frozenset[int]:
@@ -82,3 +91,105 @@ def require_plan_export(user: User, plan: Plan) -> None:
     """Exporting the whole table shows every department's tasks: only for those who see them all."""
     if not (user.has_perm("tasks.export_plan") and sees_all_tasks(user)):
         raise PermissionDenied
+
+
+# --- progress: reports, contributions, milestone claims ------------------------------------
+#
+# - supervisors (``tasks.review_progressreport``) and administrators see all of them;
+# - evaluators read approved records only;
+# - a liaison sees their department's reports in every state, the approved reports of tasks
+#   their department co-operates on, their own contributions and those to their reports, and
+#   their department's milestone claims; they act only on what is assigned to them.
+
+
+def can_review(user: User) -> bool:
+    return user.is_active and user.has_perm("tasks.review_progressreport")
+
+
+def _reads_everything(user: User) -> bool:
+    return can_review(user) or user.has_perm("tasks.import_plan")
+
+
+def is_department_head(user: User, department_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, department_id=department_id, role=Membership.Role.HEAD, is_active=True
+    ).exists()
+
+
+def visible_reports(user: User) -> QuerySet[ProgressReport]:
+    reports = ProgressReport.objects.filter(task__plan__in=visible_plans(user))
+    if _reads_everything(user):
+        return reports
+    approved = Q(status=ProgressReport.Status.APPROVED)
+    if sees_all_tasks(user):  # evaluators
+        return reports.filter(approved)
+    mine = user_department_ids(user)
+    cooperating = TaskDepartment.objects.filter(
+        task=OuterRef("task_id"), department_id__in=mine, role=TaskDepartment.Role.COOPERATING
+    )
+    return reports.filter(Q(department_id__in=mine) | (approved & Exists(cooperating)))
+
+
+def get_report_for_user(user: User, pk: int) -> ProgressReport:
+    try:
+        return visible_reports(user).select_related("task__plan", "period", "department", "assignee").get(pk=pk)
+    except ProgressReport.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_edit_report(user: User, report: ProgressReport) -> bool:
+    return (
+        report.is_editable
+        and report.assignee_id == user.pk
+        and report.department_id in user_department_ids(user)
+    )
+
+
+def visible_contributions(user: User) -> QuerySet[Contribution]:
+    contributions = Contribution.objects.filter(report__task__plan__in=visible_plans(user))
+    if _reads_everything(user):
+        return contributions
+    if sees_all_tasks(user):
+        return contributions.filter(report__status=ProgressReport.Status.APPROVED)
+    mine = user_department_ids(user)
+    return contributions.filter(Q(department_id__in=mine) | Q(report__department_id__in=mine))
+
+
+def get_contribution_for_user(user: User, pk: int) -> Contribution:
+    try:
+        return visible_contributions(user).select_related("report__task__plan", "report__period", "department").get(pk=pk)
+    except Contribution.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_edit_contribution(user: User, contribution: Contribution) -> bool:
+    return contribution.status == Contribution.Status.PENDING and contribution.department_id in user_department_ids(user)
+
+
+def visible_claims(user: User) -> QuerySet[MilestoneClaim]:
+    claims = MilestoneClaim.objects.filter(milestone__task__plan__in=visible_plans(user))
+    if _reads_everything(user):
+        return claims
+    if sees_all_tasks(user):
+        return claims.filter(status=MilestoneClaim.Status.APPROVED)
+    return claims.filter(department_id__in=user_department_ids(user))
+
+
+def get_claim_for_user(user: User, pk: int) -> MilestoneClaim:
+    try:
+        return visible_claims(user).select_related("milestone__task__plan", "department", "created_by").get(pk=pk)
+    except MilestoneClaim.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def claiming_department(user: User, milestone) -> Department | None:
+    """The department in whose name the user may claim this milestone: the task's answerable lead."""
+    lead = (
+        TaskDepartment.objects.filter(task_id=milestone.task_id, role=TaskDepartment.Role.LEAD)
+        .order_by("position")
+        .select_related("department")
+        .first()
+    )
+    if lead is None or lead.department_id not in user_department_ids(user):
+        return None
+    return lead.department

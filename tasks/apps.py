@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Plan and key tasks")
+
+    def ready(self) -> None:
+        # Who may download the files of a report or a milestone claim: whoever may see it.
+        from evidence.access import register_owner
+        from tasks import access
+        from tasks.models import MilestoneClaim, ProgressReport
+
+        register_owner(ProgressReport, lambda user, report: access.visible_reports(user).filter(pk=report.pk).exists())
+        register_owner(MilestoneClaim, lambda user, claim: access.visible_claims(user).filter(pk=claim.pk).exists())

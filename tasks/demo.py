@@ -255,3 +255,70 @@ def demo_accounts() -> list[tuple[str, str]]:
             groups = [g.name for g in by_name[name].groups.all()]
             result.append((name, str(ROLE_LABELS.get(groups[0], "")) if groups else ""))
     return result
+
+
+# --- demo activity: reports in every state ---------------------------------------------------
+
+REPORTING_STARTS = datetime.date(2025, 1, 1)
+ACHIEVEMENTS = [
+    "按季度召开专题推进会，制定工作方案并分解到各责任科室。",
+    "完成阶段性任务，相关制度文件已印发，工作台账同步更新。",
+    "组织开展专项督导检查，对发现的问题建立整改清单。",
+    "持续推进，完成年度目标的主要内容，形成工作总结。",
+]
+
+
+def seed_demo_activity(plan: Plan) -> dict[str, int]:
+    """Reports of 2025 in every state: Q1–Q3 approved, Q4 draft / submitted / returned / approved,
+    some late. Idempotent: does nothing once the plan has reports."""
+    from tasks import progress
+    from tasks.models import Contribution, KeyTask, ProgressReport
+
+    if ProgressReport.objects.filter(task__plan=plan).exists():
+        return {}
+    tz = datetime.timezone(datetime.timedelta(hours=8))
+    supervisor = User.objects.get(username="supervisor")
+    plan.reporting_starts_on = REPORTING_STARTS
+    plan.save(update_fields=["reporting_starts_on"])
+    # Tasks due before the system went live were completed under the old (Excel) process.
+    KeyTask.objects.filter(plan=plan, due_date__lt=REPORTING_STARTS).update(status=KeyTask.Status.COMPLETED, progress=100)
+    progress.periods_open(plan=plan, on=datetime.date(2025, 12, 31))
+
+    reports = ProgressReport.objects.filter(task__plan=plan).select_related("period", "task", "assignee").order_by("period__starts_on", "task__position")
+    for index, report in enumerate(reports):
+        quarter = report.period.number
+        on_time = datetime.datetime.combine(report.period.due_on - datetime.timedelta(days=2), datetime.time(10), tz)
+        late = datetime.datetime.combine(report.period.due_on + datetime.timedelta(days=6), datetime.time(16), tz)
+        mode = "approved" if quarter < 4 else ["draft", "submitted", "returned", "approved", "late"][report.task.position % 5]
+        percent = min(100, 25 * quarter)
+        data = {
+            "percent_complete": percent,
+            "assessment": ProgressReport.Assessment.ON_TRACK,
+            "achievements": ACHIEVEMENTS[quarter - 1],
+            "problems": "部门间数据共享仍需加强。" if index % 3 == 0 else "",
+            "next_steps": "下一季度继续推进，按时报送进展。",
+        }
+        if report.assignee is None:
+            continue
+        if mode == "draft":
+            progress.report_save(report=report, user=report.assignee, data={**data, "achievements": "（草稿）" + data["achievements"]}, version=report.version)
+            continue
+        for contribution in Contribution.objects.filter(report=report).select_related("assignee"):
+            if contribution.assignee:
+                progress.contribution_submit(
+                    contribution=contribution, user=contribution.assignee, content="本部门按分工完成配合工作，相关材料已报牵头单位。",
+                    at=on_time - datetime.timedelta(days=3),
+                )
+        submitted_at = late if mode == "late" or index % 7 == 0 else on_time
+        report = progress.report_submit(report=report, user=report.assignee, version=report.version, data=data, at=submitted_at)
+        if mode == "submitted":
+            continue
+        if mode == "returned":
+            progress.report_return(report=report, user=supervisor, reason="佐证材料不足，请补充会议纪要或正式文件后重新报送。", at=submitted_at + datetime.timedelta(days=1))
+            continue
+        progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
+    counts = {}
+    for status in ProgressReport.Status.values:
+        counts[status] = ProgressReport.objects.filter(task__plan=plan, status=status).count()
+    counts["late"] = ProgressReport.objects.filter(task__plan=plan, is_late=True).count()
+    return counts

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Department, KeyTask, Plan, TaskDepartment
+from tasks.models import Department, KeyTask, Plan, ProgressReport, ReportingPeriod, TaskDepartment
 
 
 class KeyTaskFilter(django_filters.FilterSet):
@@ -57,3 +57,28 @@ class KeyTaskFilter(django_filters.FilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_department
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Filters of the inbox, queue and archive tables."""
+
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
+    )
+    period = django_filters.ModelChoiceFilter(
+        label=_("Period"), queryset=ReportingPeriod.objects.order_by("-starts_on", "cadence"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All"))
+    is_late = django_filters.BooleanFilter(
+        label=_("Late"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Late")), ("false", _("On time"))]),
+    )
+    light = django_filters.ChoiceFilter(
+        label=_("Light"),
+        choices=[("red", _("Red: overdue")), ("yellow", _("Yellow: due soon")), ("green", _("Green"))],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["department", "period", "status", "is_late", "light"]

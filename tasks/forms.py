@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Plan, Region
+from tasks.models import Plan, ProgressReport, Region
 
 
 class PlanImportForm(forms.Form):
@@ -44,3 +44,46 @@ class PlanImportForm(forms.Form):
             if data.get("start_year") and data.get("end_year") and data["end_year"] < data["start_year"]:
                 self.add_error("end_year", _("The last year must not be before the first year."))
         return data
+
+
+class ReportForm(forms.ModelForm):
+    """The liaison's report. ``version`` is what they loaded, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["percent_complete", "assessment", "achievements", "problems", "next_steps", "missing_contributions_reason"]
+        widgets = {
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "achievements": forms.Textarea(attrs={"rows": 5}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "missing_contributions_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason / comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContributionForm(forms.Form):
+    content = forms.CharField(label=_("What your department did"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class MilestoneClaimForm(forms.Form):
+    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("What was completed"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReassignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Hand to"), queryset=None)
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+        from tasks.models import Membership
+
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__department=department, memberships__role=Membership.Role.LIAISON, memberships__is_active=True
+        ).distinct()

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.models import User
+from tasks import access
 from tasks.access import visible_departments, visible_key_tasks
-from tasks.models import Department, KeyTask, Plan, PlanSection, TaskDepartment
+from tasks.models import (
+    Contribution,
+    Department,
+    KeyTask,
+    Milestone,
+    MilestoneClaim,
+    Plan,
+    PlanSection,
+    ProgressReport,
+    TaskDepartment,
+)
 
 
 def key_task_rows(*, user: User, plan: Plan) -> QuerySet[KeyTask]:
@@ -93,4 +107,92 @@ def department_rows(*, user: User) -> QuerySet[Department]:
         )
         .prefetch_related("aliases")
         .order_by("region__code", "position", "name")
+    )
+
+
+# --- progress ------------------------------------------------------------------------------
+
+LIGHT_DUE_SOON_DAYS = 7
+
+
+def report_rows(*, user: User, on: datetime.date | None = None) -> QuerySet[ProgressReport]:
+    """Reports the user may see, with everything a table shows joined, and a deadline light:
+    red when overdue and not submitted, yellow when due within a week and not submitted."""
+    on = on or timezone.localdate()
+    open_states = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+    return (
+        access.visible_reports(user)
+        .select_related("task__plan", "period", "department", "assignee")
+        .annotate(
+            light=Case(
+                When(Q(status__in=open_states, period__due_on__lt=on), then=Value("red")),
+                When(
+                    Q(status__in=open_states, period__due_on__lte=on + datetime.timedelta(days=LIGHT_DUE_SOON_DAYS)),
+                    then=Value("yellow"),
+                ),
+                default=Value("green"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("period__due_on", "task__position", "pk")
+    )
+
+
+def inbox_reports(*, user: User) -> QuerySet[ProgressReport]:
+    return report_rows(user=user).filter(
+        assignee=user, status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+    )
+
+
+def queue_reports(*, user: User) -> QuerySet[ProgressReport]:
+    if not access.can_review(user):
+        return ProgressReport.objects.none()
+    return report_rows(user=user).filter(status=ProgressReport.Status.SUBMITTED)
+
+
+def archive_reports(*, user: User) -> QuerySet[ProgressReport]:
+    return report_rows(user=user).filter(status=ProgressReport.Status.APPROVED).order_by("-decided_at", "pk")
+
+
+def inbox_contributions(*, user: User) -> QuerySet[Contribution]:
+    return (
+        access.visible_contributions(user)
+        .filter(status=Contribution.Status.PENDING, department_id__in=access.user_department_ids(user))
+        .select_related("report__task", "report__period", "department")
+        .order_by("due_on", "pk")
+    )
+
+
+def queue_claims(*, user: User) -> QuerySet[MilestoneClaim]:
+    if not access.can_review(user):
+        return MilestoneClaim.objects.none()
+    return (
+        access.visible_claims(user)
+        .filter(status=MilestoneClaim.Status.SUBMITTED)
+        .select_related("milestone__task", "department", "created_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def inbox_claims(*, user: User) -> QuerySet[MilestoneClaim]:
+    return (
+        access.visible_claims(user)
+        .filter(status=MilestoneClaim.Status.RETURNED, created_by=user)
+        .select_related("milestone__task", "department", "created_by")
+    )
+
+
+def task_timeline(*, task: KeyTask) -> QuerySet:
+    """The audit entries of a task, its reports and its milestones, in time order."""
+    from audit.models import AuditEntry
+
+    def of(model, ids):
+        return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids])
+
+    report_ids = list(task.reports.values_list("pk", flat=True))
+    milestone_ids = list(task.milestones.values_list("pk", flat=True))
+    return (
+        AuditEntry.objects.filter(of(KeyTask, [task.pk]) | of(ProgressReport, report_ids) | of(Milestone, milestone_ids))
+        .select_related("actor", "content_type")
+        .order_by("at", "pk")
     )

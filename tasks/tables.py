@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import KeyTask
+from tasks.models import KeyTask, ProgressReport
 
 
 def _department_names(task: KeyTask, role: str) -> list[str]:
@@ -79,3 +79,58 @@ class KeyTaskTable(tables.Table):
             '<div class="progress-bar" style="width: {0}%">{0}%</div></div>',
             value,
         )
+
+
+LIGHT_CSS = {"red": "danger", "yellow": "warning", "green": "success"}
+LIGHT_LABELS = {"red": _("Red"), "yellow": _("Yellow"), "green": _("Green")}
+REPORT_STATUS_CSS = {"draft": "secondary", "submitted": "primary", "returned": "warning", "approved": "success"}
+
+
+def light_badge(light: str):
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}" data-light="{}">●&nbsp;{}</span>', LIGHT_CSS[light], light, LIGHT_LABELS[light]
+    )
+
+
+class ReportTable(tables.Table):
+    light = tables.Column(verbose_name=_("Light"), orderable=False)
+    task = tables.Column(verbose_name=_("Key task"), accessor="task__title", order_by=("task__position",))
+    department = tables.Column(verbose_name=_("Department"))
+    period = tables.Column(verbose_name=_("Period"), order_by=("period__starts_on",))
+    due = tables.Column(verbose_name=_("Due"), accessor="period__due_on")
+    status = tables.Column(verbose_name=_("Status"))
+    percent_complete = tables.Column(verbose_name=_("Progress"))
+    is_late = tables.BooleanColumn(verbose_name=_("Late"), yesno=(_("Late"), ""))
+    assignee = tables.Column(verbose_name=_("Liaison"), orderable=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["light", "task", "department", "period", "due", "status", "percent_complete", "is_late", "assignee"]
+        empty_text = _("Nothing here.")
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "report-table"}
+
+    def render_light(self, value):
+        return light_badge(value)
+
+    def value_light(self, value):
+        return str(LIGHT_LABELS[value])
+
+    def render_task(self, record):
+        return format_html('<a href="{}">{} {}</a>', record.get_absolute_url(), record.task.code, record.task.title)
+
+    def value_task(self, record):
+        return f"{record.task.code} {record.task.title}"
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', REPORT_STATUS_CSS[record.status], record.get_status_display()
+        )
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_percent_complete(self, value):
+        return f"{value}%"
+
+    def render_due(self, value):
+        return date_format(value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import views
+from tasks import progress_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -13,4 +13,17 @@ urlpatterns = [
     path("plans/<int:plan_pk>/tasks/", views.key_task_list, name="task_list"),
     path("tasks/<int:pk>/", views.key_task_detail, name="task_detail"),
     path("departments/", views.department_list, name="department_list"),
+    path("work/", progress_views.inbox, name="inbox"),
+    path("work/queue/", progress_views.queue, name="queue"),
+    path("work/archive/", progress_views.archive, name="archive"),
+    path("reports/<int:pk>/", progress_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", progress_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/decide/", progress_views.report_decide, name="report_decide"),
+    path("reports/<int:pk>/reassign/", progress_views.report_reassign, name="report_reassign"),
+    path("reports/<int:pk>/evidence/", progress_views.report_evidence_upload, name="report_evidence_upload"),
+    path("reports/<int:pk>/evidence/<int:evidence_pk>/remove/", progress_views.report_evidence_remove, name="report_evidence_remove"),
+    path("reports/<int:pk>/evidence/<int:evidence_pk>/review/", progress_views.report_evidence_review, name="report_evidence_review"),
+    path("contributions/<int:pk>/", progress_views.contribution_detail, name="contribution_detail"),
+    path("milestones/<int:pk>/claim/", progress_views.milestone_claim_new, name="milestone_claim_new"),
+    path("claims/<int:pk>/", progress_views.milestone_claim_detail, name="milestone_claim_detail"),
 ]

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from audit.models import AuditEntry
 from tasks import access, selectors
 from tasks.breakdown_table import TableError
 from tasks.filters import KeyTaskFilter
@@ -69,8 +68,23 @@ def _export_table(table, export_format: str, name: str) -> HttpResponse:
 
 def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.key_task_detail(task=access.get_key_task_for_user(request.user, pk))
-    timeline = AuditEntry.objects.for_object(task).select_related("actor")
-    return render(request, "tasks/key_task_detail.html", {"task": task, "plan": task.plan, "timeline": timeline})
+    reports = selectors.report_rows(user=request.user).filter(task=task).order_by("-period__starts_on")
+    claims = {
+        claim.milestone_id: claim
+        for claim in access.visible_claims(request.user).filter(milestone__task=task).order_by("created_at")
+    }
+    return render(
+        request,
+        "tasks/key_task_detail.html",
+        {
+            "task": task,
+            "plan": task.plan,
+            "reports": reports,
+            "milestone_rows": [(m, claims.get(m.pk)) for m in task.milestones.all()],
+            "may_claim": task.milestones.exists() and bool(access.claiming_department(request.user, task.milestones.first())),
+            "timeline": selectors.task_timeline(task=task),
+        },
+    )
 
 
 def department_list(request: HttpRequest) -> HttpResponse:

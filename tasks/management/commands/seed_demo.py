@@ -1,14 +1,24 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from tasks.demo import DEMO_PASSWORD, seed_demo
+from tasks.demo import DEMO_PASSWORD, seed_demo, seed_demo_activity
 
 
 class Command(BaseCommand):
     help = "Load the demo plan, its departments and one account per role (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-activity", action="store_true", help="only the plan and accounts, no progress reports")
+
     def handle(self, *args, **options):
         summary = seed_demo()
+        if not options["no_activity"]:
+            counts = seed_demo_activity(summary.plan)
+            if counts:
+                self.stdout.write(
+                    _("Progress reports: %(approved)d approved, %(submitted)d awaiting review, %(returned)d returned, %(draft)d drafts, %(late)d late.")
+                    % counts
+                )
         if summary.created:
             self.stdout.write(self.style.SUCCESS(_("Demo plan created: %(plan)s") % {"plan": summary.plan}))
         else:

@@ -145,6 +145,18 @@ class Plan(models.Model):
         validators=[MaxValueValidator(90)],
         help_text=_("Days after a reporting period ends by which its progress report is due."),
     )
+    contribution_lead_days = models.PositiveSmallIntegerField(
+        _("contribution lead days"),
+        default=5,
+        validators=[MaxValueValidator(60)],
+        help_text=_("Co-operating departments' contributions are due this many days before the report."),
+    )
+    reporting_starts_on = models.DateField(
+        _("reporting starts on"),
+        null=True,
+        blank=True,
+        help_text=_("Reporting periods are opened from this date on (empty: the start of the plan)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

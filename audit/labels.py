@@ -1,0 +1,29 @@
+"""Readable, translated names for the action and state codes stored in the audit trail."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "open": _("opened"),
+    "submit": _("submitted"),
+    "approve": _("approved"),
+    "return": _("returned"),
+    "reassign": _("handed over"),
+    "claim": _("claimed complete"),
+    "import": _("imported"),
+    "status": _("status changed"),
+    "progress": _("progress updated"),
+    "create": _("created"),
+    "evidence_attach": _("file attached"),
+    "evidence_review": _("file reviewed"),
+    "evidence_remove": _("file removed"),
+}
+
+
+def state_label(code: str) -> str:
+    """The label of a state code from any of the models' choices (codes are shared words)."""
+    from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, Plan, ProgressReport
+
+    for choices in (ProgressReport.Status, Milestone.Status, MilestoneClaim.Status, Contribution.Status, KeyTask.Status, Plan.Status):
+        if code in choices.values:
+            return str(choices(code).label)
+    return code

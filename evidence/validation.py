@@ -1,0 +1,227 @@
+"""What may be uploaded as evidence (佐证材料), checked by name, size and content.
+
+The extension a user gives is only a claim: the first bytes of the file (and, for Office Open XML,
+the zip directory) must show that the content is of that kind. An executable renamed ``.pdf`` is
+refused. Nothing here reads a whole file into memory.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+NAME_MAX_LENGTH = 200  # Evidence.original_name
+HEAD_BYTES = 16  # enough for every signature below
+MEGABYTE = 1024 * 1024
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls (Compound File Binary)
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class DetectedType:
+    """What a file was found to be. ``extension`` (with its dot) is the one it is stored under."""
+
+    media_type: str
+    extension: str
+    name: str  # the sanitised display name (stripped, NFC), at most NAME_MAX_LENGTH characters
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str | Promise  # for messages: “x.pdf” is not a PDF file
+    media_type: str
+    extension: str  # canonical extension the file is stored under
+    matches: Callable[[File, bytes], bool]  # (file, its first HEAD_BYTES bytes) -> content is of this kind
+
+
+# --- content checks --------------------------------------------------------------------------
+
+
+def _zip_names(upload: File) -> list[str] | None:
+    """The entry names of a zip archive (read from its central directory only), or None if it is not one."""
+    handle = getattr(upload, "file", None) or upload
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return None
+    finally:
+        handle.seek(0)
+
+
+def _is_pdf(upload: File, head: bytes) -> bool:
+    return head.startswith(b"%PDF-")
+
+
+def _is_ole2(upload: File, head: bytes) -> bool:
+    return head.startswith(OLE2_SIGNATURE)
+
+
+def _is_zip(upload: File, head: bytes) -> bool:
+    return head.startswith(ZIP_SIGNATURE) and _zip_names(upload) is not None
+
+
+def _is_office_open_xml(part: str) -> Callable[[File, bytes], bool]:
+    def check(upload: File, head: bytes) -> bool:
+        if not head.startswith(ZIP_SIGNATURE):
+            return False
+        names = _zip_names(upload)
+        return names is not None and "[Content_Types].xml" in names and any(n.startswith(part) for n in names)
+
+    return check
+
+
+def _is_png(upload: File, head: bytes) -> bool:
+    return head.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _is_jpeg(upload: File, head: bytes) -> bool:
+    return head.startswith(b"\xff\xd8\xff")
+
+
+def _is_gif(upload: File, head: bytes) -> bool:
+    return head.startswith((b"GIF87a", b"GIF89a"))
+
+
+def _is_bmp(upload: File, head: bytes) -> bool:
+    return head.startswith(b"BM")
+
+
+def _is_webp(upload: File, head: bytes) -> bool:
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
+_PDF = FileKind(_("PDF"), "application/pdf", ".pdf", _is_pdf)
+_DOC = FileKind(_("Word"), "application/msword", ".doc", _is_ole2)
+_DOCX = FileKind(
+    _("Word"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".docx",
+    _is_office_open_xml("word/"),
+)
+_XLS = FileKind(_("Excel"), "application/vnd.ms-excel", ".xls", _is_ole2)
+_XLSX = FileKind(
+    _("Excel"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xlsx",
+    _is_office_open_xml("xl/"),
+)
+_JPEG = FileKind(_("JPEG image"), "image/jpeg", ".jpg", _is_jpeg)
+_PNG = FileKind(_("PNG image"), "image/png", ".png", _is_png)
+_GIF = FileKind(_("GIF image"), "image/gif", ".gif", _is_gif)
+_BMP = FileKind(_("BMP image"), "image/bmp", ".bmp", _is_bmp)
+_WEBP = FileKind(_("WebP image"), "image/webp", ".webp", _is_webp)
+_ZIP = FileKind(_("ZIP"), "application/zip", ".zip", _is_zip)
+
+# The one list of what may be uploaded, by the extension the user gives (lower case, with the dot).
+# WPS formats (.wps, .et) are not accepted: ask for PDF or Office files instead.
+ALLOWED_TYPES: dict[str, FileKind] = {
+    ".pdf": _PDF,
+    ".doc": _DOC,
+    ".docx": _DOCX,
+    ".xls": _XLS,
+    ".xlsx": _XLSX,
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".png": _PNG,
+    ".gif": _GIF,
+    ".bmp": _BMP,
+    ".webp": _WEBP,
+    ".zip": _ZIP,
+}
+
+# For <input type="file" accept="…">.
+ACCEPT_ATTRIBUTE = ",".join(ALLOWED_TYPES)
+STORED_EXTENSIONS = frozenset(kind.extension for kind in ALLOWED_TYPES.values())
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+def _is_forbidden_character(char: str) -> bool:
+    # Cc: control characters (NUL, newline, tab …); Cf: format characters such as U+202E, the
+    # right-to-left override that makes "fdp.exe" display as "exe.pdf"; Cs: lone surrogates;
+    # Zl/Zp: line and paragraph separators.
+    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def clean_name(raw_name: str | None) -> str:
+    """The display name of an upload, or ValidationError: no paths, no control characters, not empty."""
+    raw_name = raw_name or ""
+    if "/" in raw_name or "\\" in raw_name:
+        raise ValidationError(
+            _("The file name “%(name)s” must not contain a folder path (/ or \\)."),
+            code="name_path",
+            params={"name": raw_name},
+        )
+    if any(_is_forbidden_character(char) for char in raw_name):
+        raise ValidationError(
+            _("The file name “%(name)s” contains control characters."),
+            code="name_control",
+            params={"name": "".join("?" if _is_forbidden_character(c) else c for c in raw_name)},
+        )
+    name = unicodedata.normalize("NFC", raw_name).strip()
+    if not name or name.strip(".") == "":
+        raise ValidationError(_("The file has no name."), code="name_empty")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("The file name is too long: at most %(max)d characters are allowed."),
+            code="name_too_long",
+            params={"max": NAME_MAX_LENGTH},
+        )
+    return name
+
+
+def _extension(name: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    return f".{suffix.lower()}" if dot and stem else ""
+
+
+def _megabytes(size: int) -> str:
+    value = size / MEGABYTE
+    return str(int(value)) if value.is_integer() else f"{value:.2f}"
+
+
+def _head(upload: File) -> bytes:
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return head or b""
+
+
+def check_upload(uploaded_file: File) -> DetectedType:
+    """Check an uploaded evidence file; return what it is, or raise ValidationError saying why not."""
+    name = clean_name(uploaded_file.name)
+    kind = ALLOWED_TYPES.get(_extension(name))
+    if kind is None:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted kind of file. Accepted: %(allowed)s."),
+            code="type_not_allowed",
+            params={"name": name, "allowed": ", ".join(ALLOWED_TYPES)},
+        )
+    size = uploaded_file.size or 0
+    if size <= 0:
+        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is too large: files may be at most %(limit)s MB."),
+            code="too_large",
+            params={"name": name, "limit": _megabytes(settings.UPLOAD_MAX_BYTES)},
+        )
+    if not kind.matches(uploaded_file, _head(uploaded_file)):
+        raise ValidationError(
+            _("“%(name)s” is not a %(kind)s file: its content does not match its extension."),
+            code="content_mismatch",
+            params={"name": name, "kind": kind.label},
+        )
+    return DetectedType(media_type=kind.media_type, extension=kind.extension, name=name)

@@ -1,0 +1,41 @@
+"""The plan (regions, departments, plans, key tasks) and its progress (periods, reports, claims)."""
+
+from tasks.models.plan import (
+    AnnualTarget,
+    Department,
+    DepartmentAlias,
+    KeyTask,
+    Membership,
+    Milestone,
+    Plan,
+    PlanImport,
+    PlanSection,
+    Region,
+    TaskDepartment,
+)
+from tasks.models.progress import (
+    Contribution,
+    MilestoneClaim,
+    ProgressReport,
+    ReportingPeriod,
+    ReportSubmission,
+)
+
+__all__ = [
+    "AnnualTarget",
+    "Contribution",
+    "Department",
+    "DepartmentAlias",
+    "KeyTask",
+    "Membership",
+    "Milestone",
+    "MilestoneClaim",
+    "Plan",
+    "PlanImport",
+    "PlanSection",
+    "ProgressReport",
+    "Region",
+    "ReportSubmission",
+    "ReportingPeriod",
+    "TaskDepartment",
+]

@@ -1,0 +1,28 @@
+"""Process classes of the flows. Domain data stays in tasks' models; ``Process.artifact`` points at it."""
+
+from viewflow.workflow.models import Process
+
+
+class ArtifactProcess(Process):
+    class Meta:
+        proxy = True
+
+    @property
+    def subject(self):
+        """The report, contribution or milestone claim this process is about."""
+        return self.artifact
+
+
+class ProgressReportProcess(ArtifactProcess):
+    class Meta:
+        proxy = True
+
+
+class ContributionProcess(ArtifactProcess):
+    class Meta:
+        proxy = True
+
+
+class MilestoneClaimProcess(ArtifactProcess):
+    class Meta:
+        proxy = True
