@@ -1,7 +1,9 @@
+import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from audit.models import AuditEntry
 
@@ -15,6 +17,7 @@ def audit_record(
     to_state: str = "",
     comment: str = "",
     data: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit trail. Call it inside the transaction that makes the change."""
     return AuditEntry.objects.create(
@@ -26,4 +29,5 @@ def audit_record(
         to_state=str(to_state or ""),
         comment=comment,
         data=data or {},
+        at=at or timezone.now(),
     )

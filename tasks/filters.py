@@ -66,7 +66,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
     )
     period = django_filters.ModelChoiceFilter(
-        label=_("Period"), queryset=ReportingPeriod.objects.order_by("-starts_on", "cadence"), empty_label=_("All")
+        label=_("Reporting period"), queryset=ReportingPeriod.objects.order_by("-starts_on", "cadence"), empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All"))
     is_late = django_filters.BooleanFilter(

@@ -150,7 +150,7 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
     if ProgressReport.objects.filter(task=task, period=period).exists():
         return None
     report = ProgressReport.objects.create(task=task, period=period, department=department, assignee=first_liaison(department))
-    audit_record(subject=report, action="open", to_state=report.status, comment=str(period))
+    audit_record(subject=report, action="open", to_state=report.status, comment=period.code)
     report_flow.open.run(report=report)
     for link in task.task_departments.all():
         if link.role != TaskDepartment.Role.COOPERATING:
@@ -158,7 +158,7 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
         contribution = Contribution.objects.create(
             report=report, department=link.department, assignee=first_liaison(link.department), due_on=period.contribution_due_on
         )
-        audit_record(subject=contribution, action="open", to_state=contribution.status, comment=str(period))
+        audit_record(subject=contribution, action="open", to_state=contribution.status, comment=period.code)
         contribution_flow.open.run(contribution=contribution)
     return report
 
@@ -296,6 +296,7 @@ def report_submit(
             to_state=report.status,
             comment=_("Submitted late") if report.is_late else "",
             data={"round": report.round},
+            at=now,
         )
         _complete(process, report_flow.draft, user)
     return report
@@ -344,6 +345,7 @@ def _decide(
             from_state=ProgressReport.Status.SUBMITTED,
             to_state=report.status,
             comment=reason.strip(),
+            at=now,
         )
         _complete(process, report_flow.review, user)
     return report
@@ -380,10 +382,11 @@ def task_apply_report(*, report: ProgressReport) -> KeyTask:
     task.save(update_fields=["progress", "status", "updated_at"])
     audit_record(
         subject=task,
+        at=report.decided_at,
         action="progress",
         from_state=previous,
         to_state=task.status,
-        comment=f"{report.period}: {report.percent_complete}%",
+        comment=f"{report.period.code}: {report.percent_complete}%",
         data={"report": report.pk},
     )
     return task
@@ -516,7 +519,9 @@ def contribution_submit(
         contribution.submitted_at, contribution.submitted_by = now, user
         contribution.is_late = timezone.localdate(now) > contribution.due_on
         contribution.save()
-        audit_record(subject=contribution, actor=user, action="submit", from_state=Contribution.Status.PENDING, to_state=contribution.status)
+        audit_record(
+            subject=contribution, actor=user, action="submit", from_state=Contribution.Status.PENDING, to_state=contribution.status, at=now
+        )
         _complete(process, contribution_flow.write, user)
     return contribution
 
