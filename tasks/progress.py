@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
@@ -145,11 +145,19 @@ def periods_open(*, on: datetime.date | None = None, plan: Plan | None = None) -
 
 @transaction.atomic
 def report_open(*, task: KeyTask, period: ReportingPeriod, department: Department) -> ProgressReport | None:
-    """Create the report of one task and period (None if it exists) and start its processes."""
+    """Create the report of one task and period (None if it exists) and start its processes.
+
+    Safe to run twice at once: the unique (task, period) constraint decides who opens it."""
     report_flow, contribution_flow, _milestone_flow = _flows()
     if ProgressReport.objects.filter(task=task, period=period).exists():
         return None
-    report = ProgressReport.objects.create(task=task, period=period, department=department, assignee=first_liaison(department))
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.create(
+                task=task, period=period, department=department, assignee=first_liaison(department)
+            )
+    except IntegrityError:
+        return None
     audit_record(subject=report, action="open", to_state=report.status, comment=period.code)
     report_flow.open.run(report=report)
     for link in task.task_departments.all():

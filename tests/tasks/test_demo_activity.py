@@ -1,0 +1,25 @@
+import pytest
+
+from tasks.demo import seed_demo, seed_demo_activity
+from tasks.models import Contribution, ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_reports_in_every_state_and_some_late():
+    plan = seed_demo().plan
+    counts = seed_demo_activity(plan)
+    assert all(counts[state] > 0 for state in ["draft", "submitted", "returned", "approved", "late"]), counts
+    returned = ProgressReport.objects.filter(status="returned").first()
+    assert returned.return_reason
+    assert Contribution.objects.filter(status="submitted").exists()
+    # Completed history raised the tasks' progress.
+    assert plan.key_tasks.filter(progress__gt=0).exists()
+
+
+def test_the_demo_activity_is_idempotent():
+    plan = seed_demo().plan
+    seed_demo_activity(plan)
+    before = ProgressReport.objects.count()
+    assert seed_demo_activity(plan) == {}
+    assert ProgressReport.objects.count() == before
