@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "audit",
     "evidence",
     "tasks",
+    "supervision",
     "workflows",
     "evaluation",
 ]
