@@ -16,6 +16,7 @@ ACTIONS = {
     "evidence_attach": _("file attached"),
     "evidence_review": _("file reviewed"),
     "evidence_remove": _("file removed"),
+    "close": _("closed"),
 }
 
 
@@ -23,6 +24,8 @@ def state_label(code: str) -> str:
     """The label of a state code from any of the models' choices (codes are shared words)."""
     from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, Plan, ProgressReport
 
+    if code == "closed":
+        return str(_("Closed"))
     for choices in (ProgressReport.Status, Milestone.Status, MilestoneClaim.Status, Contribution.Status, KeyTask.Status, Plan.Status):
         if code in choices.values:
             return str(choices(code).label)

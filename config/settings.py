@@ -173,3 +173,5 @@ SHOW_DEMO_ACCOUNTS = DEBUG
 # viewflow: we mount no viewflow frontend and add no middleware of its own.
 VIEWFLOW = {"AUTOREGISTER": False}
 SITE_TITLE = _("Plan Supervisor")
+# The address people open, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

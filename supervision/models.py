@@ -1,7 +1,12 @@
 """Supervision: the working-day calendar, deadline alerts, notifications, supervision notices
 (督办单) and extension requests (延期申请)."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +30,185 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.note}"
+
+
+class Notification(models.Model):
+    """站内通知: one message to one user, in the notification centre and (once) by e-mail.
+
+    Written in the same transaction as the action that causes it, so it is never lost; the
+    e-mail goes out afterwards, by a Celery job that claims the row first (sent once)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        OVERDUE = "overdue", _("Overdue")
+        NOTICE = "notice", _("Supervision notice")
+        ESCALATION = "escalation", _("Escalation")
+        EXTENSION = "extension", _("Extension request")
+        INFO = "info", _("Information")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    send_email = models.BooleanField(
+        _("e-mail it"), default=False, help_text=_("Reminders go out in the daily digest instead.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["send_email", "emailed_at"], name="notification_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeadlineAlert(models.Model):
+    """That one alert (a reminder N days before, an overdue notice, an escalation) was made for
+    one subject. The unique constraint is what makes the sweep idempotent, even when two workers
+    sweep at once: whoever inserts the row sends; the other finds it there and does not."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=30, help_text=_("e.g. remind-7, remind-1, overdue, escalate-yellow"))
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind", "due_on"], name="deadline_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.content_type_id}:{self.object_id} {self.due_on}"
+
+
+class SupervisionNotice(models.Model):
+    """督办单: a supervisor's notice to a department about a lagging key task."""
+
+    class Level(models.TextChoices):
+        BLUE = "blue", _("Blue")
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESPONDED = "responded", _("Responded")
+        RETURNED = "returned", _("Response returned")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    task = models.ForeignKey(
+        "tasks.KeyTask", on_delete=models.PROTECT, related_name="notices", verbose_name=_("key task")
+    )
+    department = models.ForeignKey(
+        "tasks.Department", on_delete=models.PROTECT, related_name="notices", verbose_name=_("department")
+    )
+    report = models.ForeignKey(
+        "tasks.ProgressReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("overdue report"),
+        help_text=_("Set when the notice was raised automatically for an overdue report."),
+    )
+    level = models.CharField(_("level"), max_length=6, choices=Level.choices, default=Level.BLUE)
+    requirements = models.TextField(_("requirements"), max_length=3000)
+    response_due_on = models.DateField(_("respond by"), db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED, db_index=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    response = models.TextField(_("measures taken"), blank=True, max_length=5000)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    escalations = models.PositiveSmallIntegerField(_("escalations"), default=0)
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-year", "-number"]
+        permissions = [("issue_supervisionnotice", _("Can issue supervision notices and decide on extensions"))]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="notice_number_unique")]
+        indexes = [models.Index(fields=["status", "response_due_on"], name="notice_open_due")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:notice_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """The official number, e.g. 督办〔2024〕12号."""
+        return f"督办〔{self.year}〕{self.number}号"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class NoticeCounter(models.Model):
+    """The last notice number of a year; locked while a number is taken, so numbers never repeat."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a liaison asks for a later due date for a report; a supervisor decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    report = models.ForeignKey(
+        "tasks.ProgressReport", on_delete=models.PROTECT, related_name="extension_requests", verbose_name=_("report")
+    )
+    current_due_on = models.DateField(_("due on"))
+    requested_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report"], condition=models.Q(status="pending"), name="extension_one_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.requested_due_on}"

@@ -137,12 +137,17 @@ def get_report_for_user(user: User, pk: int) -> ProgressReport:
         raise Http404 from exc
 
 
-def can_edit_report(user: User, report: ProgressReport) -> bool:
+def is_report_assignee(user: User, report: ProgressReport) -> bool:
+    """The liaison the report is assigned to, while still in its department (whatever its state)."""
     return (
-        report.is_editable
+        user.is_authenticated
         and report.assignee_id == user.pk
         and report.department_id in user_department_ids(user)
     )
+
+
+def can_edit_report(user: User, report: ProgressReport) -> bool:
+    return report.is_editable and is_report_assignee(user, report)
 
 
 def visible_contributions(user: User) -> QuerySet[Contribution]:
@@ -163,7 +168,12 @@ def get_contribution_for_user(user: User, pk: int) -> Contribution:
 
 
 def can_edit_contribution(user: User, contribution: Contribution) -> bool:
-    return contribution.status == Contribution.Status.PENDING and contribution.department_id in user_department_ids(user)
+    """Its department writes it until it is submitted or the report it feeds is approved."""
+    return (
+        contribution.status == Contribution.Status.PENDING
+        and contribution.department_id in user_department_ids(user)
+        and contribution.report.status != ProgressReport.Status.APPROVED
+    )
 
 
 def visible_claims(user: User) -> QuerySet[MilestoneClaim]:
@@ -184,8 +194,12 @@ def get_claim_for_user(user: User, pk: int) -> MilestoneClaim:
 
 def claiming_department(user: User, milestone) -> Department | None:
     """The department in whose name the user may claim this milestone: the task's answerable lead."""
+    return claiming_department_of_task(user, milestone.task)
+
+
+def claiming_department_of_task(user: User, task) -> Department | None:
     lead = (
-        TaskDepartment.objects.filter(task_id=milestone.task_id, role=TaskDepartment.Role.LEAD)
+        TaskDepartment.objects.filter(task_id=task.pk, role=TaskDepartment.Role.LEAD)
         .order_by("position")
         .select_related("department")
         .first()

@@ -65,6 +65,7 @@ class ReportForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason / comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    round = forms.IntegerField(required=False, widget=forms.HiddenInput, help_text="The submission the supervisor read")
 
 
 class ContributionForm(forms.Form):

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import User
 from audit.services import audit_record
@@ -223,10 +223,11 @@ def _reload(model, pk):
 
 
 def _check_editable(report: ProgressReport, user: User, version: int | None) -> None:
-    if not access.can_edit_report(user, report):
-        if report.status in {ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED}:
-            raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    # Rights first: someone who may not act learns nothing about the report's state.
+    if not access.is_report_assignee(user, report):
         raise PermissionDenied
+    if not access.can_edit_report(user, report):
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
     if version is not None and version != report.version:
         raise ValidationError(
             _("Someone else saved this report after you opened it. Your changes were not saved: reload the page and enter them again.")
@@ -260,7 +261,7 @@ def report_submit(
     report_flow = _flows()[0]
     with _Locked(report, report_flow) as process:
         report = _reload(ProgressReport, report.pk)
-        if report.status == ProgressReport.Status.SUBMITTED:
+        if report.status == ProgressReport.Status.SUBMITTED and access.is_report_assignee(user, report):
             raise ValidationError(_("This report has already been submitted."))
         _check_editable(report, user, version)
         for field in REPORT_FIELDS:
@@ -285,7 +286,7 @@ def report_submit(
         report.version += 1
         report.status = ProgressReport.Status.SUBMITTED
         report.submitted_at, report.submitted_by = now, user
-        report.is_late = timezone.localdate(now) > report.period.due_on
+        report.is_late = timezone.localdate(now) > report.due_on
         report.return_reason = ""
         report.save()
         ReportSubmission.objects.create(
@@ -302,8 +303,7 @@ def report_submit(
             action="submit",
             from_state=previous,
             to_state=report.status,
-            comment=_("Submitted late") if report.is_late else "",
-            data={"round": report.round},
+            data={"round": report.round, "late": report.is_late},
             at=now,
         )
         _complete(process, report_flow.draft, user)
@@ -323,19 +323,31 @@ def _snapshot(report: ProgressReport) -> dict:
 
 
 def _decide(
-    report: ProgressReport, user: User, *, approve: bool, reason: str, at: datetime.datetime | None = None
+    report: ProgressReport,
+    user: User,
+    *,
+    approve: bool,
+    reason: str,
+    at: datetime.datetime | None = None,
+    round: int | None = None,
 ) -> ProgressReport:
-    report_flow = _flows()[0]
+    report_flow, contribution_flow, _milestone_flow = _flows()
     if not access.can_review(user):
         raise PermissionDenied
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the report is returned.")})
     with _Locked(report, report_flow) as process:
         report = _reload(ProgressReport, report.pk)
-        if report.status != ProgressReport.Status.SUBMITTED:
+        if report.status in {ProgressReport.Status.APPROVED, ProgressReport.Status.RETURNED}:
             raise ValidationError(
                 _("This report was already decided (%(status)s) by someone else; nothing was changed.")
                 % {"status": report.get_status_display()}
+            )
+        if report.status != ProgressReport.Status.SUBMITTED:
+            raise ValidationError(_("This report has not been submitted; there is nothing to decide."))
+        if round is not None and round != report.round:
+            raise ValidationError(
+                _("The report was revised and submitted again after you opened it; nothing was changed. Review the new version.")
             )
         now = at or timezone.now()
         report.status = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
@@ -356,19 +368,36 @@ def _decide(
             at=now,
         )
         _complete(process, report_flow.review, user)
+        if approve:
+            _close_contributions(report, contribution_flow, user, now)
     return report
 
 
+def _close_contributions(report: ProgressReport, contribution_flow, user: User, now: datetime.datetime) -> None:
+    """Contributions still owed when the report is approved are closed, and so are their processes."""
+    for contribution in report.contributions.filter(status=Contribution.Status.PENDING):
+        process = _process_of(contribution, contribution_flow)
+        for task in Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]):
+            contribution_flow.write.activation_class(task).cancel()
+        process.status, process.finished = PROCESS.CANCELED, now
+        process.save(update_fields=["status", "finished"])
+        audit_record(subject=contribution, actor=user, action="close", from_state=contribution.status, to_state="closed", at=now)
+
+
 def report_approve(
-    *, report: ProgressReport, user: User, comment: str = "", at: datetime.datetime | None = None
+    *, report: ProgressReport, user: User, comment: str = "", at: datetime.datetime | None = None, round: int | None = None
 ) -> ProgressReport:
-    """Approve: the report becomes immutable and updates its task's progress and status."""
-    return _decide(report, user, approve=True, reason=comment, at=at)
+    """Approve: the report becomes immutable and updates its task's progress and status.
+
+    ``round`` is the submission the supervisor read: a newer one is not approved blindly."""
+    return _decide(report, user, approve=True, reason=comment, at=at, round=round)
 
 
-def report_return(*, report: ProgressReport, user: User, reason: str, at: datetime.datetime | None = None) -> ProgressReport:
+def report_return(
+    *, report: ProgressReport, user: User, reason: str, at: datetime.datetime | None = None, round: int | None = None
+) -> ProgressReport:
     """Return to the same liaison with a required reason; they revise and resubmit."""
-    return _decide(report, user, approve=False, reason=reason, at=at)
+    return _decide(report, user, approve=False, reason=reason, at=at, round=round)
 
 
 def task_apply_report(*, report: ProgressReport) -> KeyTask:
@@ -428,14 +457,28 @@ def report_changes(report: ProgressReport) -> list[FieldChange]:
     return changes
 
 
-def report_attach_evidence(*, report: ProgressReport, user: User, uploads: Iterable) -> list:
-    """Attach files to a draft or returned report (the assignee only)."""
+def _attach_all(*, owner, uploads: Iterable, user: User) -> list:
+    """Attach every upload or none: when one is refused, the files already stored in this call
+    are deleted too (the transaction drops their rows; nothing else would drop their bytes)."""
     from evidence.services import evidence_attach
 
+    attached = []
+    try:
+        for upload in uploads:
+            attached.append(evidence_attach(owner=owner, upload=upload, user=user))
+    except BaseException:
+        for evidence in attached:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return attached
+
+
+def report_attach_evidence(*, report: ProgressReport, user: User, uploads: Iterable) -> list:
+    """Attach files to a draft or returned report (the assignee only)."""
     with transaction.atomic():
         report = _reload(ProgressReport, report.pk)
         _check_editable(report, user, None)
-        return [evidence_attach(owner=report, upload=upload, user=user) for upload in uploads]
+        return _attach_all(owner=report, uploads=uploads, user=user)
 
 
 def report_remove_evidence(*, report: ProgressReport, user: User, evidence) -> None:
@@ -495,11 +538,20 @@ def report_reassign(*, report: ProgressReport, user: User, assignee: User) -> Pr
 # --- contributions -------------------------------------------------------------------------
 
 
+def _check_contribution_editable(contribution: Contribution, user: User) -> None:
+    # Rights first: someone outside the department learns nothing about the contribution's state.
+    if contribution.department_id not in access.user_department_ids(user):
+        raise PermissionDenied
+    if contribution.status == Contribution.Status.SUBMITTED:
+        raise ValidationError(_("This contribution has already been submitted."))
+    if not access.can_edit_contribution(user, contribution):
+        raise ValidationError(_("The report has already been approved; the contribution is closed."))
+
+
 @transaction.atomic
 def contribution_save(*, contribution: Contribution, user: User, content: str) -> Contribution:
     contribution = _reload(Contribution, contribution.pk)
-    if not access.can_edit_contribution(user, contribution):
-        raise PermissionDenied
+    _check_contribution_editable(contribution, user)
     contribution.content = content
     contribution.full_clean(exclude=["report", "department", "assignee", "submitted_by"])
     contribution.save(update_fields=["content"])
@@ -512,14 +564,9 @@ def contribution_submit(
     contribution_flow = _flows()[1]
     with _Locked(contribution, contribution_flow) as process:
         contribution = _reload(Contribution, contribution.pk)
-        if contribution.status == Contribution.Status.SUBMITTED:
-            raise ValidationError(_("This contribution has already been submitted."))
-        if not access.can_edit_contribution(user, contribution):
-            raise PermissionDenied
+        _check_contribution_editable(contribution, user)
         if not content.strip():
             raise ValidationError({"content": _("Write what your department did before submitting.")})
-        if ProgressReport.objects.filter(pk=contribution.report_id, status=ProgressReport.Status.APPROVED).exists():
-            raise ValidationError(_("The report has already been approved; the contribution is closed."))
         contribution.content = content
         contribution.full_clean(exclude=["report", "department", "assignee", "submitted_by"])
         now = at or timezone.now()
@@ -541,8 +588,6 @@ def milestone_claim_submit(
     *, milestone: Milestone, user: User, completed_on: datetime.date, note: str, uploads: Iterable = ()
 ) -> MilestoneClaim:
     """Claim a milestone complete, with its evidence: starts the verification flow."""
-    from evidence.services import evidence_attach
-
     milestone_flow = _flows()[2]
     uploads = list(uploads)
     with transaction.atomic():
@@ -565,8 +610,7 @@ def milestone_claim_submit(
             submitted_at=timezone.now(),
             is_late=completed_on > milestone.due_date,
         )
-        for upload in uploads:
-            evidence_attach(owner=claim, upload=upload, user=user)
+        _attach_all(owner=claim, uploads=uploads, user=user)
         previous = milestone.status
         milestone.status = Milestone.Status.CLAIMED
         milestone.save(update_fields=["status"])
@@ -590,24 +634,21 @@ def _check_claim_fields(completed_on, note: str, uploads: list, milestone: Miles
 def milestone_claim_resubmit(
     *, claim: MilestoneClaim, user: User, completed_on: datetime.date, note: str, uploads: Iterable = ()
 ) -> MilestoneClaim:
-    from evidence.services import evidence_attach
-
     milestone_flow = _flows()[2]
     uploads = list(uploads)
     with _Locked(claim, milestone_flow) as process:
         claim = _reload(MilestoneClaim, claim.pk)
-        if claim.status != MilestoneClaim.Status.RETURNED:
-            raise ValidationError(_("This claim is not waiting for a revision."))
         if claim.created_by_id != user.pk or access.claiming_department(user, claim.milestone) is None:
             raise PermissionDenied
+        if claim.status != MilestoneClaim.Status.RETURNED:
+            raise ValidationError(_("This claim is not waiting for a revision."))
         _check_claim_fields(completed_on, note, uploads, claim.milestone)
         claim.completed_on, claim.note = completed_on, note.strip()
         claim.status, claim.round = MilestoneClaim.Status.SUBMITTED, claim.round + 1
         claim.submitted_at, claim.is_late = timezone.now(), completed_on > claim.milestone.due_date
         claim.version += 1
         claim.save()
-        for upload in uploads:
-            evidence_attach(owner=claim, upload=upload, user=user)
+        _attach_all(owner=claim, uploads=uploads, user=user)
         Milestone.objects.filter(pk=claim.milestone_id).update(status=Milestone.Status.CLAIMED)
         audit_record(subject=claim.milestone, actor=user, action="claim", from_state=Milestone.Status.RETURNED, to_state=Milestone.Status.CLAIMED, comment=claim.note)
         _complete(process, milestone_flow.revise, user)

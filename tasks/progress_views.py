@@ -141,13 +141,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     form = DecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "return"}:
+        form.add_error(None, _("Choose whether to approve or to return the report."))
     if form.is_valid():
+        seen = form.cleaned_data["round"]
         try:
-            if request.POST.get("decision") == "approve":
-                progress.report_approve(report=report, user=request.user, comment=form.cleaned_data["reason"])
+            if decision == "approve":
+                progress.report_approve(report=report, user=request.user, comment=form.cleaned_data["reason"], round=seen)
                 messages.success(request, _("The report has been approved."))
             else:
-                progress.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"])
+                progress.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"], round=seen)
                 messages.success(request, _("The report has been returned to the liaison."))
             return redirect(report)
         except ValidationError as exc:
@@ -222,8 +226,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.can_edit_contribution(request.user, contribution)
     form = ContributionForm(request.POST or None, initial={"content": contribution.content}) if can_edit else None
     if request.method == "POST":
-        if not can_edit:
+        if contribution.department_id not in access.user_department_ids(request.user):
             raise PermissionDenied
+        form = form or ContributionForm(request.POST)  # submitted meanwhile: the service says so
         if form.is_valid():
             try:
                 if "submit" in request.POST:

@@ -125,16 +125,16 @@ def report_rows(*, user: User, on: datetime.date | None = None) -> QuerySet[Prog
         .select_related("task__plan", "period", "department", "assignee")
         .annotate(
             light=Case(
-                When(Q(status__in=open_states, period__due_on__lt=on), then=Value("red")),
+                When(Q(status__in=open_states, due_on__lt=on), then=Value("red")),
                 When(
-                    Q(status__in=open_states, period__due_on__lte=on + datetime.timedelta(days=LIGHT_DUE_SOON_DAYS)),
+                    Q(status__in=open_states, due_on__lte=on + datetime.timedelta(days=LIGHT_DUE_SOON_DAYS)),
                     then=Value("yellow"),
                 ),
                 default=Value("green"),
                 output_field=CharField(),
             )
         )
-        .order_by("period__due_on", "task__position", "pk")
+        .order_by("due_on", "task__position", "pk")
     )
 
 
@@ -158,6 +158,7 @@ def inbox_contributions(*, user: User) -> QuerySet[Contribution]:
     return (
         access.visible_contributions(user)
         .filter(status=Contribution.Status.PENDING, department_id__in=access.user_department_ids(user))
+        .exclude(report__status=ProgressReport.Status.APPROVED)  # closed: the report went without it
         .select_related("report__task", "report__period", "department")
         .order_by("due_on", "pk")
     )
@@ -182,17 +183,23 @@ def inbox_claims(*, user: User) -> QuerySet[MilestoneClaim]:
     )
 
 
-def task_timeline(*, task: KeyTask) -> QuerySet:
-    """The audit entries of a task, its reports and its milestones, in time order."""
+def task_timeline(*, task: KeyTask, user: User) -> QuerySet:
+    """The audit entries of a task, of the reports the user may see, and of its milestones, in
+    time order. Return reasons of reports or claims hidden from the user are not shown either:
+    who cannot open a milestone's claims sees only the approvals."""
     from audit.models import AuditEntry
 
     def of(model, ids):
         return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids])
 
-    report_ids = list(task.reports.values_list("pk", flat=True))
+    report_ids = list(access.visible_reports(user).filter(task=task).values_list("pk", flat=True))
     milestone_ids = list(task.milestones.values_list("pk", flat=True))
+    milestones = of(Milestone, milestone_ids)
+    claims_visible = access.visible_claims(user).filter(milestone__task=task).exclude(status=MilestoneClaim.Status.APPROVED)
+    if not (access.can_review(user) or claims_visible.exists() or access.claiming_department_of_task(user, task)):
+        milestones &= Q(action="approve")
     return (
-        AuditEntry.objects.filter(of(KeyTask, [task.pk]) | of(ProgressReport, report_ids) | of(Milestone, milestone_ids))
+        AuditEntry.objects.filter(of(KeyTask, [task.pk]) | of(ProgressReport, report_ids) | milestones)
         .select_related("actor", "content_type")
         .order_by("at", "pk")
     )

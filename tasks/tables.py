@@ -97,7 +97,7 @@ class ReportTable(tables.Table):
     task = tables.Column(verbose_name=_("Key task"), accessor="task__title", order_by=("task__position",))
     department = tables.Column(verbose_name=_("Department"))
     period = tables.Column(verbose_name=_("Reporting period"), order_by=("period__starts_on",))
-    due = tables.Column(verbose_name=_("Due"), accessor="period__due_on")
+    due = tables.Column(verbose_name=_("Due"), accessor="due_on")
     status = tables.Column(verbose_name=_("Status"))
     percent_complete = tables.Column(verbose_name=_("Progress"))
     is_late = tables.BooleanColumn(verbose_name=_("Late"), yesno=(_("Late"), ""))

@@ -81,8 +81,8 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": task.plan,
             "reports": reports,
             "milestone_rows": [(m, claims.get(m.pk)) for m in task.milestones.all()],
-            "may_claim": task.milestones.exists() and bool(access.claiming_department(request.user, task.milestones.first())),
-            "timeline": selectors.task_timeline(task=task),
+            "may_claim": bool(access.claiming_department_of_task(request.user, task)),
+            "timeline": selectors.task_timeline(task=task, user=request.user),
         },
     )
 

@@ -122,6 +122,10 @@ class Membership(models.Model):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
 
 
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
 class Plan(models.Model):
     """规划: a five-year plan adopted by a region."""
 
@@ -156,6 +160,29 @@ class Plan(models.Model):
         null=True,
         blank=True,
         help_text=_("Reporting periods are opened from this date on (empty: the start of the plan)."),
+    )
+    reminder_days = models.JSONField(
+        _("reminder days"),
+        default=default_reminder_days,
+        help_text=_("Remind this many days before each due date, e.g. [7, 1]."),
+    )
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        _("yellow light: due within (working days)"), default=5, validators=[MaxValueValidator(60)]
+    )
+    progress_lag_margin = models.PositiveSmallIntegerField(
+        _("yellow light: progress lag margin (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Yellow when reported progress trails the elapsed share of the task's time by more than this."),
+    )
+    notice_response_working_days = models.PositiveSmallIntegerField(
+        _("notice response time (working days)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    auto_notice_after_days = models.PositiveSmallIntegerField(
+        _("raise a notice for reports overdue by (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: never raise supervision notices automatically."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -227,6 +254,14 @@ class PlanSection(models.Model):
         return str(self)
 
 
+class Light(models.TextChoices):
+    """红黄绿灯: green on track, yellow at risk, red overdue."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
 class KeyTask(models.Model):
     """重点任务: one line of the task breakdown table."""
 
@@ -281,6 +316,9 @@ class KeyTask(models.Model):
     )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    light = models.CharField(
+        _("light"), max_length=6, choices=Light.choices, default=Light.GREEN, db_index=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

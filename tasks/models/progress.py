@@ -91,6 +91,9 @@ class ProgressReport(models.Model):
         verbose_name=_("liaison"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    due_on = models.DateField(
+        _("due on"), help_text=_("The period's due date, or a later one granted by an extension request.")
+    )
     percent_complete = models.PositiveSmallIntegerField(
         _("percent complete"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -127,20 +130,38 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["task", "period"], name="progress_report_unique"),
             models.CheckConstraint(condition=Q(percent_complete__lte=100), name="progress_report_percent"),
         ]
-        indexes = [models.Index(fields=["status", "department"]), models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["status", "department"]),
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["status", "due_on"], name="report_open_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.task.title} · {self.period}"
 
+    def save(self, *args, **kwargs):
+        if self.due_on is None and self.period_id:
+            self.due_on = self.period.due_on
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("tasks:report_detail", args=[self.pk])
+
+    @property
+    def original_due_on(self) -> datetime.date:
+        """The period's due date, kept for scoring whatever extension was granted."""
+        return self.period.due_on
+
+    @property
+    def is_extended(self) -> bool:
+        return self.due_on != self.period.due_on
 
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED} and today > self.period.due_on
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED} and today > self.due_on
 
 
 class ReportSubmission(models.Model):

@@ -126,3 +126,49 @@ def submitted(report: ProgressReport, user, *, at=ON_TIME, **fields) -> Progress
 def approved(report: ProgressReport, liaison, supervisor, **fields) -> ProgressReport:
     submitted(report, liaison, **fields)
     return progress.report_approve(report=report, user=supervisor)
+
+
+@pytest.fixture
+def dept_c(region):
+    """A department with no part in ``task_a``."""
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(region=region, name="示范市民政局", short_name="市民政局", code="mzj")
+
+
+@pytest.fixture
+def liaison_c(dept_c):
+    return make_liaison(dept_c, "liaison-c")
+
+
+def process_of(subject):
+    """The viewflow process of a report, contribution or milestone claim."""
+    from django.contrib.contenttypes.models import ContentType
+    from viewflow.workflow.models import Process
+
+    return Process.objects.get(
+        artifact_content_type=ContentType.objects.get_for_model(subject), artifact_object_id=subject.pk
+    )
+
+
+def snapshot(media_root: Path | None = None):
+    """Everything an action could change: reports, submissions, contributions, claims, milestones,
+    task progress, evidence (and the stored files), the audit trail and the viewflow tasks."""
+    from viewflow.workflow.models import Task
+
+    from audit.models import AuditEntry
+    from evidence.models import Evidence
+    from tasks.models import KeyTask, Milestone, MilestoneClaim, ReportSubmission
+
+    return (
+        list(ProgressReport.objects.order_by("pk").values()),
+        list(ReportSubmission.objects.order_by("pk").values()),
+        list(Contribution.objects.order_by("pk").values()),
+        list(MilestoneClaim.objects.order_by("pk").values()),
+        list(Milestone.objects.order_by("pk").values()),
+        list(KeyTask.objects.order_by("pk").values("pk", "status", "progress")),
+        list(Evidence.objects.order_by("pk").values()),
+        list(AuditEntry.objects.order_by("pk").values_list("pk", flat=True)),
+        list(Task.objects.order_by("pk").values("pk", "status", "owner_id")),
+        sorted(str(p) for p in (media_root or Path(settings.MEDIA_ROOT)).rglob("*") if p.is_file()),
+    )

@@ -1,0 +1,81 @@
+"""The work lists issue the same number of queries for 3 and for 30 reports (no query per row)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tasks import progress
+from tests.factories import KeyTaskFactory, MilestoneFactory, TaskDepartmentFactory
+from tests.progress.conftest import submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grow(plan, dept_a, dept_b, liaison_a, liaison_b, supervisor):
+    """Add ``n`` tasks (A leads, B co-operates), each with an approved, a submitted and a draft
+    report (opened by report_open), a milestone claim awaiting verification and one returned."""
+    periods = [progress.reporting_period(plan=plan, cadence="quarterly", year=2024, number=n) for n in (1, 2, 3)]
+
+    def add(n):
+        for _ in range(n):
+            task = KeyTaskFactory(plan=plan)
+            TaskDepartmentFactory(task=task, department=dept_a, role="lead")
+            TaskDepartmentFactory(task=task, department=dept_b, role="cooperating")
+            done, waiting, _draft = (progress.report_open(task=task, period=p, department=dept_a) for p in periods)
+            submitted(done, liaison_a)
+            progress.report_approve(report=done, user=supervisor)
+            submitted(waiting, liaison_a)
+            for number, returned in ((1, False), (2, True)):
+                claim = progress.milestone_claim_submit(
+                    milestone=MilestoneFactory(task=task, title=f"节点{number}"),
+                    user=liaison_a,
+                    completed_on=datetime.date(2023, 12, 1),
+                    note="完成",
+                )
+                if returned:
+                    progress.milestone_claim_return(claim=claim, user=supervisor, reason="补充材料")
+
+    return add
+
+
+def _queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+PAGES = [
+    # who, page, parameters, the reports it lists once 30 tasks exist
+    ("liaison_a", "inbox", {}, 30),
+    ("liaison_b", "inbox", {}, 0),  # … and the contributions B owes
+    ("supervisor", "inbox", {}, 0),
+    ("supervisor", "queue", {}, 30),  # … and the claims awaiting verification
+    ("supervisor", "archive", {}, 30),
+    ("liaison_a", "archive", {}, 30),
+    ("liaison_b", "archive", {}, 30),  # approved reports of tasks B co-operates on
+    ("evaluator", "archive", {}, 30),
+    ("supervisor", "queue", {"status": "submitted", "is_late": "false"}, 30),
+    ("supervisor", "archive", {"_export": "csv"}, None),
+]
+
+
+def test_the_work_lists_issue_the_same_number_of_queries_for_3_and_30_reports(request, en_client, grow, evaluator):
+    grow(3)
+    few = {}
+    for who, name, params, _count in PAGES:
+        en_client.force_login(request.getfixturevalue(who))
+        few[(who, name, str(params))], _response = _queries(en_client, reverse(f"tasks:{name}"), params)
+    grow(27)
+    for who, name, params, count in PAGES:
+        en_client.force_login(request.getfixturevalue(who))
+        many, response = _queries(en_client, reverse(f"tasks:{name}"), params)
+        assert many == few[(who, name, str(params))], (who, name, params)
+        if count is not None:
+            assert f'id="result-count">{count} report' in response.content.decode(), (who, name, params)
+    en_client.force_login(request.getfixturevalue("liaison_b"))
+    assert en_client.get(reverse("tasks:inbox")).content.decode().count("/contributions/") == 50  # 90 owed, 50 shown
