@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("tasks.urls")),
+    path("", include("supervision.urls")),
 ]

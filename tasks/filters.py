@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Department, KeyTask, Plan, ProgressReport, ReportingPeriod, TaskDepartment
+from tasks.models import Department, KeyTask, Light, Plan, ProgressReport, ReportingPeriod, TaskDepartment
 
 
 class KeyTaskFilter(django_filters.FilterSet):
@@ -21,6 +21,7 @@ class KeyTaskFilter(django_filters.FilterSet):
         method="filter_noop",
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=KeyTask.Status.choices, empty_label=_("All"))
+    light = django_filters.ChoiceFilter(label=_("Light"), choices=Light.choices, empty_label=_("All"))
     due_before = django_filters.DateFilter(
         label=_("Due on or before"),
         field_name="due_date",
@@ -30,7 +31,7 @@ class KeyTaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = KeyTask
-        fields = ["q", "section", "department", "role", "status", "due_before"]
+        fields = ["q", "section", "department", "role", "status", "light", "due_before"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from tasks.models import (
     Contribution,
     Department,
     KeyTask,
+    Light,
     Milestone,
     MilestoneClaim,
     Plan,
@@ -86,14 +87,33 @@ def plan_outline(*, user: User, plan: Plan) -> list[SectionNode]:
 
 
 def plan_summary(*, user: User, plan: Plan) -> dict[str, int]:
-    """Counts of the user's visible tasks in the plan, by status."""
+    """Counts of the user's visible tasks in the plan, by status and by light."""
     counts = visible_key_tasks(user).filter(plan=plan).aggregate(
         total=Count("pk"),
         not_started=Count("pk", filter=Q(status=KeyTask.Status.NOT_STARTED)),
         in_progress=Count("pk", filter=Q(status=KeyTask.Status.IN_PROGRESS)),
         completed=Count("pk", filter=Q(status=KeyTask.Status.COMPLETED)),
+        red=Count("pk", filter=Q(light=Light.RED)),
+        yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+        green=Count("pk", filter=Q(light=Light.GREEN)),
     )
     return counts
+
+
+def department_lights(*, user: User, plan: Plan) -> QuerySet[Department]:
+    """Per department, the lights of the tasks it answers for (first lead), counted by the database."""
+    answerable = Q(task_links__role=TaskDepartment.Role.LEAD, task_links__position=0, task_links__task__plan=plan)
+    if not access.sees_all_tasks(user):
+        answerable &= Q(pk__in=access.user_department_ids(user))
+    return (
+        Department.objects.filter(answerable)
+        .annotate(
+            red=Count("task_links", filter=Q(task_links__task__light=Light.RED)),
+            yellow=Count("task_links", filter=Q(task_links__task__light=Light.YELLOW)),
+            green=Count("task_links", filter=Q(task_links__task__light=Light.GREEN)),
+        )
+        .order_by("-red", "-yellow", "position")
+    )
 
 
 def department_rows(*, user: User) -> QuerySet[Department]:

@@ -12,7 +12,19 @@ def _department_names(task: KeyTask, role: str) -> list[str]:
     return [str(d) for d in departments] + ([generic] if generic else [])
 
 
+LIGHT_CSS = {"red": "danger", "yellow": "warning", "green": "success"}
+LIGHT_LABELS = {"red": _("Red"), "yellow": _("Yellow"), "green": _("Green")}
+REPORT_STATUS_CSS = {"draft": "secondary", "submitted": "primary", "returned": "warning", "approved": "success"}
+
+
+def light_badge(light: str):
+    return format_html(
+        '<span class="badge rounded-pill text-bg-{}" data-light="{}">●&nbsp;{}</span>', LIGHT_CSS[light], light, LIGHT_LABELS[light]
+    )
+
+
 class KeyTaskTable(tables.Table):
+    light = tables.Column(verbose_name=_("Light"), attrs={"th": {"class": "text-nowrap"}})
     code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"), attrs={"th": {"class": "text-nowrap"}})
     title = tables.Column(verbose_name=_("Key task"), linkify=True, attrs={"td": {"class": "w-25"}})
     section = tables.Column(verbose_name=_("Section"), order_by=("section__position",))
@@ -26,10 +38,16 @@ class KeyTaskTable(tables.Table):
 
     class Meta:
         model = KeyTask
-        fields = ["code", "title", "section", "lead", "cooperating", "due_date", "status", "progress"]
+        fields = ["light", "code", "title", "section", "lead", "cooperating", "due_date", "status", "progress"]
         order_by = ("code",)
         empty_text = _("No key tasks match.")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "key-task-table"}
+
+    def render_light(self, record):
+        return light_badge(record.light)
+
+    def value_light(self, record):
+        return str(LIGHT_LABELS[record.light])
 
     def render_section(self, value):
         return value.title
@@ -79,17 +97,6 @@ class KeyTaskTable(tables.Table):
             '<div class="progress-bar" style="width: {0}%">{0}%</div></div>',
             value,
         )
-
-
-LIGHT_CSS = {"red": "danger", "yellow": "warning", "green": "success"}
-LIGHT_LABELS = {"red": _("Red"), "yellow": _("Yellow"), "green": _("Green")}
-REPORT_STATUS_CSS = {"draft": "secondary", "submitted": "primary", "returned": "warning", "approved": "success"}
-
-
-def light_badge(light: str):
-    return format_html(
-        '<span class="badge rounded-pill text-bg-{}" data-light="{}">●&nbsp;{}</span>', LIGHT_CSS[light], light, LIGHT_LABELS[light]
-    )
 
 
 class ReportTable(tables.Table):

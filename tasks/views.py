@@ -40,6 +40,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "outline": selectors.plan_outline(user=request.user, plan=plan),
             "summary": selectors.plan_summary(user=request.user, plan=plan),
+            "department_lights": selectors.department_lights(user=request.user, plan=plan),
             "can_export": request.user.has_perm("tasks.export_plan") and access.sees_all_tasks(request.user),
         },
     )
