@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -145,7 +146,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The schedule (Asia/Shanghai). SWEEP_INTERVAL_SECONDS replaces the daily sweep by a frequent one
+# (the integration test uses it; so may a busy deployment).
+_SWEEP_EVERY = env_int("SWEEP_INTERVAL_SECONDS", 0)
+CELERY_BEAT_SCHEDULE = {
+    "open-reporting-periods": {"task": "supervision.tasks.open_reporting_periods", "schedule": crontab(hour=0, minute=30)},
+    "sweep-deadlines": {
+        "task": "supervision.tasks.sweep_deadlines",
+        "schedule": float(_SWEEP_EVERY) if _SWEEP_EVERY else crontab(hour=1, minute=0),
+    },
+    "daily-digest": {"task": "supervision.tasks.send_daily_digest", "schedule": crontab(hour=8, minute=0)},
+    "deliver-pending-notifications": {"task": "supervision.tasks.deliver_pending_notifications", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A user action must not wait for a broker that is down: fail fast, deliver_pending catches up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = False
 
 # Security: on by default once DEBUG is off; HTTPS-only cookies when served over HTTPS.
 HTTPS = env_bool("HTTPS", False)

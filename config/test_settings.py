@@ -17,3 +17,6 @@ ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="plansup-static-"))  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+# A file, not memory, so that the integration test's Celery worker (another process) shares it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405

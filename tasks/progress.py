@@ -75,7 +75,12 @@ def period_bounds(cadence: str, year: int, number: int) -> tuple[datetime.date, 
 def reporting_period(*, plan: Plan, cadence: str, year: int, number: int) -> ReportingPeriod:
     """The period, created with its due dates from the plan's settings on first use."""
     starts_on, ends_on = period_bounds(cadence, year, number)
-    due_on = ends_on + datetime.timedelta(days=plan.report_due_days)
+    if plan.due_in_working_days:
+        from supervision.calendar import add_working_days
+
+        due_on = add_working_days(ends_on, plan.report_due_days)
+    else:
+        due_on = ends_on + datetime.timedelta(days=plan.report_due_days)
     period, _created = ReportingPeriod.objects.get_or_create(
         plan=plan,
         cadence=cadence,

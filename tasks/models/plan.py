@@ -149,6 +149,11 @@ class Plan(models.Model):
         validators=[MaxValueValidator(90)],
         help_text=_("Days after a reporting period ends by which its progress report is due."),
     )
+    due_in_working_days = models.BooleanField(
+        _("count report due days in working days"),
+        default=False,
+        help_text=_("Skip weekends, public holidays and count make-up working days (调休)."),
+    )
     contribution_lead_days = models.PositiveSmallIntegerField(
         _("contribution lead days"),
         default=5,
