@@ -29,6 +29,10 @@ test: $(VENV)/.installed browser-deps
 	DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+## bench: benchmarks that print figures (not timed tests)
+bench: $(VENV)/.installed
+	$(PY) bench/sweep.py
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 

@@ -32,7 +32,10 @@ def task_light(
     deadlines = [d for d in (None if task.is_ongoing else task.due_date, earliest_open_report_due) if d is not None]
     if any(d < today for d in deadlines):
         return Light.RED
-    if any(calendar.working_days_between(today, d) <= plan.due_soon_working_days for d in deadlines):
+    # N working days never span more than about 2N + 14 calendar days (the longest holiday is
+    # about a week): beyond that there is no need to count them day by day.
+    near = [d for d in deadlines if (d - today).days <= 2 * plan.due_soon_working_days + 14]
+    if any(calendar.working_days_between(today, d) <= plan.due_soon_working_days for d in near):
         return Light.YELLOW
     if not task.is_ongoing and task.due_date > task.start_date:
         elapsed = (today - task.start_date).days / (task.due_date - task.start_date).days
