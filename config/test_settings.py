@@ -19,4 +19,5 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="plansup-static-"))  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # A file, not memory, so that the integration test's Celery worker (another process) shares it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405
+    # One file per process, so that parallel runs (xdist workers, two terminals) never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"plansup-test-{os.getpid()}.sqlite3")}  # noqa: F405
