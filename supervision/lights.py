@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, Q
+from django.db.models import Min
 
 from supervision.calendar import WorkingCalendar
 from tasks.models import KeyTask, Light, Plan, ProgressReport
@@ -52,11 +52,15 @@ def lights_refresh(*, on: datetime.date, plan: Plan | None = None) -> dict[str, 
     changed: list[KeyTask] = []
     counts = {Light.GREEN: 0, Light.YELLOW: 0, Light.RED: 0}
     for current in plans:
-        tasks = current.key_tasks.annotate(
-            earliest_open_due=Min("reports__due_on", filter=Q(reports__status__in=OPEN))
+        # Open reports only, read through the (status, due_on) index: not every report ever made.
+        earliest = dict(
+            ProgressReport.objects.filter(status__in=OPEN, task__plan=current)
+            .values_list("task_id")
+            .annotate(earliest=Min("due_on"))
+            .order_by()
         )
-        for task in tasks:
-            light = task_light(task, plan=current, today=on, calendar=calendar, earliest_open_report_due=task.earliest_open_due)
+        for task in current.key_tasks.all():
+            light = task_light(task, plan=current, today=on, calendar=calendar, earliest_open_report_due=earliest.get(task.pk))
             counts[light] += 1
             if light != task.light:
                 task.light = light
