@@ -39,7 +39,12 @@ _ORG_ADMIN = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     LIAISON: [],
-    SUPERVISOR: ["tasks.view_all_tasks", "tasks.export_plan", "tasks.review_progressreport"],
+    SUPERVISOR: [
+        "tasks.view_all_tasks",
+        "tasks.export_plan",
+        "tasks.review_progressreport",
+        "supervision.issue_supervisionnotice",
+    ],
     EVALUATOR: ["tasks.view_all_tasks", "tasks.export_plan"],
     ADMINISTRATOR: [
         "tasks.view_all_tasks",

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarException(models.Model):
@@ -101,9 +102,10 @@ class SupervisionNotice(models.Model):
     """督办单: a supervisor's notice to a department about a lagging key task."""
 
     class Level(models.TextChoices):
-        BLUE = "blue", _("Blue")
-        YELLOW = "yellow", _("Yellow")
-        RED = "red", _("Red")
+        # A context of their own: a notice is 黄色/红色, while a task's light is 黄灯/红灯.
+        BLUE = "blue", pgettext_lazy("notice level", "Blue")
+        YELLOW = "yellow", pgettext_lazy("notice level", "Yellow")
+        RED = "red", pgettext_lazy("notice level", "Red")
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("Issued")

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from audit.models import AuditEntry
 from evidence.models import Evidence
 from evidence.services import evidence_for
+from supervision.extension_views import extension_context
 from tasks import access, progress, selectors
 from tasks.filters import ReportFilter
 from tasks.forms import ContributionForm, DecisionForm, MilestoneClaimForm, ReassignForm, ReportForm
@@ -90,7 +91,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_report(request, report, form=form, can_edit=can_edit, can_decide=can_decide)
 
 
-def _render_report(request, report, *, form, can_edit, can_decide, decision_form=None, status=200):
+def _render_report(request, report, *, form, can_edit, can_decide, decision_form=None, status=200, extension=None):
     contributions = report.contributions.select_related("department", "submitted_by")
     reassign_form = None
     if report.is_editable and access.is_department_head(request.user, report.department_id):
@@ -111,6 +112,7 @@ def _render_report(request, report, *, form, can_edit, can_decide, decision_form
             "changes": progress.report_changes(report) if report.round > 1 else [],
             "submissions": report.submissions.select_related("submitted_by", "decided_by"),
             "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
+            **extension_context(request.user, report, **(extension or {})),
         },
         status=status,
     )

@@ -26,3 +26,10 @@ class ContributionProcess(ArtifactProcess):
 class MilestoneClaimProcess(ArtifactProcess):
     class Meta:
         proxy = True
+
+
+class NoticeProcess(ArtifactProcess):
+    """督办单: the artifact is a ``supervision.SupervisionNotice``."""
+
+    class Meta:
+        proxy = True

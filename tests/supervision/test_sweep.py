@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
@@ -128,7 +128,7 @@ def test_the_command_prints_what_it_did(report, capsys):
     call_command("sweep_deadlines", "--now", "2024-07-03T09:00")
     out = capsys.readouterr().out
     assert "1" in out and ("催办" in out or "Reminders" in out or "提醒" in out)
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("sweep_deadlines", "--now", "next tuesday")
 
 

@@ -1,0 +1,25 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import SupervisionNotice
+from tasks.models import Department
+
+
+class NoticeFilter(django_filters.FilterSet):
+    """Filters of the notice list (the queryset comes from ``notices.notice_rows``)."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=SupervisionNotice.Status.choices, empty_label=_("All"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=SupervisionNotice.Level.choices, empty_label=_("All"))
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue")), ("false", _("Not overdue"))]),
+    )
+    year = django_filters.NumberFilter(label=_("Year"), widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}))
+
+    class Meta:
+        model = SupervisionNotice
+        fields = ["status", "level", "department", "overdue", "year"]
