@@ -3,36 +3,36 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# A context of their own: the plain words are also field names (签发时间, 签收时间 …).
 ACTIONS = {
-    "open": _("opened"),
-    "submit": _("submitted"),
-    "approve": _("approved"),
-    "return": _("returned"),
-    "reassign": _("handed over"),
-    "claim": _("claimed complete"),
-    "import": _("imported"),
-    "status": _("status changed"),
-    "progress": _("progress updated"),
-    "create": _("created"),
-    "evidence_attach": _("file attached"),
-    "evidence_review": _("file reviewed"),
-    "evidence_remove": _("file removed"),
-    "close": _("closed"),
-    "extend": _("due date extended"),
-    "request": _("extension requested"),
-    "reject": _("rejected"),
-    # A context of their own: the plain words are the notice's field names (签收时间, 反馈时间).
+    "open": pgettext_lazy("audit action", "opened"),
+    "submit": pgettext_lazy("audit action", "submitted"),
+    "approve": pgettext_lazy("audit action", "approved"),
+    "return": pgettext_lazy("audit action", "returned"),
+    "reassign": pgettext_lazy("audit action", "handed over"),
+    "claim": pgettext_lazy("audit action", "claimed complete"),
+    "import": pgettext_lazy("audit action", "imported"),
+    "status": pgettext_lazy("audit action", "status changed"),
+    "progress": pgettext_lazy("audit action", "progress updated"),
+    "create": pgettext_lazy("audit action", "created"),
+    "evidence_attach": pgettext_lazy("audit action", "file attached"),
+    "evidence_review": pgettext_lazy("audit action", "file reviewed"),
+    "evidence_remove": pgettext_lazy("audit action", "file removed"),
+    "close": pgettext_lazy("audit action", "closed"),
+    "extend": pgettext_lazy("audit action", "due date extended"),
+    "request": pgettext_lazy("audit action", "extension requested"),
+    "reject": pgettext_lazy("audit action", "rejected"),
     "acknowledge": pgettext_lazy("audit action", "acknowledged"),
     "respond": pgettext_lazy("audit action", "responded"),
-    "accept": _("accepted"),
-    "issue": _("issued"),
-    "escalate": _("escalated"),
+    "accept": pgettext_lazy("audit action", "accepted"),
+    "issue": pgettext_lazy("audit action", "issued"),
+    "escalate": pgettext_lazy("audit action", "escalated"),
 }
 
 
 def state_label(code: str) -> str:
     """The label of a state code from any of the models' choices (codes are shared words)."""
-    from supervision.models import SupervisionNotice
+    from supervision.models import ExtensionRequest, SupervisionNotice
     from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, Plan, ProgressReport
 
     if code == "closed":
@@ -46,6 +46,7 @@ def state_label(code: str) -> str:
         Plan.Status,
         SupervisionNotice.Status,
         SupervisionNotice.Level,
+        ExtensionRequest.Status,
     ):
         if code in choices.values:
             return str(choices(code).label)

@@ -317,8 +317,49 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
             progress.report_return(report=report, user=supervisor, reason="佐证材料不足，请补充会议纪要或正式文件后重新报送。", at=submitted_at + datetime.timedelta(days=1))
             continue
         progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
+    _seed_notices(plan, supervisor, tz)
+    # Today's sweep: lights, overdue notices, escalation of the unanswered notice.
+    from supervision.sweep import sweep_deadlines
+
+    sweep_deadlines()
     counts = {}
     for status in ProgressReport.Status.values:
         counts[status] = ProgressReport.objects.filter(task__plan=plan, status=status).count()
     counts["late"] = ProgressReport.objects.filter(task__plan=plan, is_late=True).count()
     return counts
+
+
+def _seed_notices(plan: Plan, supervisor: User, tz) -> None:
+    """Three supervision notices: one closed, one awaiting review, one unanswered (escalated)."""
+    from supervision.models import SupervisionNotice
+    from supervision.notices import notice_accept, notice_acknowledge, notice_issue, notice_respond
+    from tasks.models import KeyTask
+
+    issued = datetime.datetime(2025, 12, 1, 9, 30, tzinfo=tz)
+    by_title = {t.title: t for t in KeyTask.objects.filter(plan=plan)}
+
+    def liaison_of(task):
+        return User.objects.get(username=f"liaison-{task.primary_lead.code}")
+
+    task = by_title["统筹推进精神卫生信息化建设"]
+    notice = notice_issue(
+        task=task, department=task.primary_lead, level=SupervisionNotice.Level.BLUE, user=supervisor, at=issued,
+        requirements="市级精神卫生信息平台二期建设进度滞后，请于期限内说明原因并提交整改计划。",
+    )
+    notice_acknowledge(notice=notice, user=liaison_of(task))
+    notice_respond(notice=notice, user=liaison_of(task), response="已召开专题会议，明确二期建设时间表，12月底前完成招标。")
+    notice_accept(notice=notice, user=supervisor, comment="整改计划可行，请按期推进。")
+
+    task = by_title["精神障碍患者救助与社区康复服务"]
+    notice = notice_issue(
+        task=task, department=task.primary_lead, level=SupervisionNotice.Level.YELLOW, user=supervisor, at=issued,
+        requirements="社区康复服务覆盖区县数低于年度目标，请提交整改措施及佐证材料。",
+    )
+    notice_acknowledge(notice=notice, user=liaison_of(task))
+    notice_respond(notice=notice, user=liaison_of(task), response="已将剩余两个区县纳入明年一季度建设计划，并落实专项经费。")
+
+    task = by_title["肇事肇祸风险患者应急处置与送诊"]
+    notice_issue(
+        task=task, department=task.primary_lead, level=SupervisionNotice.Level.BLUE, user=supervisor, at=issued,
+        requirements="第四季度进展报告未按时报送，请立即报送并说明原因。",
+    )
