@@ -3,18 +3,17 @@
 Needs PostgreSQL (row locks); skipped on SQLite, which serialises writers on its own.
 """
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEntry
 from tasks import progress
 from tasks.models import KeyTask, ProgressReport, ReportSubmission
+from tests.concurrency import race
 from tests.factories import make_supervisor
 from tests.progress.conftest import process_of, submitted
 
@@ -24,30 +23,7 @@ pytestmark = [
 ]
 
 
-def _race(*calls):
-    """Run the calls in threads released together by a barrier; each thread has its own connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            outcomes[index] = exc
-        else:
-            outcomes[index] = "ok"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+_race = race
 
 
 @pytest.mark.django_db(transaction=True)

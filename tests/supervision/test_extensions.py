@@ -6,7 +6,6 @@ date is then on time. Every refusal leaves the data exactly as it was.
 """
 
 import datetime
-import threading
 
 import pytest
 from django.conf import settings
@@ -22,6 +21,7 @@ from supervision import extensions
 from supervision.models import ExtensionRequest, Notification
 from tasks import progress
 from tasks.models import ProgressReport
+from tests.concurrency import race
 from tests.factories import KeyTaskFactory, TaskDepartmentFactory, make_supervisor, make_user
 from tests.progress.conftest import snapshot as progress_snapshot
 from tests.progress.conftest import submitted
@@ -556,29 +556,7 @@ def test_the_list_issues_the_same_number_of_queries_for_3_and_30_requests(en_cli
 # --- PostgreSQL: at the same moment ----------------------------------------------------------
 
 
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            outcomes[index] = exc
-        else:
-            outcomes[index] = "ok"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+_race = race
 
 
 @pytest.mark.parametrize("round_", range(3))

@@ -2,16 +2,15 @@
 # ruff: noqa: F811 - the fixtures imported from notice_fixtures are redefined as test arguments
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import translation
 
 from supervision import notices
 from supervision.models import NoticeCounter, SupervisionNotice
 from tasks.models import Membership
+from tests.concurrency import race
 from tests.factories import DepartmentFactory, MembershipFactory, TaskDepartmentFactory, make_supervisor
 from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     ISSUED_AT,
@@ -160,24 +159,7 @@ def test_notices_issued_at_the_same_moment_get_different_numbers(task_a, dept_a,
     if existing:
         issue(task_a, dept_a, supervisor)
     others = [make_supervisor(f"supervisor-{i}") for i in range(4)]
-    barrier = threading.Barrier(len(others))
-    outcomes = [None] * len(others)
-
-    def run(index, user):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                outcomes[index] = issue(task_a, dept_a, user).number
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, user)) for i, user in enumerate(others)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(*[(lambda user=user: issue(task_a, dept_a, user).number) for user in others])
     first = 2 if existing else 1
     assert sorted(outcomes) == list(range(first, first + 4)), outcomes
     assert NoticeCounter.objects.get(year=2024).last == first + 3
