@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "evidence",
     "tasks",
     "supervision",
+    "indicators",
+    "funding",
     "workflows",
+    "dashboards",
     "evaluation",
 ]
 

@@ -11,4 +11,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("", include("tasks.urls")),
     path("", include("supervision.urls")),
+    path("", include("indicators.urls")),
+    path("", include("funding.urls")),
+    path("", include("dashboards.urls")),
 ]

@@ -318,6 +318,11 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
             continue
         progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
     _seed_notices(plan, supervisor, tz)
+    from funding.demo import seed_demo_funding
+    from indicators.demo import seed_demo_indicators
+
+    seed_demo_funding(plan)
+    seed_demo_indicators(plan)
     # Today's sweep: lights, overdue notices, escalation of the unanswered notice.
     from supervision.sweep import sweep_deadlines
 

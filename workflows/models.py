@@ -33,3 +33,10 @@ class NoticeProcess(ArtifactProcess):
 
     class Meta:
         proxy = True
+
+
+class IndicatorValueProcess(ArtifactProcess):
+    """指标值: the artifact is an ``indicators.IndicatorValue``."""
+
+    class Meta:
+        proxy = True

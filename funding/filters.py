@@ -1,0 +1,45 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import FundingLine, Source
+from tasks.models import Department, Plan
+
+
+class FundingLineFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.none(), method="filter_noop", empty_label=None)
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), choices=[], empty_label=_("All"))
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices, empty_label=_("All"))
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.none(), empty_label=_("All"))
+    lagging = django_filters.BooleanFilter(
+        label=_("Lagging"),
+        method="filter_lagging",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Lagging")), ("false", _("On track"))]),
+    )
+
+    class Meta:
+        model = FundingLine
+        fields = ["plan", "q", "fiscal_year", "source", "department", "lagging"]
+
+    def __init__(self, *args, plan: Plan, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans
+        self.filters["fiscal_year"].extra["choices"] = [(year, str(year)) for year in plan.years]
+        self.filters["department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
+        self.form.initial.setdefault("plan", plan.pk)  # builds the form: last
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(purpose__icontains=value) | Q(budget_subject__icontains=value) | Q(code=value))
+
+    def filter_lagging(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(is_lagging=value)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # the view chose the plan

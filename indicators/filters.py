@@ -1,0 +1,40 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from indicators.attainment import LABELS
+from indicators.models import Indicator
+from tasks.models import Department
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=None, method="filter_noop", empty_label=None)
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Indicator.Nature.choices, empty_label=_("All"))
+    department = django_filters.ModelChoiceFilter(
+        label=_("Responsible department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
+    )
+    unit_kind = django_filters.ChoiceFilter(label=_("Unit kind"), choices=Indicator.UnitKind.choices, empty_label=_("All"))
+    attainment = django_filters.ChoiceFilter(
+        label=_("Attainment"), choices=list(LABELS.items()), empty_label=_("All"), method="filter_attainment"
+    )
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_noop")
+
+    class Meta:
+        model = Indicator
+        fields = ["plan", "q", "nature", "department", "unit_kind", "attainment", "year"]
+
+    def __init__(self, *args, statuses=None, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans
+        self.statuses = statuses  # callable: queryset → {id: IndicatorStatus}, set by the view
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    def filter_attainment(self, queryset, name, value):
+        statuses = self.statuses(queryset)
+        return queryset.filter(pk__in=[pk for pk, status in statuses.items() if status.attainment == value])
+
+    def filter_noop(self, queryset, name, value):
+        return queryset

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import IndicatorValue
+
+
+class ValueForm(forms.Form):
+    """A liaison's value. The number is typed as text: the service checks it against the unit."""
+
+    value = forms.CharField(label=_("Value"), required=False, max_length=40)
+    text = forms.CharField(label=_("Result in words"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300, help_text=_("Where the figure comes from."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator.is_numeric:
+            del self.fields["text"]
+            self.fields["value"].help_text = _("In %(unit)s.") % {"unit": indicator.unit_display} if indicator.unit_display else ""
+        else:
+            del self.fields["value"]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "form-control")
+
+
+class NewValueForm(ValueForm):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    period_code = forms.CharField(
+        label=_("Period"), required=False, max_length=8, help_text=_("Empty for the whole year, or e.g. 2024Q2.")
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, indicator=indicator, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in range(indicator.plan.start_year, indicator.plan.end_year + 1)]
+        self.fields["year"].widget.attrs["class"] = "form-select"
+        self.fields["period_code"].widget.attrs["class"] = "form-control"
+        self.order_fields(["year", "period_code"])
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class JudgementForm(forms.Form):
+    judgement = forms.ChoiceField(
+        label=_("Judgement"), choices=IndicatorValue.Judgement.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000
+    )

@@ -1,0 +1,210 @@
+"""主要指标: a plan's measurable goals, their annual targets and the values reported for them.
+
+Values change state only through ``indicators.services`` (which also moves the viewflow process
+in ``workflows/indicator_value`` and writes the audit trail). Attainment is computed, never
+stored: see ``indicators.attainment``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Department, Plan, Region
+
+DECIMAL = {"max_digits": 14, "decimal_places": 4}
+
+
+class Indicator(models.Model):
+    """主要指标: name, unit, baseline, target with its direction, nature and responsible department."""
+
+    class UnitKind(models.TextChoices):
+        PERCENT = "percent", _("Percent (%)")
+        PER_MILLE = "per_mille", _("Per mille (‰)")
+        PER_100K = "per_100k", _("Per 100,000")
+        RATIO = "ratio", _("Ratio (1:N)")
+        COUNT = "count", _("Count")
+        YES_NO = "yes_no", _("Yes / no")
+        QUALITATIVE = "qualitative", _("Qualitative")
+
+    class Comparison(models.TextChoices):
+        GTE = "gte", "≥"
+        LTE = "lte", "≤"
+        EQ = "eq", "="
+
+    class Nature(models.TextChoices):
+        EXPECTED = "expected", _("Expected")
+        BINDING = "binding", _("Binding")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    code = models.CharField(_("number"), max_length=20)
+    name = models.CharField(_("indicator"), max_length=200)
+    definition = models.TextField(
+        _("definition"), blank=True, help_text=_("How it is computed: the numerator and the denominator, in words.")
+    )
+    unit_kind = models.CharField(_("unit kind"), max_length=12, choices=UnitKind.choices)
+    unit_label = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("As printed, e.g. 名/10万人口."))
+    baseline_value = models.DecimalField(_("baseline value"), null=True, blank=True, **DECIMAL)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), null=True, blank=True, **DECIMAL)
+    target_text = models.CharField(_("target (in words)"), max_length=300, blank=True)
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices, default=Comparison.GTE)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.EXPECTED)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("responsible department"),
+    )
+    source_clause = models.TextField(_("plan clause"), blank=True)
+    position = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator_detail", args=[self.pk])
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.unit_kind != self.UnitKind.QUALITATIVE
+
+    @property
+    def unit_display(self) -> str:
+        return self.unit_label or {"percent": "%", "per_mille": "‰", "per_100k": "/10万", "ratio": "1:N"}.get(self.unit_kind, "")
+
+    def format_number(self, number) -> str:
+        """A value as printed in the plan: 80%, 4.5‰, 1:3000, 是/否."""
+        if number is None:
+            return "—"
+        text = f"{number.normalize():f}" if hasattr(number, "normalize") else str(number)
+        if self.unit_kind == self.UnitKind.YES_NO:
+            return str(_("Yes")) if number == 1 else str(_("No"))
+        if self.unit_kind == self.UnitKind.RATIO:
+            return f"1:{text}"
+        if self.unit_kind in {self.UnitKind.PERCENT, self.UnitKind.PER_MILLE}:
+            return f"{text}{'%' if self.unit_kind == self.UnitKind.PERCENT else '‰'}"
+        return f"{text}{(' ' + self.unit_label) if self.unit_label else ''}"
+
+    @property
+    def target_display(self) -> str:
+        if not self.is_numeric or self.target_value is None:
+            return self.target_text or "—"
+        return f"{self.get_comparison_display()} {self.format_number(self.target_value)}"
+
+    @property
+    def baseline_display(self) -> str:
+        return self.format_number(self.baseline_value)
+
+
+class AnnualIndicatorTarget(models.Model):
+    """An indicator's target for one year of the plan."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="annual_targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target value"), null=True, blank=True, **DECIMAL)
+    text = models.CharField(_("target (in words)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("annual indicator target")
+        verbose_name_plural = _("annual indicator targets")
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="annual_indicator_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.year}"
+
+
+def value_due_on(year: int, period_code: str = "") -> datetime.date:
+    """When a value is due: annual values by 31 March of the next year; a quarter's or half-year's
+    30 days after it ends."""
+    code = period_code or str(year)
+    if "Q" in code or "H" in code:
+        number = int(code[-1])
+        last_month = number * 3 if "Q" in code else number * 6
+        ends = datetime.date(year + (last_month == 12), last_month % 12 + 1, 1) - datetime.timedelta(days=1)
+        return ends + datetime.timedelta(days=30)
+    return datetime.date(year + 1, 3, 31)
+
+
+class IndicatorValue(models.Model):
+    """指标值: a value of an indicator for a year (or a period of it) and a region, with its source."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    class Judgement(models.TextChoices):
+        MET = "met", _("Met")
+        NOT_MET = "not_met", _("Not met")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_code = models.CharField(
+        _("period"), max_length=8, help_text=_("2024 for the year, or 2024Q2, 2024H1 for part of it.")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
+    text = models.TextField(_("qualitative value"), blank=True, max_length=3000)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the figure comes from."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    due_on = models.DateField(_("due on"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reported by")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0, help_text=_("Guards against overwriting"))
+    supervisor_judgement = models.CharField(_("supervisor's judgement"), max_length=8, choices=Judgement.choices, blank=True)
+    judgement_comment = models.TextField(_("judgement comment"), blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("judged by")
+    )
+    judged_at = models.DateTimeField(_("judged"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "-year", "-period_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "period_code", "region"], name="indicator_value_unique"),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="indicator_value_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "year"]), models.Index(fields=["indicator", "status", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.period_code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:value_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+    @property
+    def display(self) -> str:
+        if self.indicator.is_numeric:
+            return self.indicator.format_number(self.value)
+        return self.text or "—"

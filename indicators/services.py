@@ -1,0 +1,331 @@
+"""Indicator values: every state change goes through here (same pattern as ``tasks.progress``).
+
+Each service checks who may act, validates before it changes anything, writes the audit trail and
+moves the viewflow process (``workflows/indicator_value``). A refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from audit.services import audit_record
+from indicators import access
+from indicators.attainment import AT_RISK, NOT_MET, attainment
+from indicators.models import Indicator, IndicatorValue, value_due_on
+from tasks.access import can_review
+from tasks.models import Region
+from tasks.progress import _attach_all, _complete, _Locked, _reload
+
+VALUE_FIELDS = ("value", "text", "source")
+MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
+RANGES = {
+    Indicator.UnitKind.PERCENT: (Decimal(0), Decimal(100)),
+    Indicator.UnitKind.PER_MILLE: (Decimal(0), Decimal(1000)),
+}
+UNIT_SIGNS = {"%": Indicator.UnitKind.PERCENT, "％": Indicator.UnitKind.PERCENT, "‰": Indicator.UnitKind.PER_MILLE}
+YES = {"1", "是", "yes", "y", "true"}
+NO = {"0", "否", "no", "n", "false"}
+
+
+def _flow():
+    from workflows.indicator_value.flows import IndicatorValueFlow
+
+    return IndicatorValueFlow
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def parse_value(indicator: Indicator, raw) -> Decimal | None:
+    """The number a user typed, checked against the indicator's unit; ValidationError if wrong."""
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        raw = str(raw)
+    if isinstance(raw, (int, Decimal)):
+        text = str(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    if indicator.unit_kind == Indicator.UnitKind.QUALITATIVE:
+        raise ValidationError({"value": _("This indicator is qualitative: describe the result in words, not as a number.")})
+    if indicator.unit_kind == Indicator.UnitKind.YES_NO:
+        if text.lower() in YES:
+            return Decimal(1)
+        if text.lower() in NO:
+            return Decimal(0)
+        raise ValidationError({"value": _("Enter 1 (yes) or 0 (no).")})
+    if text[-1] in UNIT_SIGNS:
+        if UNIT_SIGNS[text[-1]] != indicator.unit_kind:
+            raise ValidationError(
+                {"value": _("This indicator is measured in %(unit)s, not in %(sign)s.") % {"unit": indicator.unit_display, "sign": text[-1]}}
+            )
+        text = text[:-1].strip()
+    if indicator.unit_kind == Indicator.UnitKind.RATIO and text.startswith(("1:", "1：")):
+        text = text[2:].strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({"value": _("“%(text)s” is not a number. Enter a number such as 85.5.") % {"text": str(raw)[:40]}})
+    if number.as_tuple().exponent < -4 and number != number.quantize(Decimal("0.0001")):
+        raise ValidationError(
+            {"value": _("%(text)s is absurdly precise: give at most 4 decimal places.") % {"text": text[:40]}}
+        )
+    if abs(number) > MAX_NUMBER:
+        raise ValidationError({"value": _("%(text)s is too large for an indicator value.") % {"text": text[:40]}})
+    if number < 0:
+        raise ValidationError({"value": _("An indicator value cannot be negative.")})
+    low_high = RANGES.get(indicator.unit_kind)
+    if low_high and not (low_high[0] <= number <= low_high[1]):
+        raise ValidationError(
+            {
+                "value": _("A value in %(unit)s must be between %(low)s and %(high)s.")
+                % {"unit": indicator.unit_display, "low": low_high[0], "high": low_high[1]}
+            }
+        )
+    if indicator.unit_kind == Indicator.UnitKind.COUNT and number != number.to_integral_value():
+        raise ValidationError({"value": _("A count is a whole number.")})
+    return number.quantize(Decimal("0.0001"))
+
+
+def _apply(record: IndicatorValue, data: dict | None) -> None:
+    data = data or {}
+    if "value" in data:
+        record.value = parse_value(record.indicator, data["value"])
+    for field in ("text", "source"):
+        if field in data:
+            setattr(record, field, (data[field] or "").strip())
+    record.full_clean(exclude=["indicator", "region", "reported_by", "decided_by", "judged_by", "value"])
+
+
+def _check_complete(record: IndicatorValue) -> None:
+    errors = {}
+    if record.indicator.is_numeric and record.value is None:
+        errors["value"] = _("Enter the value before submitting.")
+    if not record.indicator.is_numeric and not record.text:
+        errors["text"] = _("Describe the result before submitting.")
+    if not record.source:
+        errors["source"] = _("Say where the figure comes from before submitting.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_editable(record: IndicatorValue, user: User, version: int | None) -> None:
+    if not access.can_report(user, record.indicator):
+        raise PermissionDenied
+    if not record.is_editable:
+        raise ValidationError(_("This value has been submitted and can no longer be changed."))
+    if version is not None and version != record.version:
+        raise ValidationError(
+            _("Someone else saved this value after you opened it. Your changes were not saved: reload the page and enter them again.")
+        )
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def _check_key(indicator: Indicator, year: int, period_code: str) -> str:
+    plan = indicator.plan
+    if not (plan.start_year - 1 <= year <= plan.end_year):
+        raise ValidationError({"year": _("Choose a year of the plan (%(first)d–%(last)d).") % {"first": plan.start_year, "last": plan.end_year}})
+    code = (period_code or "").strip().upper() or str(year)
+    valid = {str(year), *(f"{year}Q{n}" for n in range(1, 5)), f"{year}H1", f"{year}H2"}
+    if code not in valid:
+        raise ValidationError({"period_code": _("Write the period as %(year)d, %(year)dQ1–Q4 or %(year)dH1/H2.") % {"year": year}})
+    return code
+
+
+def value_save(
+    *,
+    user: User,
+    indicator: Indicator | None = None,
+    year: int | None = None,
+    period_code: str = "",
+    region: Region | None = None,
+    record: IndicatorValue | None = None,
+    data: dict | None = None,
+    version: int | None = None,
+) -> IndicatorValue:
+    """Save a draft: a new value of ``indicator`` for ``year`` (period, region), or ``record`` again.
+
+    A liaison of the responsible department only; ``version`` (what they loaded) refuses a stale save."""
+    if record is None:
+        if indicator is None or year is None:
+            raise ValueError("Give either record or indicator and year.")
+        if not access.can_report(user, indicator):
+            raise PermissionDenied
+        code = _check_key(indicator, year, period_code)
+        region = region or indicator.plan.region
+        existing = IndicatorValue.objects.filter(indicator=indicator, year=year, period_code=code, region=region).first()
+        if existing is not None:
+            return value_save(user=user, record=existing, data=data, version=version)
+        return _value_create(indicator=indicator, year=year, code=code, region=region, user=user, data=data)
+    with transaction.atomic():
+        record = _reload(IndicatorValue, record.pk)
+        _check_editable(record, user, version)
+        _apply(record, data)
+        record.version += 1
+        record.save()
+    return record
+
+
+def _value_create(*, indicator, year, code, region, user, data) -> IndicatorValue:
+    record = IndicatorValue(
+        indicator=indicator, year=year, period_code=code, region=region, reported_by=user, due_on=value_due_on(year, code)
+    )
+    _apply(record, data)
+    try:
+        with transaction.atomic():
+            record.save()
+            audit_record(subject=record, actor=user, action="open", to_state=record.status, comment=code)
+            _flow().open.run(record=record)
+    except IntegrityError as exc:
+        raise ValidationError(_("Someone else has just started this value: reload the page.")) from exc
+    return record
+
+
+def value_submit(
+    *, record: IndicatorValue, user: User, version: int | None = None, data: dict | None = None, at: datetime.datetime | None = None
+) -> IndicatorValue:
+    """Submit for review (saving ``data`` first). A late value is accepted and marked late."""
+    flow = _flow()
+    with _Locked(record, flow) as process:
+        record = _reload(IndicatorValue, record.pk)
+        if record.status == IndicatorValue.Status.SUBMITTED and access.can_report(user, record.indicator):
+            raise ValidationError(_("This value has already been submitted."))
+        _check_editable(record, user, version)
+        _apply(record, data)
+        _check_complete(record)
+        now = at or timezone.now()
+        previous = record.status
+        record.status = IndicatorValue.Status.SUBMITTED
+        record.submitted_at, record.reported_by = now, user
+        record.is_late = timezone.localdate(now) > record.due_on
+        record.return_reason = ""
+        record.version += 1
+        record.save()
+        audit_record(
+            subject=record, actor=user, action="submit", from_state=previous, to_state=record.status,
+            data={"value": str(record.value) if record.value is not None else record.text, "late": record.is_late}, at=now,
+        )
+        _complete(process, flow.draft, user)
+    return record
+
+
+def _decide(record: IndicatorValue, user: User, *, approve: bool, reason: str, at=None, version=None) -> IndicatorValue:
+    flow = _flow()
+    if not can_review(user):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the value is returned.")})
+    with _Locked(record, flow) as process:
+        record = _reload(IndicatorValue, record.pk)
+        if record.status in {IndicatorValue.Status.APPROVED, IndicatorValue.Status.RETURNED}:
+            raise ValidationError(
+                _("This value was already decided (%(status)s) by someone else; nothing was changed.")
+                % {"status": record.get_status_display()}
+            )
+        if record.status != IndicatorValue.Status.SUBMITTED:
+            raise ValidationError(_("This value has not been submitted; there is nothing to decide."))
+        if version is not None and version != record.version:
+            raise ValidationError(_("The value was changed after you opened it; nothing was changed. Review the new version."))
+        now = at or timezone.now()
+        record.status = IndicatorValue.Status.APPROVED if approve else IndicatorValue.Status.RETURNED
+        record.decided_at, record.decided_by = now, user
+        record.return_reason = "" if approve else reason
+        record.version += 1
+        record.save()
+        audit_record(
+            subject=record, actor=user, action="approve" if approve else "return",
+            from_state=IndicatorValue.Status.SUBMITTED, to_state=record.status, comment=reason, at=now,
+        )
+        _complete(process, flow.review, user)
+    return record
+
+
+def value_approve(*, record: IndicatorValue, user: User, comment: str = "", at=None, version: int | None = None) -> IndicatorValue:
+    """Approve: the value becomes final and counts for attainment (binding indicators may warn)."""
+    return _decide(record, user, approve=True, reason=comment, at=at, version=version)
+
+
+def value_return(*, record: IndicatorValue, user: User, reason: str, at=None, version: int | None = None) -> IndicatorValue:
+    """Return to the department with a required reason; they revise and submit again."""
+    return _decide(record, user, approve=False, reason=reason, at=at, version=version)
+
+
+@transaction.atomic
+def value_judge(*, record: IndicatorValue, user: User, judgement: str, comment: str, at=None) -> IndicatorValue:
+    """A supervisor records whether a qualitative indicator's target is met, with a comment."""
+    if not can_review(user):
+        raise PermissionDenied
+    record = _reload(IndicatorValue, record.pk)
+    if record.indicator.is_numeric:
+        raise ValidationError(_("Only qualitative indicators are judged; a numeric value is measured against its target."))
+    if record.status not in {IndicatorValue.Status.SUBMITTED, IndicatorValue.Status.APPROVED}:
+        raise ValidationError(_("Judge a value once it has been submitted."))
+    if judgement not in IndicatorValue.Judgement.values:
+        raise ValidationError({"judgement": _("Choose met or not met.")})
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Explain the judgement.")})
+    previous = record.supervisor_judgement
+    record.supervisor_judgement, record.judgement_comment = judgement, comment
+    record.judged_by, record.judged_at = user, at or timezone.now()
+    record.save(update_fields=["supervisor_judgement", "judgement_comment", "judged_by", "judged_at", "updated_at"])
+    audit_record(subject=record, actor=user, action="judge", from_state=previous, to_state=judgement, comment=comment, at=at)
+    if record.status == IndicatorValue.Status.APPROVED:
+        warn_if_binding_at_risk(record=record, at=at)
+    return record
+
+
+def value_attach_evidence(*, record: IndicatorValue, user: User, uploads: Iterable) -> list:
+    with transaction.atomic():
+        record = _reload(IndicatorValue, record.pk)
+        _check_editable(record, user, None)
+        return _attach_all(owner=record, uploads=uploads, user=user)
+
+
+# --- warnings --------------------------------------------------------------------------------
+
+
+def warn_if_binding_at_risk(*, record: IndicatorValue, at: datetime.datetime | None = None) -> bool:
+    """An approved value that leaves a binding indicator at risk or not met warns every supervisor,
+    once per indicator and year. Called by the flow after approval. True if a warning went out."""
+    from supervision.models import Notification
+    from supervision.notices import supervisors
+    from supervision.notifications import notify
+    from supervision.sweep import claim_alert
+
+    indicator = Indicator.objects.prefetch_related("annual_targets").get(pk=record.indicator_id)
+    if indicator.nature != Indicator.Nature.BINDING:
+        return False
+    state = attainment(indicator, record.year, record)
+    if state not in {AT_RISK, NOT_MET}:
+        return False
+    now = at or timezone.now()
+    if not claim_alert(indicator, "indicator-warning", datetime.date(record.year, 12, 31), now):
+        return False
+    label = _("at risk") if state == AT_RISK else _("not met")
+    notify(
+        users=supervisors(),
+        kind=Notification.Kind.INFO,
+        title=_("Binding indicator %(name)s is %(state)s in %(year)d") % {"name": indicator.name, "state": label, "year": record.year},
+        body=_("Value %(value)s against the target %(target)s (%(department)s).")
+        % {"value": record.display, "target": indicator.target_display, "department": indicator.department},
+        url=indicator.get_absolute_url(),
+        at=now,
+    )
+    audit_record(subject=indicator, action="warn", to_state=state, comment=str(record.year), at=now)
+    return True

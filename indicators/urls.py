@@ -1,0 +1,11 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/completeness/", views.completeness, name="completeness"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("indicator-values/<int:pk>/", views.value_detail, name="value_detail"),
+]

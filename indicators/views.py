@@ -1,0 +1,220 @@
+"""Pages of the main indicators. Thin: they read through ``indicators.access`` and act through
+``indicators.services``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from audit.models import AuditEntry
+from evidence.services import evidence_for
+from indicators import access, selectors, services
+from indicators.attainment import indicator_statuses, indicator_trend
+from indicators.filters import IndicatorFilter
+from indicators.forms import DecisionForm, JudgementForm, NewValueForm, ValueForm
+from indicators.models import Indicator, IndicatorValue
+from indicators.tables import IndicatorTable
+from tasks.access import can_review, get_plan_for_user, sees_all_tasks, visible_plans
+from tasks.models import Plan
+from tasks.progress_views import _add_errors
+from tasks.views import _export_table
+
+PAGE_SIZE = 25
+
+
+def _plan_and_year(request: HttpRequest) -> tuple[Plan | None, int | None]:
+    plan = None
+    raw = request.GET.get("plan", "")
+    if raw.isdigit():
+        plan = get_plan_for_user(request.user, int(raw))
+    else:
+        plan = visible_plans(request.user).exclude(status=Plan.Status.DRAFT).order_by("-start_year", "pk").first()
+    if plan is None:
+        return None, None
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and plan.start_year <= int(raw_year) <= plan.end_year else selectors.default_year(plan)
+    return plan, year
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """主要指标: the plan's indicators with their latest approved value and attainment in a year."""
+    plan, year = _plan_and_year(request)
+    indicators = access.visible_indicators(request.user)
+    indicators = selectors.indicator_rows(indicators.filter(plan=plan) if plan else indicators.none())
+    data = request.GET.copy()
+    if plan:
+        data.setdefault("plan", str(plan.pk))
+        data.setdefault("year", str(year))
+    filterset = IndicatorFilter(
+        data, queryset=indicators, plans=visible_plans(request.user), statuses=lambda qs: indicator_statuses(qs, year)
+    )
+    rows = filterset.qs
+    table = IndicatorTable(rows, statuses=indicator_statuses(rows, year) if plan else {})
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return _export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
+    return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = access.get_indicator_for_user(request.user, pk)
+    indicator = Indicator.objects.prefetch_related("annual_targets").select_related("plan__region", "department").get(pk=indicator.pk)
+    plan = indicator.plan
+    can_report = access.can_report(request.user, indicator)
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied
+        form = NewValueForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}
+            try:
+                record = services.value_save(
+                    user=request.user,
+                    indicator=indicator,
+                    year=form.cleaned_data["year"],
+                    period_code=form.cleaned_data["period_code"],
+                    data=data,
+                )
+                if "submit" in request.POST:
+                    services.value_submit(record=record, user=request.user)
+                    messages.success(request, _("The value has been submitted for review."))
+                else:
+                    messages.success(request, _("The draft has been saved."))
+                return redirect(record)
+            except ValidationError as exc:
+                _add_errors(form, exc, request)
+        status = 400
+    elif can_report:
+        form = NewValueForm(indicator=indicator)
+    values = access.visible_values(request.user).filter(indicator=indicator).select_related("region", "reported_by").order_by("-year", "-period_code")
+    annual = {t.year: t for t in indicator.annual_targets.all()}
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "plan": plan,
+            "targets": [(year, annual.get(year)) for year in plan.years],
+            "trend": indicator_trend(indicator, plan.years),
+            "values": values,
+            "form": form,
+            "can_report": can_report,
+        },
+        status=status,
+    )
+
+
+def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_value_for_user(request.user, pk)
+    indicator = record.indicator
+    can_edit = access.can_edit_value(request.user, record)
+    form = ValueForm(initial={"value": _plain(record.value), "text": record.text, "source": record.source, "version": record.version}, indicator=indicator) if can_edit else None
+    decision_form, judgement_form = DecisionForm(), JudgementForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in {"save", "submit"}:
+                if not access.can_report(request.user, indicator):
+                    raise PermissionDenied
+                form = ValueForm(request.POST, indicator=indicator)
+                if form.is_valid():
+                    data = {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}
+                    version = form.cleaned_data["version"]
+                    if action == "submit":
+                        services.value_submit(record=record, user=request.user, version=version, data=data)
+                        messages.success(request, _("The value has been submitted for review."))
+                    else:
+                        services.value_save(user=request.user, record=record, data=data, version=version)
+                        messages.success(request, _("The draft has been saved."))
+                    return redirect(record)
+            elif action in {"approve", "return"}:
+                if not can_review(request.user):
+                    raise PermissionDenied
+                decision_form = DecisionForm(request.POST)
+                if decision_form.is_valid():
+                    reason, version = decision_form.cleaned_data["reason"], decision_form.cleaned_data["version"]
+                    if action == "approve":
+                        services.value_approve(record=record, user=request.user, comment=reason, version=version)
+                        messages.success(request, _("The value has been approved."))
+                    else:
+                        services.value_return(record=record, user=request.user, reason=reason, version=version)
+                        messages.success(request, _("The value has been returned to the department."))
+                    return redirect(record)
+            elif action == "judge":
+                if not can_review(request.user):
+                    raise PermissionDenied
+                judgement_form = JudgementForm(request.POST)
+                if judgement_form.is_valid():
+                    services.value_judge(record=record, user=request.user, **judgement_form.cleaned_data)
+                    messages.success(request, _("The judgement has been recorded."))
+                    return redirect(record)
+            elif action == "evidence":
+                files = request.FILES.getlist("files")
+                if not files:
+                    messages.error(request, _("Choose one or more files to upload."))
+                else:
+                    attached = services.value_attach_evidence(record=record, user=request.user, uploads=files)
+                    messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+                    return redirect(record)
+            else:
+                messages.error(request, _("Choose an action."))
+        except ValidationError as exc:
+            target = {"approve": decision_form, "return": decision_form, "judge": judgement_form}.get(action, form)
+            if target is not None:
+                _add_errors(target, exc, request)
+            else:
+                for message in exc.messages:
+                    messages.error(request, message)
+        status = 400
+        record.refresh_from_db()
+    can_decide = can_review(request.user) and record.status == IndicatorValue.Status.SUBMITTED
+    can_judge = can_review(request.user) and not indicator.is_numeric and record.status in {IndicatorValue.Status.SUBMITTED, IndicatorValue.Status.APPROVED}
+    from indicators.attainment import LABELS, attainment
+
+    state = attainment(indicator, record.year, record)
+    return render(
+        request,
+        "indicators/value_detail.html",
+        {
+            "record": record,
+            "indicator": indicator,
+            "plan": indicator.plan,
+            "form": form if access.can_edit_value(request.user, record) else None,
+            "can_decide": can_decide,
+            "can_judge": can_judge,
+            "decision_form": decision_form,
+            "judgement_form": judgement_form,
+            "evidence": evidence_for(record),
+            "attainment": state,
+            "attainment_label": LABELS[state],
+            "timeline": AuditEntry.objects.for_object(record).select_related("actor"),
+        },
+        status=status,
+    )
+
+
+def _plain(number) -> str:
+    return "" if number is None else f"{number.normalize():f}"
+
+
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Reporting completeness and timeliness per department (supervisors, evaluators, administrators)."""
+    if not sees_all_tasks(request.user):
+        raise PermissionDenied
+    plan, year = _plan_and_year(request)
+    if plan is None:
+        raise Http404
+    rows = selectors.department_completeness(plan, year)
+    return render(
+        request,
+        "indicators/completeness.html",
+        {"plan": plan, "year": year, "rows": rows, "plans": visible_plans(request.user), "years": list(plan.years)},
+    )
+

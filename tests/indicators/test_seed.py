@@ -1,0 +1,21 @@
+"""The demo indicators: true-looking, in every flow state, and idempotent."""
+
+from indicators.attainment import indicator_status_table
+from indicators.demo import seed_demo_indicators
+from indicators.models import Indicator, IndicatorValue
+from tasks.demo import seed_demo
+
+
+def test_seed_is_idempotent(db):
+    plan = seed_demo().plan
+    first = seed_demo_indicators(plan)
+    assert 6 <= first["indicators"] <= 8
+    counts = (Indicator.objects.count(), IndicatorValue.objects.count())
+    assert seed_demo_indicators(plan) == {}
+    assert (Indicator.objects.count(), IndicatorValue.objects.count()) == counts
+    states = set(IndicatorValue.objects.values_list("status", flat=True))
+    assert states == {"approved", "submitted", "returned"}
+    assert IndicatorValue.objects.filter(status="approved", year__range=(2021, 2024)).count() == 4 * first["indicators"]
+    rows = indicator_status_table(plan, 2024)
+    assert {r.attainment for r in rows} - {"no_data"}
+    assert Indicator.objects.filter(comparison="lte").exists()
