@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorValue
+from tasks.models import Plan
 
 
 class ValueForm(forms.Form):
@@ -52,3 +54,21 @@ class JudgementForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000
     )
+
+
+class IndicatorImportForm(forms.Form):
+    """Upload an indicator sheet (主要指标表) into an existing plan."""
+
+    file = forms.FileField(label=_("Indicator sheet (.xlsx)"))
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.exclude(status=Plan.Status.CLOSED))
+    create_departments = forms.BooleanField(label=_("Create departments that are not in the directory"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
+        return upload

@@ -208,3 +208,29 @@ class IndicatorValue(models.Model):
         if self.indicator.is_numeric:
             return self.indicator.format_number(self.value)
         return self.text or "—"
+
+
+class IndicatorImport(models.Model):
+    """One upload of an indicator sheet: kept for the preview, the confirmation and the record."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+
+    file = models.FileField(_("file"), upload_to="imports/indicators/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicator_imports", verbose_name=_("plan"))
+    create_departments = models.BooleanField(_("create departments"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+
+    class Meta:
+        verbose_name = _("indicator import")
+        verbose_name_plural = _("indicator imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +22,13 @@ from accounts.models import User
 from audit.services import audit_record
 from indicators import access
 from indicators.attainment import AT_RISK, NOT_MET, attainment
-from indicators.models import Indicator, IndicatorValue, value_due_on
+from indicators.models import AnnualIndicatorTarget, Indicator, IndicatorValue, value_due_on
+from indicators.sheet import ParsedIndicator, ParsedIndicatorSheet, read_indicator_sheet
 from tasks.access import can_review
-from tasks.models import Region
+from tasks.breakdown_table import Problem, TableError
+from tasks.models import Plan, Region
 from tasks.progress import _attach_all, _complete, _Locked, _reload
+from tasks.services import DepartmentDirectory, _DryRunRollback, department_create
 
 VALUE_FIELDS = ("value", "text", "source")
 MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
@@ -329,3 +335,186 @@ def warn_if_binding_at_risk(*, record: IndicatorValue, at: datetime.datetime | N
     )
     audit_record(subject=indicator, action="warn", to_state=state, comment=str(record.year), at=now)
     return True
+
+
+# --- import of an indicator sheet ------------------------------------------------------------
+
+
+@dataclass
+class IndicatorImportResult:
+    plan: Plan
+    sheet: ParsedIndicatorSheet
+    indicators: list[Indicator] = dataclass_field(default_factory=list)
+    created_targets: int = 0
+    created_departments: list[str] = dataclass_field(default_factory=list)
+    unknown_departments: list[str] = dataclass_field(default_factory=list)
+    warnings: list[Problem] = dataclass_field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def created_indicators(self) -> int:
+        return len(self.indicators)
+
+
+def indicators_import(
+    *, data: bytes, plan: Plan | int, create_departments: bool = False, dry_run: bool = False, actor: User | None = None
+) -> IndicatorImportResult:
+    """Import an indicator sheet (主要指标表) into ``plan``: all rows or none.
+
+    Raises :class:`TableError` listing every problem (nothing is written then). With ``dry_run``
+    everything is checked against the database, then rolled back.
+    """
+    sheet = read_indicator_sheet(data)
+    result: IndicatorImportResult | None = None
+    try:
+        with transaction.atomic():
+            result = _import_sheet(sheet, plan.pk if isinstance(plan, Plan) else plan, create_departments, actor)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        assert result is not None
+        result.dry_run = True
+    assert result is not None
+    return result
+
+
+def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments: bool, actor: User | None) -> IndicatorImportResult:
+    plan = Plan.objects.select_for_update().select_related("region").filter(pk=plan_id).first()
+    if plan is None:
+        raise TableError([Problem(_("There is no plan with the id %(id)s.") % {"id": plan_id})])
+    if plan.status == Plan.Status.CLOSED:
+        raise TableError([Problem(_("The plan “%(plan)s” is closed; indicators cannot be added.") % {"plan": plan})])
+    result = IndicatorImportResult(plan=plan, sheet=sheet, warnings=list(sheet.warnings))
+    problems: list[Problem] = []
+    labels = sheet.labels
+
+    def problem(item: ParsedIndicator, name: str, message) -> None:
+        problems.append(Problem(message, row=item.row, column=labels.get(name, ""), column_letter=sheet.letters.get(name, "")))
+
+    for year in sheet.years:
+        if year not in plan.years:
+            problems.append(
+                Problem(
+                    _("The column %(column)s lies outside the plan period %(start)d–%(end)d.")
+                    % {"column": sheet.year_labels[year], "start": plan.start_year, "end": plan.end_year},
+                    column=sheet.year_labels[year],
+                )
+            )
+    existing = list(plan.indicators.values_list("code", "name"))
+    existing_codes, existing_names = {c for c, _n in existing}, {n for _c, n in existing}
+    numbers = [int(c) for c in existing_codes if c.isdigit()]
+    next_number = max(numbers, default=0) + 1
+    directory = DepartmentDirectory(plan.region)
+    unknown: dict[str, int] = {}
+    for item in sheet.indicators:
+        if not item.code:
+            while str(next_number) in existing_codes:
+                next_number += 1
+            item.code = str(next_number)
+            next_number += 1
+        elif item.code in existing_codes:
+            problem(item, "code", _("the number %(code)s already exists in the plan") % {"code": item.code})
+        if item.name in existing_names:
+            problem(item, "name", _("the indicator “%(name)s” already exists in the plan") % {"name": item.name})
+        item.target_year = item.target_year or plan.end_year
+        if item.target_year not in plan.years:
+            problem(
+                item,
+                "target_year",
+                _("the target year %(year)d lies outside the plan period %(start)d–%(end)d")
+                % {"year": item.target_year, "start": plan.start_year, "end": plan.end_year},
+            )
+        if item.baseline_year is None and item.baseline_value is not None:
+            item.baseline_year = plan.start_year - 1
+        if item.baseline_year is not None and item.baseline_year >= item.target_year:
+            problem(
+                item,
+                "baseline_year",
+                _("the baseline year %(year)d is not before the target year %(target)d") % {"year": item.baseline_year, "target": item.target_year},
+            )
+        if directory.find(item.department_name) is None:
+            unknown.setdefault(item.department_name, item.row)
+    result.unknown_departments = list(unknown)
+    if unknown and not create_departments:
+        for name, row in unknown.items():
+            problems.append(
+                Problem(
+                    _("the department “%(name)s” is not in the directory (add it, give it an alias, or let the import create it)") % {"name": name},
+                    row=row,
+                    column=labels.get("department", ""),
+                    column_letter=sheet.letters.get("department", ""),
+                )
+            )
+    if problems:
+        raise TableError(problems)
+
+    for name, row in unknown.items():
+        if directory.find(name) is not None:  # another spelling of one created above
+            continue
+        try:
+            department = department_create(region=plan.region, name=name, actor=actor)
+        except ValidationError as exc:
+            problems.append(
+                Problem(
+                    _("the department “%(name)s” cannot be created: %(reason)s") % {"name": name, "reason": " ".join(exc.messages)},
+                    row=row,
+                    column=labels.get("department", ""),
+                    column_letter=sheet.letters.get("department", ""),
+                )
+            )
+            continue
+        directory.add(department, name)
+        result.created_departments.append(name)
+    if problems:
+        raise TableError(problems)
+
+    position = (plan.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
+    targets: list[AnnualIndicatorTarget] = []
+    for item in sheet.indicators:
+        indicator = Indicator(
+            plan=plan,
+            code=item.code,
+            name=item.name,
+            definition=item.definition,
+            unit_kind=item.unit_kind,
+            unit_label=item.unit_label,
+            baseline_value=item.baseline_value,
+            baseline_year=item.baseline_year,
+            target_value=item.target_value,
+            target_text=item.target_text,
+            comparison=item.comparison,
+            target_year=item.target_year,
+            nature=item.nature,
+            department=directory.find(item.department_name),
+            source_clause=item.source_clause,
+            position=position,
+        )
+        try:
+            indicator.full_clean(validate_constraints=False)
+        except ValidationError as exc:  # a last guard: the sheet reader checks each of these
+            problems.append(Problem(" ".join(exc.messages), row=item.row))
+            continue
+        indicator.save()
+        indicator.annual_count = len(item.annual_targets)
+        position += 1
+        result.indicators.append(indicator)
+        targets.extend(
+            AnnualIndicatorTarget(indicator=indicator, year=year, value=value, text=text) for year, (value, text) in sorted(item.annual_targets.items())
+        )
+    if problems:
+        raise TableError(problems)
+    AnnualIndicatorTarget.objects.bulk_create(targets)
+    result.created_targets = len(targets)
+    audit_record(
+        subject=plan,
+        actor=actor,
+        action="import_indicators",
+        to_state=plan.status,
+        comment=sheet.title[:200],
+        data={
+            "indicators": result.created_indicators,
+            "annual_targets": result.created_targets,
+            "departments_created": result.created_departments,
+        },
+    )
+    return result

@@ -3,9 +3,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -14,10 +18,11 @@ from evidence.services import evidence_for
 from indicators import access, selectors, services
 from indicators.attainment import indicator_statuses, indicator_trend
 from indicators.filters import IndicatorFilter
-from indicators.forms import DecisionForm, JudgementForm, NewValueForm, ValueForm
-from indicators.models import Indicator, IndicatorValue
+from indicators.forms import DecisionForm, IndicatorImportForm, JudgementForm, NewValueForm, ValueForm
+from indicators.models import Indicator, IndicatorImport, IndicatorValue
 from indicators.tables import IndicatorTable
-from tasks.access import can_review, get_plan_for_user, sees_all_tasks, visible_plans
+from tasks.access import can_review, get_plan_for_user, require_plan_import, sees_all_tasks, visible_plans
+from tasks.breakdown_table import TableError
 from tasks.models import Plan
 from tasks.progress_views import _add_errors
 from tasks.views import _export_table
@@ -218,3 +223,71 @@ def completeness(request: HttpRequest) -> HttpResponse:
         {"plan": plan, "year": year, "rows": rows, "plans": visible_plans(request.user), "years": list(plan.years)},
     )
 
+
+
+# --- import of an indicator sheet (administrators) -------------------------------------------
+
+
+def indicator_import_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload. Nothing is saved to the plan; the file is kept for the preview."""
+    require_plan_import(request.user)
+    initial = {"plan": request.GET["plan"]} if request.GET.get("plan", "").isdigit() else {}
+    form = IndicatorImportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = IndicatorImport(
+            original_name=upload.name[:255],
+            plan=form.cleaned_data["plan"],
+            create_departments=form.cleaned_data["create_departments"],
+            uploaded_by=request.user,
+        )
+        record.file.save("indicators.xlsx", ContentFile(upload.read()), save=False)
+        record.save()
+        return redirect("indicators:import_preview", pk=record.pk)
+    return render(request, "indicators/indicator_import.html", {"form": form})
+
+
+def _import_record(request: HttpRequest, pk: int) -> IndicatorImport:
+    require_plan_import(request.user)
+    return get_object_or_404(IndicatorImport.objects.select_related("plan"), pk=pk, uploaded_by=request.user)
+
+
+def _run_import(record: IndicatorImport, user, *, dry_run: bool) -> services.IndicatorImportResult:
+    with record.file.open("rb") as fh:
+        data = fh.read()
+    return services.indicators_import(
+        data=data, plan=record.plan, create_departments=record.create_departments, dry_run=dry_run, actor=user
+    )
+
+
+def indicator_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: the indicators the import would create, or every problem found; confirm to save."""
+    record = _import_record(request, pk)
+    context = {"record": record, "plan": record.plan}
+    if record.status == IndicatorImport.Status.PREVIEWED:
+        try:
+            context["result"] = _run_import(record, request.user, dry_run=True)
+        except TableError as exc:
+            context["problems"] = exc.problems
+    return render(request, "indicators/indicator_import_preview.html", context)
+
+
+@require_POST
+def indicator_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _import_record(request, pk)
+    with transaction.atomic():
+        record = IndicatorImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
+        if record.status != IndicatorImport.Status.PREVIEWED:
+            messages.error(request, _("This upload has already been imported."))
+            return redirect(f"{reverse('indicators:indicator_list')}?plan={record.plan_id}")
+        try:
+            result = _run_import(record, request.user, dry_run=False)
+        except TableError:
+            messages.error(request, _("The sheet has problems; nothing was imported."))
+            return redirect("indicators:import_preview", pk=record.pk)
+        record.status = IndicatorImport.Status.APPLIED
+        record.save(update_fields=["status"])
+    messages.success(
+        request, _("Imported %(count)d indicators into “%(plan)s”.") % {"count": result.created_indicators, "plan": record.plan}
+    )
+    return redirect(f"{reverse('indicators:indicator_list')}?plan={record.plan_id}")

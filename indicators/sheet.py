@@ -1,0 +1,485 @@
+"""主要指标表: read the Excel indicator sheet that plans circulate (no database).
+
+The sheet is turned into plain data (:class:`ParsedIndicatorSheet`); every problem found is
+collected with its row and column and raised at once as :class:`tasks.breakdown_table.TableError`.
+Matching departments, checking against the plan and saving is ``indicators.services.indicators_import``.
+
+Accepted shapes:
+- title rows (merged or not) above the header row, which is found among the first 15 rows;
+- header: 指标名称 (指标) · 单位 · 基期值 · 目标值 · 属性 · 责任单位 (责任部门 / 牵头单位); optional
+  序号, 指标释义, 基期年份, 目标年份, 比较, 规划条款 and yearly target columns 2021年 … 2025年;
+- heading rows ("一、健康水平") and notes ("注：…") between indicators are skipped;
+- units: % · ‰ · 名/10万人口 · 1:N (比例) · 个/名/家/人/所 … · 是/否 · 定性;
+- targets with their comparison: "≥80%", ">=80", "≤ 5‰", "=100%", "80%以上"; numbers may carry
+  the unit sign ("80%", "4.5‰") when it matches the unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
+
+from indicators.models import Indicator
+from tasks.breakdown_table import (
+    ANNOTATION_RE,
+    Problem,
+    TableError,
+    _cell_text,
+    _compact,
+    _load_grid,
+    _year_of,
+    clean_text,
+    normalize,
+    split_departments,
+)
+
+UnitKind = Indicator.UnitKind
+Comparison = Indicator.Comparison
+Nature = Indicator.Nature
+
+# Header labels by the field they fill; the exact label wins, then the longest label a header starts with.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("序号", "编号", "指标编号"),
+    "name": ("指标名称", "指标", "主要指标", "指标项"),
+    "definition": ("指标释义", "指标解释", "指标说明", "释义", "计算方法"),
+    "unit": ("单位", "计量单位", "指标单位"),
+    "baseline": ("基期值", "基期", "基线值", "现状值"),
+    "baseline_year": ("基期年份", "基期年", "基线年份"),
+    "target": ("目标值", "规划目标", "目标"),
+    "target_year": ("目标年份", "目标年"),
+    "comparison": ("比较", "比较方式", "比较方向"),
+    "nature": ("属性", "指标属性", "性质"),
+    "department": ("责任单位", "责任部门", "牵头单位", "牵头部门"),
+    "source_clause": ("规划条款", "对应条款", "规划依据"),
+}
+REQUIRED = ("name", "unit", "baseline", "target", "nature", "department")
+
+NATURES = {"预期性": Nature.EXPECTED, "预期": Nature.EXPECTED, "约束性": Nature.BINDING, "约束": Nature.BINDING}
+COMPARISON_WORDS = {
+    "≥": Comparison.GTE, ">=": Comparison.GTE, ">": Comparison.GTE, "不低于": Comparison.GTE, "不少于": Comparison.GTE, "以上": Comparison.GTE,
+    "≤": Comparison.LTE, "<=": Comparison.LTE, "<": Comparison.LTE, "不高于": Comparison.LTE, "不超过": Comparison.LTE, "以下": Comparison.LTE,
+    "以内": Comparison.LTE, "=": Comparison.EQ, "==": Comparison.EQ, "等于": Comparison.EQ,
+}
+PREFIX_RE = re.compile(r"^(≥|>=|≤|<=|==|=|>|<|不低于|不少于|不高于|不超过)\s*")
+SUFFIX_RE = re.compile(r"\s*(以上|以下|以内)$")
+COUNT_WORDS = ("个", "名", "家", "人", "所", "张", "次", "项", "床", "台", "支", "座", "户", "间", "辆", "万人", "人次", "支队伍")
+EMPTY_MARKS = {"—", "-", "--", "——", "/", "无"}
+YEAR_CELL_RE = re.compile(r"^(20\d\d)\s*年?$")
+HEADING_RE = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|(注|备注|说明)\s*[:：])")
+SIGNS = {"%": UnitKind.PERCENT, "‰": UnitKind.PER_MILLE}
+MAX_NAME = 200
+MAX_UNIT = 30
+MAX_TEXT = 300
+
+
+@dataclass
+class ParsedIndicator:
+    row: int
+    code: str  # "" when the sheet has no 序号 column: the importer numbers it
+    name: str
+    unit_kind: str
+    unit_label: str = ""
+    definition: str = ""
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    target_value: Decimal | None = None
+    target_text: str = ""
+    comparison: str = Comparison.GTE
+    target_year: int | None = None
+    nature: str = Nature.EXPECTED
+    department_name: str = ""
+    source_clause: str = ""
+    annual_targets: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedIndicatorSheet:
+    title: str
+    sheet_name: str
+    indicators: list[ParsedIndicator]
+    years: list[int]
+    year_labels: dict[int, str] = field(default_factory=dict)  # year → header as written
+    warnings: list[Problem] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # field → header label as written
+    letters: dict[str, str] = field(default_factory=dict)  # field → column letter
+
+
+class _CellError(Exception):
+    def __init__(self, message: str | Promise):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _match_header(text: str) -> str | None:
+    label = ANNOTATION_RE.sub("", _compact(text))
+    if not label:
+        return None
+    for field_name, labels in COLUMNS.items():
+        if label in labels:
+            return field_name
+    candidates = sorted(((c, f) for f, labels in COLUMNS.items() for c in labels), key=lambda cf: -len(cf[0]))
+    return next((f for c, f in candidates if label.startswith(c)), None)
+
+
+def _find_header(grid: list[list[Any]]) -> int | None:
+    for index, row in enumerate(grid[:15]):
+        fields = {_match_header(_cell_text(v)) for v in row if _cell_text(v)}
+        if {"name", "department"} <= fields and {"unit", "target"} & fields:
+            return index
+    return None
+
+
+def parse_unit(text: str) -> tuple[str, str] | None:
+    """The unit kind and label of a 单位 cell, or None if it is not a unit we know."""
+    unit = re.sub(r"\s+", "", normalize(text))
+    if not unit:
+        return None
+    if "定性" in unit:
+        return UnitKind.QUALITATIVE, ""
+    if unit in {"是/否", "是否", "是或否"}:
+        return UnitKind.YES_NO, ""
+    if "/10万" in unit or "10万人口" in unit or "/十万" in unit or "十万人口" in unit:
+        return UnitKind.PER_100K, unit
+    if "‰" in unit:
+        return UnitKind.PER_MILLE, "‰"
+    if "%" in unit:
+        return UnitKind.PERCENT, "%"
+    if re.fullmatch(r"1:[nNxX]|比例|比值|1:\d+", unit):
+        return UnitKind.RATIO, ""
+    if unit in COUNT_WORDS or re.fullmatch(r"(万)?(个|名|家|人|所|张|次|项|床|台|支|座|户|间|辆)(/.+)?", unit):
+        return UnitKind.COUNT, unit
+    return None
+
+
+def _probe(kind: str, label: str) -> Indicator:
+    return Indicator(unit_kind=kind, unit_label=label)
+
+
+def parse_number(raw: Any, kind: str, label: str, column: str) -> Decimal | None:
+    """A number cell checked against the unit; None when empty. Raises _CellError."""
+    from indicators.services import parse_value
+
+    text = normalize(raw).replace(",", "").replace(" ", "")
+    if not text or text in EMPTY_MARKS:
+        return None
+    shown = normalize(raw)[:40]
+    if kind == UnitKind.QUALITATIVE:
+        return None
+    if kind == UnitKind.YES_NO:
+        if text in {"是", "否", "1", "0"}:
+            return Decimal(1) if text in {"是", "1"} else Decimal(0)
+        raise _CellError(gettext_lazy("%(column)s “%(value)s” must be 是 or 否") % {"column": column, "value": shown})
+    sign = text[-1]
+    if sign in SIGNS:
+        if SIGNS[sign] != kind:
+            raise _CellError(
+                gettext_lazy("%(column)s “%(value)s” is given in %(sign)s but the indicator is measured in %(unit)s")
+                % {"column": column, "value": shown, "sign": sign, "unit": _probe(kind, label).unit_display or label}
+            )
+        text = text[:-1]
+    elif label and text.endswith(label) and len(text) > len(label):
+        text = text[: -len(label)]
+    if kind == UnitKind.RATIO and text.startswith("1:"):
+        text = text[2:]
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise _CellError(gettext_lazy("%(column)s “%(value)s” is not a number") % {"column": column, "value": shown})
+    try:
+        return parse_value(_probe(kind, label), text)
+    except ValidationError as exc:
+        raise _CellError(
+            gettext_lazy("%(column)s “%(value)s”: %(reason)s") % {"column": column, "value": shown, "reason": " ".join(exc.messages)}
+        ) from exc
+
+
+def split_comparison(text: str) -> tuple[str | None, str]:
+    """("gte"/"lte"/"eq" or None, the rest) of a target such as "≥80%", "≤ 5‰", "80%以上"."""
+    text = normalize(text)
+    if m := PREFIX_RE.match(text):
+        return COMPARISON_WORDS[m.group(1)], text[m.end() :].strip()
+    if m := SUFFIX_RE.search(text):
+        return COMPARISON_WORDS[m.group(1)], text[: m.start()].strip()
+    return None, text
+
+
+def _parse_year(raw: Any) -> int | None:
+    if isinstance(raw, (int, float)) and float(raw).is_integer() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    text = re.sub(r"\s+", "", normalize(raw))
+    if not text:
+        return None
+    if m := YEAR_CELL_RE.match(text):
+        return int(m.group(1))
+    raise ValueError(text)
+
+
+def _year_in_label(text: str) -> int | None:
+    m = re.search(r"(20\d\d)\s*年", normalize(text))
+    return int(m.group(1)) if m else None
+
+
+def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
+    """Parse an indicator sheet. Raises :class:`TableError` listing every problem found."""
+    if not data:
+        raise TableError([Problem(gettext_lazy("The file is empty."))])
+    sheet_name, grid, _spans = _load_grid(data)
+    if all(not _cell_text(v) for row in grid for v in row):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    header_index = _find_header(grid)
+    if header_index is None:
+        raise TableError(
+            [
+                Problem(
+                    gettext_lazy(
+                        "No header row found: the indicator sheet needs a row with the columns 指标名称, 单位, 基期值, 目标值, 属性 and 责任单位."
+                    )
+                )
+            ]
+        )
+    title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
+    columns: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    header_years: dict[str, int] = {}
+    year_columns: dict[int, int] = {}
+    year_labels: dict[int, str] = {}
+    for col, value in enumerate(grid[header_index]):
+        text = _cell_text(value)
+        if not text:
+            continue
+        if (year := _year_of(text)) is not None:
+            if year not in year_columns:
+                year_columns[year], year_labels[year] = col, _compact(text)
+            continue
+        field_name = _match_header(text)
+        if field_name and field_name not in columns:
+            columns[field_name] = col
+            labels[field_name] = ANNOTATION_RE.sub("", _compact(text))
+            if (year := _year_in_label(text)) is not None:
+                header_years[field_name] = year  # 基期值（2020年）, 目标值（2025年）
+    letters = {name: get_column_letter(col + 1) for name, col in columns.items()}
+    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
+    if missing:
+        raise TableError(
+            [
+                Problem(
+                    gettext_lazy("The header row (row %(row)d) has no column %(columns)s.")
+                    % {"row": header_index + 1, "columns": "、".join(missing)}
+                )
+            ]
+        )
+
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    indicators: list[ParsedIndicator] = []
+    seen_codes: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+
+    def cell(row: list[Any], name: str) -> Any:
+        col = columns.get(name)
+        return row[col] if col is not None and col < len(row) else None
+
+    def problem(row_number: int, name: str, message: str | Promise) -> None:
+        problems.append(Problem(message=message, row=row_number, column=labels.get(name, ""), column_letter=letters.get(name, "")))
+
+    def empty(row_number: int, name: str) -> None:
+        problem(row_number, name, gettext_lazy("%(column)s is empty") % {"column": labels[name]})
+
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        row_number = index + 1
+        texts = [clean_text(v) for v in row]
+        filled = [t for t in texts if t]
+        if not filled:
+            continue
+        if len(set(filled)) == 1 and (
+            len(filled) > 1 or HEADING_RE.match(filled[0]) or (not clean_text(cell(row, "name")) and not re.fullmatch(r"[\d.]+", filled[0]))
+        ):
+            continue  # a heading (一、…, merged across the row or alone in it) or a note
+        errors_before = len(problems)
+
+        name = clean_text(cell(row, "name"))
+        if not name:
+            empty(row_number, "name")
+        elif len(name) > MAX_NAME:
+            problem(row_number, "name", gettext_lazy("%(column)s is longer than %(max)d characters") % {"column": labels["name"], "max": MAX_NAME})
+        elif name in seen_names:
+            problem(
+                row_number,
+                "name",
+                gettext_lazy("the indicator “%(name)s” is already in row %(other)d") % {"name": name, "other": seen_names[name]},
+            )
+        else:
+            seen_names[name] = row_number
+
+        code = _cell_text(cell(row, "code"))
+        if "code" in columns:
+            if not code:
+                empty(row_number, "code")
+            elif len(code) > 20:
+                problem(row_number, "code", gettext_lazy("the number %(code)s is longer than 20 characters") % {"code": code})
+            elif code in seen_codes:
+                problem(
+                    row_number,
+                    "code",
+                    gettext_lazy("the number %(code)s is already used in row %(other)d") % {"code": code, "other": seen_codes[code]},
+                )
+            else:
+                seen_codes[code] = row_number
+
+        unit_text = clean_text(cell(row, "unit"))
+        unit = parse_unit(unit_text) if unit_text else None
+        if not unit_text:
+            empty(row_number, "unit")
+        elif unit is None:
+            problem(
+                row_number,
+                "unit",
+                gettext_lazy("%(column)s “%(value)s” is not a unit we know (e.g. %%, ‰, 个, 名/10万人口, 1:N, 是/否, 定性)")
+                % {"column": labels["unit"], "value": unit_text[:30]},
+            )
+        elif len(unit[1]) > MAX_UNIT:
+            problem(row_number, "unit", gettext_lazy("%(column)s is longer than %(max)d characters") % {"column": labels["unit"], "max": MAX_UNIT})
+        kind, label = unit or ("", "")
+
+        item = ParsedIndicator(row=row_number, code=code, name=name, unit_kind=kind, unit_label=label)
+        item.definition = clean_text(cell(row, "definition"))
+        item.source_clause = clean_text(cell(row, "source_clause"))
+
+        # Comparison: the 比较 column, else the sign before (or the word after) the target.
+        comparison_text = re.sub(r"\s+", "", normalize(cell(row, "comparison")))
+        column_comparison = None
+        if comparison_text:
+            column_comparison = COMPARISON_WORDS.get(comparison_text)
+            if column_comparison is None:
+                problem(
+                    row_number,
+                    "comparison",
+                    gettext_lazy("%(column)s must be ≥, ≤ or =, not “%(value)s”") % {"column": labels["comparison"], "value": comparison_text[:20]},
+                )
+        raw_target = cell(row, "target")
+        target_text = clean_text(raw_target)
+        prefix, rest = split_comparison(target_text)
+        if prefix and column_comparison and prefix != column_comparison:
+            problem(
+                row_number,
+                "target",
+                gettext_lazy("%(column)s “%(value)s” contradicts the comparison %(comparison)s")
+                % {"column": labels["target"], "value": target_text[:40], "comparison": comparison_text},
+            )
+        item.comparison = column_comparison or prefix or Comparison.GTE
+
+        if not target_text:
+            empty(row_number, "target")
+        elif unit is not None:
+            if kind == UnitKind.QUALITATIVE:
+                if len(target_text) > MAX_TEXT:
+                    problem(row_number, "target", gettext_lazy("%(column)s is longer than %(max)d characters") % {"column": labels["target"], "max": MAX_TEXT})
+                item.target_text = target_text
+            else:
+                try:
+                    item.target_value = parse_number(rest if prefix else raw_target, kind, label, labels["target"])
+                except _CellError as exc:
+                    problem(row_number, "target", exc.message)
+                else:
+                    if item.target_value is None:
+                        empty(row_number, "target")
+
+        if unit is not None and kind != UnitKind.QUALITATIVE:
+            try:
+                item.baseline_value = parse_number(cell(row, "baseline"), kind, label, labels["baseline"])
+            except _CellError as exc:
+                problem(row_number, "baseline", exc.message)
+
+        for name_of_year, attribute in (("baseline_year", "baseline_year"), ("target_year", "target_year")):
+            raw_year = cell(row, name_of_year)
+            try:
+                year = _parse_year(raw_year)
+            except ValueError:
+                problem(
+                    row_number,
+                    name_of_year,
+                    gettext_lazy("%(column)s “%(value)s” is not a year") % {"column": labels[name_of_year], "value": normalize(raw_year)[:20]},
+                )
+                continue
+            if year is None:
+                year = header_years.get("baseline" if attribute == "baseline_year" else "target")
+            setattr(item, attribute, year)
+
+        nature_text = re.sub(r"\s+", "", normalize(cell(row, "nature")))
+        if not nature_text:
+            empty(row_number, "nature")
+        elif nature_text not in NATURES:
+            problem(
+                row_number,
+                "nature",
+                gettext_lazy("%(column)s must be 预期性 or 约束性, not “%(value)s”") % {"column": labels["nature"], "value": nature_text[:20]},
+            )
+        else:
+            item.nature = NATURES[nature_text]
+
+        names, generic = split_departments(cell(row, "department"))
+        if not names and not generic:
+            empty(row_number, "department")
+        elif not names:
+            problem(
+                row_number,
+                "department",
+                gettext_lazy("%(column)s “%(value)s” names no department") % {"column": labels["department"], "value": generic[:40]},
+            )
+        else:
+            item.department_name = names[0]
+            if len(names) > 1:
+                warnings.append(
+                    Problem(
+                        gettext_lazy("several departments are named; the first, %(name)s, is made responsible") % {"name": names[0]},
+                        row=row_number,
+                        column=labels["department"],
+                        column_letter=letters["department"],
+                    )
+                )
+
+        for year, col in year_columns.items():
+            raw = row[col] if col < len(row) else None
+            text = clean_text(raw)
+            if not text or normalize(text) in EMPTY_MARKS or unit is None:
+                continue
+            year_label = year_labels[year]
+            if kind == UnitKind.QUALITATIVE:
+                item.annual_targets[year] = (None, text[:MAX_TEXT])
+                continue
+            _sign, rest_of_year = split_comparison(text)
+            try:
+                value = parse_number(rest_of_year, kind, label, year_label)
+            except _CellError as exc:
+                problems.append(Problem(exc.message, row=row_number, column=year_label, column_letter=get_column_letter(col + 1)))
+                continue
+            if value is not None:
+                item.annual_targets[year] = (value, "")
+
+        if len(problems) == errors_before:
+            indicators.append(item)
+
+    if not indicators and not problems:
+        problems.append(Problem(gettext_lazy("The sheet has a header but no indicator rows.")))
+    if problems:
+        raise TableError(problems)
+    return ParsedIndicatorSheet(
+        title=title,
+        sheet_name=sheet_name,
+        indicators=indicators,
+        years=sorted(year_columns),
+        year_labels=year_labels,
+        warnings=warnings,
+        labels=labels,
+        letters=letters,
+    )
