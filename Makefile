@@ -32,6 +32,7 @@ test: $(VENV)/.installed browser-deps
 ## bench: benchmarks that print figures (not timed tests)
 bench: $(VENV)/.installed
 	$(PY) bench/sweep.py
+	$(PY) bench/report.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

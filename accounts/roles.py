@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tasks.export_plan",
         "tasks.review_progressreport",
         "supervision.issue_supervisionnotice",
+        "evaluation.sign_off",
     ],
     EVALUATOR: ["tasks.view_all_tasks", "tasks.export_plan"],
     ADMINISTRATOR: [

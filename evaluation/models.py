@@ -1,0 +1,200 @@
+"""Mid-term and final evaluations: a weighted rubric, self-assessments and evaluator scores.
+
+Every state change goes through ``evaluation.services``.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Department, Plan
+
+
+class ScoringRubric(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rubrics", verbose_name=_("plan"))
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("scoring rubric")
+        verbose_name_plural = _("scoring rubrics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(
+        ScoringRubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    weight = models.DecimalField(
+        _("weight (%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    scale_max = models.PositiveIntegerField(
+        _("maximum score"), default=100, validators=[MinValueValidator(1)]
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evaluation(models.Model):
+    class Kind(models.TextChoices):
+        MID_TERM = "mid_term", _("Mid-term evaluation")
+        FINAL = "final", _("Final evaluation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SCORING = "scoring", _("Scoring")
+        SIGNED_OFF = "signed_off", _("Signed off")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("plan")
+    )
+    rubric = models.ForeignKey(
+        ScoringRubric, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("rubric")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MID_TERM)
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_evaluations",
+        verbose_name=_("evaluation lead"),
+    )
+    spread_threshold = models.DecimalField(
+        _("spread threshold"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(15),
+        help_text=_("Evaluators disagree when their scores for a criterion differ by more than this."),
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        permissions = [("sign_off", _("Can sign off any evaluation"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.SIGNED_OFF
+
+
+class EvaluatorAssignment(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("evaluation")
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evaluator_assignments",
+        verbose_name=_("evaluator"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+
+    class Meta:
+        verbose_name = _("evaluator assignment")
+        verbose_name_plural = _("evaluator assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "evaluator", "department"], name="evaluator_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} · {self.department}"
+
+
+class SelfAssessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="self_assessments", verbose_name=_("evaluation")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    narrative = models.TextField(_("narrative"), blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "department"], name="self_assessment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.department}"
+
+
+class SelfScore(models.Model):
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("self-assessment")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment score")
+        verbose_name_plural = _("self-assessment scores")
+        constraints = [
+            models.UniqueConstraint(fields=["self_assessment", "criterion"], name="self_score_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class EvaluatorScore(models.Model):
+    assignment = models.ForeignKey(
+        EvaluatorAssignment,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        verbose_name=_("evaluator assignment"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluator score")
+        verbose_name_plural = _("evaluator scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="evaluator_score_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"

@@ -1,0 +1,705 @@
+"""The final assessment report (终期评估报告) and the quarterly bulletin (督查通报), as PDFs.
+
+Drawn entirely from the data the platform tracks — tasks, progress reports, indicators, funding,
+notices, evidence — with a fixed number of queries whatever the size of the plan (no query per
+row). Chinese is typeset with a TrueType CJK font embedded (subset) when one is installed, else
+reportlab's built-in CID font STSong-Light (see supervision/pdf.py); either way the text can be
+searched and copied. Plain functions: the command and (later) a Celery job call them alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from evidence.models import Evidence
+from funding.models import FundingLine, Source
+from funding.selectors import ALLOCATED_KINDS, Kind, _rate, _sum
+from indicators.attainment import LABELS, NO_DATA, attainment, latest_approved_values
+from indicators.models import IndicatorValue
+from supervision import pdf as notice_pdf
+from supervision.models import SupervisionNotice
+from tasks.models import Department, KeyTask, Light, MilestoneClaim, Plan, ProgressReport, TaskDepartment
+
+OPEN = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+GREY = colors.HexColor("#555555")
+LIGHT_COLORS = {
+    Light.RED: colors.HexColor("#d9534f"),
+    Light.YELLOW: colors.HexColor("#f0ad4e"),
+    Light.GREEN: colors.HexColor("#5cb85c"),
+}
+PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[QH])(?P<number>\d))?$")
+
+# TrueType CJK fonts (reportlab cannot embed CFF-outlined OpenType, e.g. Noto CJK): path, subfont.
+TTF_CANDIDATES = [
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+]
+_font: str | None = None
+
+
+def report_font() -> str:
+    """The registered font name: an embedded TrueType CJK font if one loads, else the CID font."""
+    global _font
+    if _font is None:
+        _font = notice_pdf.FONT  # registered by supervision.pdf on import
+        for path, index in TTF_CANDIDATES:
+            try:
+                pdfmetrics.registerFont(TTFont("ReportCJK", path, subfontIndex=index))
+            except Exception:  # missing file or outlines reportlab cannot read
+                continue
+            _font = "ReportCJK"
+            break
+    return _font
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass
+class Period:
+    code: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def parse_period(code: str) -> Period:
+    """2025Q4, 2025H1 or 2025 → its first and last day; PeriodError for anything else."""
+    match = PERIOD_RE.match((code or "").strip().upper())
+    number = int(match["number"]) if match and match["number"] else 0
+    if (
+        not match
+        or (match["kind"] == "Q" and not 1 <= number <= 4)
+        or (match["kind"] == "H" and not 1 <= number <= 2)
+    ):
+        raise PeriodError(_("“%(code)s” is not a period: use e.g. 2024Q2, 2024H1 or 2024.") % {"code": code})
+    year = int(match["year"])
+    months = {"Q": 3, "H": 6}.get(match["kind"] or "", 12)
+    first = (number - 1) * months + 1 if number else 1
+    last = first + months - 1
+    ends = datetime.date(year + (last == 12), last % 12 + 1, 1) - datetime.timedelta(days=1)
+    return Period(code=match.group(0), starts_on=datetime.date(year, first, 1), ends_on=ends)
+
+
+# --- typesetting ---------------------------------------------------------------------------
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font = report_font()
+
+    def style(name, **kwargs):
+        options = {"fontName": font, "fontSize": 10.5, "leading": 17, "wordWrap": "CJK"}
+        options.update(kwargs)
+        return ParagraphStyle(name, **options)
+
+    return {
+        "cover": style("cover", fontSize=26, leading=36, alignment=TA_CENTER),
+        "subtitle": style("subtitle", fontSize=15, leading=24, alignment=TA_CENTER, textColor=GREY),
+        "h1": style("h1", fontSize=16, leading=24, spaceBefore=8, spaceAfter=6),
+        "h2": style("h2", fontSize=12.5, leading=20, spaceBefore=6, spaceAfter=4),
+        "body": style("body"),
+        "missing": style("missing", textColor=GREY),
+        "cell": style("cell", fontSize=9, leading=12),
+        "toc": style("toc", fontSize=12, leading=20),
+    }
+
+
+def _p(text, style) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _table(header, rows, styles, widths=None) -> Table:
+    cell = styles["cell"]
+    data = [[_p(h, cell) for h in header]] + [[_p("" if v is None else v, cell) for v in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return f"{value:f}"
+    return str(value)
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{Decimal(value):,.2f}"
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+class _Document(SimpleDocTemplate):
+    """Collects h1/h2 headings for the table of contents."""
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            self.notify(
+                "TOCEntry", (0 if flowable.style.name == "h1" else 1, flowable.getPlainText(), self.page)
+            )
+
+
+def _build(story, *, title: str, subject: str, multi: bool) -> bytes:
+    font = report_font()
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawString(20 * mm, A4[1] - 12 * mm, title)
+        canvas.line(20 * mm, A4[1] - 13.5 * mm, A4[0] - 20 * mm, A4[1] - 13.5 * mm)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"- {doc.page} -")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = _Document(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"{title} {subject}",
+        subject=subject,
+        author=title,
+    )
+    if multi:
+        document.multiBuild(story, onFirstPage=decorate, onLaterPages=decorate)
+    else:
+        document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+# --- reads (a fixed number of queries) -----------------------------------------------------
+
+
+def _tasks(plan: Plan) -> list[KeyTask]:
+    links = (
+        TaskDepartment.objects.filter(role=TaskDepartment.Role.LEAD)
+        .select_related("department")
+        .order_by("position", "pk")
+    )
+    return list(
+        KeyTask.objects.filter(plan=plan)
+        .select_related("section")
+        .prefetch_related(Prefetch("task_departments", queryset=links, to_attr="leads"))
+        .order_by("position", "pk")
+    )
+
+
+def _lead(task: KeyTask) -> str:
+    if task.leads:
+        department = task.leads[0].department
+        return department.short_name or department.name
+    return task.lead_text or _("(no lead department)")
+
+
+def _indicator_rows(plan: Plan) -> list[list[str]]:
+    indicators = list(
+        plan.indicators.select_related("plan").prefetch_related("annual_targets").order_by("position", "pk")
+    )
+    years = list(plan.years)
+    latest = latest_approved_values(indicators, years) if indicators else {}
+    rows = []
+    for indicator in indicators:
+        found = next(
+            ((y, latest[(indicator.pk, y)]) for y in reversed(years) if (indicator.pk, y) in latest), None
+        )
+        if found:
+            year, value = found
+            shown = _number(value.value) if indicator.is_numeric else value.text
+            status = attainment(indicator, year, value)
+            shown = f"{shown} ({year})"
+        else:
+            shown, status = "—", NO_DATA
+        baseline = _number(indicator.baseline_value) if indicator.baseline_value is not None else "—"
+        if indicator.baseline_year:
+            baseline = f"{baseline} ({indicator.baseline_year})"
+        target = indicator.target_text or _number(indicator.target_value)
+        unit = indicator.unit_label
+        rows.append(
+            [
+                f"{indicator.code} {indicator.name}" + (f"（{unit}）" if unit else ""),
+                baseline,
+                f"{target} ({indicator.target_year})",
+                shown,
+                str(LABELS[status]),
+            ]
+        )
+    return rows
+
+
+def _funding(plan: Plan, field: str) -> list[dict]:
+    return list(
+        FundingLine.objects.filter(plan=plan)
+        .values(field)
+        .annotate(
+            lines=Count("pk", distinct=True),
+            allocated=_sum(ALLOCATED_KINDS),
+            disbursed=_sum([Kind.DISBURSEMENT]),
+            spent=_sum([Kind.EXPENDITURE]),
+        )
+        .annotate(execution_rate=_rate("spent"), disbursement_rate=_rate("disbursed"))
+        .order_by(field)
+    )
+
+
+def _evidence_by_task(plan: Plan) -> dict[int, list[str]]:
+    """Task id → names of the live files behind it: on its reports, milestone claims and notices."""
+    owners = {
+        ProgressReport: dict(ProgressReport.objects.filter(task__plan=plan).values_list("pk", "task_id")),
+        MilestoneClaim: dict(
+            MilestoneClaim.objects.filter(milestone__task__plan=plan).values_list("pk", "milestone__task_id")
+        ),
+        SupervisionNotice: dict(
+            SupervisionNotice.objects.filter(task__plan=plan).values_list("pk", "task_id")
+        ),
+    }
+    types = ContentType.objects.get_for_models(*owners)
+    condition = Q(pk__in=[])
+    for model, ids in owners.items():
+        if ids:
+            condition |= Q(content_type=types[model], object_id__in=list(ids))
+    by_type = {types[model].pk: ids for model, ids in owners.items()}
+    result: dict[int, list[str]] = defaultdict(list)
+    for type_id, object_id, name in (
+        Evidence.objects.live()
+        .filter(condition)
+        .order_by("uploaded_at", "pk")
+        .values_list("content_type_id", "object_id", "original_name")
+    ):
+        task_id = by_type[type_id].get(object_id)
+        if task_id is not None:
+            result[task_id].append(name)
+    return result
+
+
+def _lights_chart(rows: list[tuple[str, dict]], font: str) -> Drawing:
+    drawing = Drawing(170 * mm, 80 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 18 * mm, 120 * mm, 55 * mm
+    order = [Light.RED, Light.YELLOW, Light.GREEN]
+    chart.data = [[counts.get(light, 0) for _name, counts in rows] for light in order]
+    chart.categoryAxis.categoryNames = [name[:6] for name, _counts in rows]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.angle = 30
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.categoryAxis.style = "stacked"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    for index, light in enumerate(order):
+        chart.bars[index].fillColor = LIGHT_COLORS[light]
+    legend = Legend()
+    legend.x, legend.y = 140 * mm, 65 * mm
+    legend.fontName = font
+    legend.fontSize = 8
+    legend.colorNamePairs = [(LIGHT_COLORS[light], str(light.label)) for light in order]
+    drawing.add(chart)
+    drawing.add(legend)
+    return drawing
+
+
+# --- the final report ----------------------------------------------------------------------
+
+
+def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes:
+    """The final assessment report of ``plan`` as an A4 PDF (bytes)."""
+    on = on or timezone.localdate()
+    plan = Plan.objects.select_related("region").get(pk=plan.pk)
+    s = _styles()
+    font = report_font()
+    tasks = _tasks(plan)
+    story: list = []
+
+    # Cover and contents
+    story += [
+        Spacer(1, 60 * mm),
+        _p(plan.title, s["cover"]),
+        Spacer(1, 8 * mm),
+        _p(_("Final assessment report"), s["cover"]),
+        Spacer(1, 20 * mm),
+        _p(f"{plan.region.name}  ·  {plan.start_year}–{plan.end_year}", s["subtitle"]),
+        _p(date_format(on), s["subtitle"]),
+        PageBreak(),
+        _p(_("Contents"), s["cover"]),
+        Spacer(1, 6 * mm),
+    ]
+    toc = TableOfContents()
+    toc.levelStyles = [
+        ParagraphStyle("toc1", parent=s["toc"]),
+        ParagraphStyle("toc2", parent=s["toc"], fontSize=10.5, leftIndent=12 * mm),
+    ]
+    story += [toc, PageBreak()]
+
+    # 1 Summary
+    story.append(_p(_("1. Summary"), s["h1"]))
+    if tasks:
+        by_status = defaultdict(int)
+        by_light = defaultdict(int)
+        for task in tasks:
+            by_status[task.status] += 1
+            by_light[task.light] += 1
+        story.append(
+            _p(
+                _(
+                    "The plan has %(total)d key tasks: %(completed)d completed, %(in_progress)d in progress, %(not_started)d not started."
+                )
+                % {
+                    "total": len(tasks),
+                    "completed": by_status[KeyTask.Status.COMPLETED],
+                    "in_progress": by_status[KeyTask.Status.IN_PROGRESS],
+                    "not_started": by_status[KeyTask.Status.NOT_STARTED],
+                },
+                s["body"],
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
+        header = (
+            [_("Total")]
+            + [str(label) for label in KeyTask.Status.labels]
+            + [str(label) for label in Light.labels]
+        )
+        row = (
+            [len(tasks)] + [by_status[v] for v in KeyTask.Status.values] + [by_light[v] for v in Light.values]
+        )
+        story.append(_table(header, [row], s))
+    else:
+        story.append(_p(_("No key task data."), s["missing"]))
+
+    # 2 Indicators
+    story.append(_p(_("2. Indicator attainment"), s["h1"]))
+    indicator_rows = _indicator_rows(plan)
+    if indicator_rows:
+        story.append(
+            _table(
+                [_("Indicator"), _("Baseline"), _("Target"), _("Latest value"), _("Status")],
+                indicator_rows,
+                s,
+                [62 * mm, 24 * mm, 30 * mm, 30 * mm, 24 * mm],
+            )
+        )
+    else:
+        story.append(_p(_("No indicator data."), s["missing"]))
+
+    # 3 Task completion
+    story.append(_p(_("3. Task completion"), s["h1"]))
+    story.append(_p(_("3.1 By section"), s["h2"]))
+    if tasks:
+        sections: dict = {}
+        for task in tasks:
+            key = task.section.title if task.section else _("(no section)")
+            sections.setdefault(key, []).append(task)
+        story.append(
+            _table(
+                [_("Section"), _("Tasks"), _("Completed"), _("Average progress")],
+                _completion_rows(sections),
+                s,
+                [80 * mm, 25 * mm, 30 * mm, 35 * mm],
+            )
+        )
+    else:
+        story.append(_p(_("No key task data."), s["missing"]))
+    story.append(_p(_("3.2 By department"), s["h2"]))
+    if tasks:
+        departments: dict = {}
+        for task in tasks:
+            departments.setdefault(_lead(task), []).append(task)
+        rows = _completion_rows(departments)
+        lights = [
+            [sum(t.light == light for t in group) for light in Light.values] for group in departments.values()
+        ]
+        rows = [row + light for row, light in zip(rows, lights, strict=True)]
+        story.append(
+            _table(
+                [_("Lead department"), _("Tasks"), _("Completed"), _("Average progress")]
+                + [str(label) for label in Light.labels],
+                rows,
+                s,
+            )
+        )
+        story.append(Spacer(1, 4 * mm))
+        story.append(_p(_("Figure 1. Task lights by lead department"), s["body"]))
+        chart_rows = [
+            (name, {light: sum(t.light == light for t in group) for light in Light.values})
+            for name, group in departments.items()
+        ]
+        story.append(_lights_chart(chart_rows, font))
+    else:
+        story.append(_p(_("No key task data."), s["missing"]))
+
+    # 4 Funding
+    story.append(_p(_("4. Funding execution"), s["h1"]))
+    labels = dict(Source.choices)
+    money_header = [
+        _("Lines"),
+        _("Allocated (yuan)"),
+        _("Disbursed (yuan)"),
+        _("Spent (yuan)"),
+        _("Execution rate"),
+    ]
+    for title, field, label in [
+        (_("4.1 By source"), "source", lambda k: str(labels.get(k, k))),
+        (_("4.2 By fiscal year"), "fiscal_year", str),
+    ]:
+        story.append(_p(title, s["h2"]))
+        funding = _funding(plan, field)
+        if funding:
+            rows = [
+                [
+                    label(r[field]),
+                    r["lines"],
+                    _money(r["allocated"]),
+                    _money(r["disbursed"]),
+                    _money(r["spent"]),
+                    _percent(r["execution_rate"]),
+                ]
+                for r in funding
+            ]
+            story.append(
+                _table([_("Source") if field == "source" else _("Fiscal year")] + money_header, rows, s)
+            )
+        else:
+            story.append(_p(_("No funding data."), s["missing"]))
+
+    # 5 Supervision
+    story += _supervision_section(plan, s, on)
+
+    # Appendix: evidence
+    story.append(PageBreak())
+    story.append(_p(_("Appendix. Evidence behind each task"), s["h1"]))
+    evidence = _evidence_by_task(plan)
+    if tasks:
+        rows = [[task.code, task.title, "；".join(evidence.get(task.pk, [])) or _("none")] for task in tasks]
+        story.append(
+            _table([_("No."), _("Key task"), _("Evidence files")], rows, s, [14 * mm, 80 * mm, 76 * mm])
+        )
+        if not evidence:
+            story.append(_p(_("No evidence files have been uploaded."), s["missing"]))
+    else:
+        story.append(_p(_("No key task data."), s["missing"]))
+
+    return _build(story, title=plan.title, subject=_("Final assessment report"), multi=True)
+
+
+def _completion_rows(groups: dict) -> list[list]:
+    rows = []
+    for name, group in groups.items():
+        done = sum(t.status == KeyTask.Status.COMPLETED for t in group)
+        average = sum(t.progress for t in group) / len(group)
+        rows.append([name, len(group), done, f"{average:.0f}%"])
+    return rows
+
+
+def _supervision_section(plan: Plan, s, on: datetime.date) -> list:
+    story = [_p(_("5. Supervision"), s["h1"])]
+    notices = list(
+        SupervisionNotice.objects.filter(task__plan=plan).values_list(
+            "level", "status", "issued_at", "responded_at"
+        )
+    )
+    overdue = ProgressReport.objects.filter(task__plan=plan, status__in=OPEN, due_on__lt=on).count()
+    late = ProgressReport.objects.filter(task__plan=plan, is_late=True).count()
+    if notices:
+        counts = defaultdict(int)
+        for level, status, _issued, _responded in notices:
+            counts[(level, status)] += 1
+        rows = [
+            [str(level_label)]
+            + [counts[(level, status)] for status in SupervisionNotice.Status.values]
+            + [sum(counts[(level, st)] for st in SupervisionNotice.Status.values)]
+            for level, level_label in SupervisionNotice.Level.choices
+        ]
+        header = [_("Level")] + [str(label) for label in SupervisionNotice.Status.labels] + [_("Total")]
+        story.append(_table(header, rows, s))
+        days = [
+            (responded - issued).total_seconds() / 86400 for _l, _s, issued, responded in notices if responded
+        ]
+        average = _("%(days).1f days") % {"days": sum(days) / len(days)} if days else "—"
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            _p(
+                _("Notices: %(count)d; average response time: %(average)s.")
+                % {"count": len(notices), "average": average},
+                s["body"],
+            )
+        )
+    else:
+        story.append(_p(_("No supervision notices have been issued."), s["missing"]))
+    story.append(
+        _p(
+            _("Progress reports overdue and not submitted: %(overdue)d; submitted late: %(late)d.")
+            % {"overdue": overdue, "late": late},
+            s["body"],
+        )
+    )
+    return story
+
+
+# --- the bulletin --------------------------------------------------------------------------
+
+
+def render_bulletin(plan: Plan, period_code: str, *, on: datetime.date | None = None) -> bytes:
+    """The supervision bulletin (督查通报) of ``plan`` for a quarter (2025Q4), half-year or year."""
+    period = parse_period(period_code)
+    on = on or timezone.localdate()
+    plan = Plan.objects.select_related("region").get(pk=plan.pk)
+    s = _styles()
+    story: list = [
+        _p(_("Supervision bulletin"), s["cover"]),
+        _p(f"{plan.title}  ·  {period.code}", s["subtitle"]),
+        _p(f"{date_format(period.starts_on)} – {date_format(period.ends_on)}", s["subtitle"]),
+        Spacer(1, 6 * mm),
+    ]
+    reports = ProgressReport.objects.filter(
+        task__plan=plan, period__starts_on__gte=period.starts_on, period__ends_on__lte=period.ends_on
+    )
+
+    story.append(_p(_("1. Progress reports by department"), s["h1"]))
+    rows = list(
+        reports.values("department__name")
+        .annotate(
+            due=Count("pk"),
+            submitted=Count("pk", filter=Q(round__gt=0)),
+            on_time=Count("pk", filter=Q(round__gt=0, is_late=False)),
+            approved=Count("pk", filter=Q(status=ProgressReport.Status.APPROVED)),
+        )
+        .order_by("department__position", "department__name")
+    )
+    if rows:
+        table = [[r["department__name"], r["due"], r["submitted"], r["on_time"], r["approved"]] for r in rows]
+        story.append(
+            _table([_("Department"), _("Reports due"), _("Submitted"), _("On time"), _("Approved")], table, s)
+        )
+    else:
+        story.append(_p(_("No progress reports in this period."), s["missing"]))
+
+    story.append(_p(_("2. Task lights by lead department"), s["h1"]))
+    lights = list(
+        Department.objects.filter(
+            task_links__role=TaskDepartment.Role.LEAD, task_links__position=0, task_links__task__plan=plan
+        )
+        .annotate(
+            **{light: Count("task_links", filter=Q(task_links__task__light=light)) for light in Light.values}
+        )
+        .order_by("position", "pk")
+    )
+    if lights:
+        table = [[d.name] + [getattr(d, light) for light in Light.values] for d in lights]
+        story.append(_table([_("Department")] + [str(label) for label in Light.labels], table, s))
+    else:
+        story.append(_p(_("No key task data."), s["missing"]))
+
+    story.append(_p(_("3. Overdue reports"), s["h1"]))
+    overdue = list(
+        reports.filter(status__in=OPEN, due_on__lt=on)
+        .select_related("task", "department")
+        .order_by("due_on", "task__position")[:200]
+    )
+    if overdue:
+        table = [
+            [r.task.code, r.task.title, r.department.name, date_format(r.due_on), (on - r.due_on).days]
+            for r in overdue
+        ]
+        story.append(
+            _table(
+                [_("No."), _("Key task"), _("Department"), _("Due on"), _("Days overdue")],
+                table,
+                s,
+                [14 * mm, 70 * mm, 40 * mm, 26 * mm, 20 * mm],
+            )
+        )
+    else:
+        story.append(_p(_("No overdue reports."), s["missing"]))
+
+    story.append(_p(_("4. Supervision notices issued"), s["h1"]))
+    notices = list(
+        SupervisionNotice.objects.filter(
+            task__plan=plan, issued_at__date__gte=period.starts_on, issued_at__date__lte=period.ends_on
+        )
+        .select_related("task", "department")
+        .order_by("issued_at", "pk")
+    )
+    if notices:
+        table = [
+            [n.reference, n.task.title, n.department.name, n.get_level_display(), n.get_status_display()]
+            for n in notices
+        ]
+        story.append(
+            _table(
+                [_("Reference"), _("Key task"), _("Department"), _("Level"), _("Status")],
+                table,
+                s,
+                [34 * mm, 60 * mm, 36 * mm, 18 * mm, 22 * mm],
+            )
+        )
+    else:
+        story.append(_p(_("No notices were issued in this period."), s["missing"]))
+
+    story.append(_p(_("5. Indicator values approved"), s["h1"]))
+    values = list(
+        IndicatorValue.objects.filter(
+            indicator__plan=plan,
+            status=IndicatorValue.Status.APPROVED,
+            decided_at__date__gte=period.starts_on,
+            decided_at__date__lte=period.ends_on,
+        )
+        .select_related("indicator")
+        .order_by("indicator__position", "period_code")
+    )
+    if values:
+        table = [
+            [
+                f"{v.indicator.code} {v.indicator.name}",
+                v.period_code,
+                _number(v.value) if v.indicator.is_numeric else v.text,
+            ]
+            for v in values
+        ]
+        story.append(
+            _table([_("Indicator"), _("Period"), _("Value")], table, s, [100 * mm, 30 * mm, 40 * mm])
+        )
+    else:
+        story.append(_p(_("No indicator values were approved in this period."), s["missing"]))
+
+    return _build(story, title=plan.title, subject=_("Supervision bulletin") + " " + period.code, multi=False)

@@ -1,0 +1,99 @@
+"""The final assessment report and the quarterly bulletin: read back with pypdf, the data is there."""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from pypdf import PdfReader
+
+from evaluation.report import PeriodError, parse_period, render_bulletin, render_final_report
+from indicators.models import Indicator
+from tasks.demo import seed_demo, seed_demo_activity
+from tasks.models import KeyTask
+from tests.factories import PlanFactory
+
+
+def text_of(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo plan with a year of activity, rendered once for the module (seeding takes seconds)."""
+    with django_db_blocker.unblock():
+        plan = seed_demo().plan
+        seed_demo_activity(plan)
+        with translation.override("zh-hans"):
+            result = {
+                "plan": plan,
+                "final": render_final_report(plan),
+                "bulletin": render_bulletin(plan, "2025Q4"),
+                "indicator": Indicator.objects.filter(plan=plan).order_by("position", "pk").first(),
+                "task": KeyTask.objects.filter(plan=plan).prefetch_related("task_departments__department").order_by("position").first(),
+                "tasks": KeyTask.objects.filter(plan=plan).count(),
+            }
+        yield result
+        # The module's data is left to the session database's teardown (seed_demo is idempotent).
+
+
+def test_final_report_holds_the_plan_indicators_departments_and_numbers(demo):
+    data = demo["final"]
+    assert data.startswith(b"%PDF-")
+    text = text_of(data)
+    assert re.sub(r"\s+", "", demo["plan"].title) in text
+    assert "终期评估报告" in text
+    assert demo["indicator"] is not None and re.sub(r"\s+", "", demo["indicator"].name)[:12] in text
+    department = demo["task"].task_departments.all()[0].department
+    assert (department.short_name or department.name) in text
+    assert f"{demo['tasks']}" in text
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 4
+
+
+def test_bulletin_for_a_quarter_names_the_period_and_departments(demo):
+    text = text_of(demo["bulletin"])
+    assert "2025Q4" in text
+    assert "督查通报" in text
+    department = demo["task"].task_departments.all()[0].department
+    assert department.name in text
+
+
+@pytest.mark.django_db
+def test_a_plan_with_no_data_still_renders_and_says_what_is_missing():
+    plan = PlanFactory()
+    with translation.override("zh-hans"):
+        text = text_of(render_final_report(plan))
+        bulletin = text_of(render_bulletin(plan, "2024Q2"))
+    assert plan.title in text
+    for missing in ["暂无指标数据", "暂无重点任务数据", "暂无资金数据"]:
+        assert missing in text, missing
+    assert "2024Q2" in bulletin
+
+
+def test_periods_are_parsed_or_refused():
+    assert (parse_period("2024Q2").starts_on.isoformat(), parse_period("2024Q2").ends_on.isoformat()) == ("2024-04-01", "2024-06-30")
+    assert parse_period("2025q4").ends_on.isoformat() == "2025-12-31"
+    assert parse_period("2024H1").ends_on.isoformat() == "2024-06-30"
+    assert parse_period("2024").starts_on.isoformat() == "2024-01-01"
+    for bad in ["2024Q5", "24Q1", "2024-Q1", "", "2024H3"]:
+        with pytest.raises(PeriodError):
+            parse_period(bad)
+
+
+@pytest.mark.django_db
+def test_the_command_writes_a_file_and_refuses_bad_input(tmp_path):
+    plan = PlanFactory()
+    target = tmp_path / "final.pdf"
+    call_command("render_report", "final", "--plan", str(plan.pk), "-o", str(target))
+    assert target.read_bytes().startswith(b"%PDF-")
+    bulletin = tmp_path / "bulletin.pdf"
+    call_command("render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q2", "-o", str(bulletin))
+    assert bulletin.exists()
+    with pytest.raises(CommandError, match="2024Q9"):
+        call_command("render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q9", "-o", str(bulletin))
+    with pytest.raises(CommandError, match="period"):
+        call_command("render_report", "bulletin", "--plan", str(plan.pk), "-o", str(bulletin))
+    with pytest.raises(CommandError, match=str(plan.pk + 1000)):
+        call_command("render_report", "final", "--plan", str(plan.pk + 1000), "-o", str(target))
