@@ -6,7 +6,11 @@
 - ``plan`` with ``task_a`` (dept A leads, B co-operates) and ``task_b_only`` (only B).
 """
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import (
     DepartmentFactory,
@@ -85,3 +89,30 @@ def task_b_only(plan, dept_b):
     task = KeyTaskFactory(plan=plan, code="2", title="肇事肇祸风险患者应急处置")
     TaskDepartmentFactory(task=task, department=dept_b, role="lead", position=0)
     return task
+
+
+# --- shared helpers of many folders -------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """A MEDIA_ROOT of the test's own, so that stored files can be counted. Folders whose every
+    test stores files make it autouse with a one-line override in their conftest."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def english():
+    """Service messages asserted in English (the zh-hans catalogue translates them)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def en_client(client):
+    """The test client with the language switcher set to English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

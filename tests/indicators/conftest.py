@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from indicators import services
 from indicators.models import AnnualIndicatorTarget, Indicator, IndicatorValue
@@ -23,23 +23,9 @@ LATE = timezone.make_aware(datetime.datetime(2025, 4, 10, 10, 0))
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def en_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+def media_root(media_root) -> Path:
+    """Every test here gets its own MEDIA_ROOT (see tests/conftest.py)."""
+    return media_root
 
 
 def make_indicator(plan, department, *, code="1", annual=(76, 77, 78, 79, 80), **fields) -> Indicator:

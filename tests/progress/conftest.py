@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tasks import progress
 from tasks.models import Contribution, Membership, ProgressReport
@@ -31,26 +31,9 @@ WORK_DONE = "完成全市精神卫生信息系统建设，接入23家医疗机�
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Uploaded files go to a folder of the test's own, so that stored files can be counted."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def english():
-    """Service messages asserted in English (the zh-hans catalogue translates them)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def en_client(client):
-    """The test client with the language switcher set to English."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+def media_root(media_root) -> Path:
+    """Every test here gets its own MEDIA_ROOT (see tests/conftest.py)."""
+    return media_root
 
 
 @pytest.fixture

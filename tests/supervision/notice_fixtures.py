@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from supervision import notices
 from supervision.models import SupervisionNotice
@@ -31,23 +30,9 @@ PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Roo
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def en_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+def media_root(media_root) -> Path:
+    """Every test here gets its own MEDIA_ROOT (see tests/conftest.py)."""
+    return media_root
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ date is then on time. Every refusal leaves the data exactly as it was.
 import datetime
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -45,18 +44,6 @@ def report(task_a, period, dept_a, liaison_a, liaison_b) -> ProgressReport:
     opened = progress.report_open(task=task_a, period=period, department=dept_a)
     assert opened.assignee == liaison_a and opened.due_on == ORIGINAL
     return opened
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def en_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

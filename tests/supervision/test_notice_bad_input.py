@@ -11,8 +11,6 @@ from supervision import notices
 from supervision.models import SupervisionNotice
 from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     REQUIREMENTS,
-    en_client,
-    english,
     head_a,
     issue,
     liaison_a2,

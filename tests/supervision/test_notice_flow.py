@@ -16,7 +16,6 @@ from supervision.models import NoticeCounter, Notification, SupervisionNotice
 from tests.factories import make_supervisor
 from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     REQUIREMENTS,
-    en_client,
     head_a,
     issue,
     liaison_a2,

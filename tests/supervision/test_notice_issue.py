@@ -15,7 +15,6 @@ from tests.factories import DepartmentFactory, MembershipFactory, TaskDepartment
 from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     ISSUED_AT,
     SHANGHAI,
-    english,
     head_a,
     issue,
     media_root,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from supervision import notices
 from tests.factories import KeyTaskFactory, TaskDepartmentFactory
-from tests.supervision.notice_fixtures import SHANGHAI, en_client, head_a, issue, media_root, responded  # noqa: F401
+from tests.supervision.notice_fixtures import SHANGHAI, head_a, issue, media_root, responded  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

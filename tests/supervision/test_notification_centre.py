@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -50,12 +49,6 @@ def _bell(page: str) -> int:
 
 def _state():
     return list(Notification.objects.order_by("pk").values("pk", "user_id", "read_at"))
-
-
-@pytest.fixture
-def en_client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 # --- the list --------------------------------------------------------------------------------
