@@ -45,14 +45,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tasks.review_progressreport",
         "supervision.issue_supervisionnotice",
         "evaluation.sign_off",
+        "evaluation.add_generatedreport",
+        "evaluation.view_generatedreport",
     ],
-    EVALUATOR: ["tasks.view_all_tasks", "tasks.export_plan"],
+    EVALUATOR: ["tasks.view_all_tasks", "tasks.export_plan", "evaluation.view_generatedreport"],
     ADMINISTRATOR: [
         "tasks.view_all_tasks",
         "tasks.export_plan",
         "tasks.import_plan",
         "audit.view_auditentry",
         "auth.view_group",
+        "evaluation.change_scoringrubric",
         *_ORG_ADMIN,
     ],
 }
@@ -79,6 +82,8 @@ def sync_role_groups(apps) -> None:
             app_label, codename = name.split(".")
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm is None:
-                raise LookupError(f"Permission {name} does not exist; add the migration that defines it first")
+                raise LookupError(
+                    f"Permission {name} does not exist; add the migration that defines it first"
+                )
             perms.append(perm)
         group.permissions.set(perms)

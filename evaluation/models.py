@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Department, Plan
@@ -88,6 +90,12 @@ class Evaluation(models.Model):
         verbose_name=_("signed off by"),
     )
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    conclusion = models.TextField(
+        _("overall conclusion"),
+        blank=True,
+        help_text=_("The evaluation lead's conclusion, written at sign-off."),
+    )
+    created_at = models.DateTimeField(_("opened"), default=timezone.now)
 
     class Meta:
         verbose_name = _("evaluation")
@@ -96,6 +104,9 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:evaluation_detail", args=[self.pk])
 
     @property
     def is_locked(self) -> bool:
@@ -115,6 +126,8 @@ class EvaluatorAssignment(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
     )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    submitted_at = models.DateTimeField(_("scores submitted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluator assignment")
@@ -128,12 +141,20 @@ class EvaluatorAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.evaluator} · {self.department}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:scoring", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
 
 class SelfAssessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="self_assessments", verbose_name=_("evaluation")
@@ -143,6 +164,16 @@ class SelfAssessment(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     narrative = models.TextField(_("narrative"), blank=True)
+    round = models.PositiveIntegerField(_("submission round"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
 
     class Meta:
         verbose_name = _("self-assessment")
@@ -153,6 +184,13 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} · {self.department}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:self_assessment", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
 
 class SelfScore(models.Model):
@@ -198,3 +236,67 @@ class EvaluatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+class GeneratedReport(models.Model):
+    """A rendered final report or bulletin: every generation is kept as a new version."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Final assessment report")
+        BULLETIN = "bulletin", _("Supervision bulletin")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Generating")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="generated_reports", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_code = models.CharField(_("period"), max_length=8, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period_code", "version"], name="generated_report_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        if self.period_code:
+            label = f"{label} {self.period_code}"
+        return f"{label} v{self.version}"
+
+    @property
+    def download_name(self) -> str:
+        parts = [self.plan.title, str(self.get_kind_display())]
+        if self.period_code:
+            parts.append(self.period_code)
+        parts.append(f"v{self.version}")
+        return "-".join(parts) + ".pdf"
+
+    @property
+    def storage_name(self) -> str:
+        return f"plan{self.plan_id}-{self.kind}{'-' + self.period_code if self.period_code else ''}-v{self.version}.pdf"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -13,6 +13,7 @@ import datetime
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -22,7 +23,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -35,6 +36,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from evaluation.models import EvaluatorAssignment
 from evidence.models import Evidence
 from funding.models import FundingLine, Source
 from funding.selectors import ALLOCATED_KINDS, Kind, _rate, _sum
@@ -179,7 +181,10 @@ class _Document(SimpleDocTemplate):
             )
 
 
-def _build(story, *, title: str, subject: str, multi: bool) -> bytes:
+def _build(
+    story, *, title: str, subject: str, multi: bool, progress: Callable[[int, str], None] | None = None
+) -> bytes:
+    """Typeset ``story``; typesetting reports 70–99 % to ``progress`` (per pass of the layout)."""
     font = report_font()
 
     def decorate(canvas, doc):
@@ -203,6 +208,19 @@ def _build(story, *, title: str, subject: str, multi: bool) -> bytes:
         subject=subject,
         author=title,
     )
+    if progress is not None:
+        stage, state = _("Typesetting"), {"size": 1, "shown": 0}
+
+        def on_progress(kind, value):
+            if kind == "SIZE_EST":
+                state["size"] = max(1, value)
+            elif kind == "PROGRESS":
+                percent = 70 + min(29, 29 * value // state["size"])
+                if percent > state["shown"]:  # monotonic over the layout passes
+                    state["shown"] = percent
+                    progress(percent, stage)
+
+        document.setProgressCallBack(on_progress)
     if multi:
         document.multiBuild(story, onFirstPage=decorate, onLaterPages=decorate)
     else:
@@ -343,9 +361,17 @@ def _lights_chart(rows: list[tuple[str, dict]], font: str) -> Drawing:
 # --- the final report ----------------------------------------------------------------------
 
 
-def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes:
-    """The final assessment report of ``plan`` as an A4 PDF (bytes)."""
+def _silent(percent: int, stage: str) -> None:
+    pass
+
+
+def render_final_report(
+    plan: Plan, *, on: datetime.date | None = None, progress: Callable[[int, str], None] = _silent
+) -> bytes:
+    """The final assessment report of ``plan`` as an A4 PDF (bytes). ``progress(percent, stage)``
+    is told how far it has got (the UI's progress bar)."""
     on = on or timezone.localdate()
+    progress(5, _("Reading key tasks"))
     plan = Plan.objects.select_related("region").get(pk=plan.pk)
     s = _styles()
     font = report_font()
@@ -408,6 +434,7 @@ def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes
         story.append(_p(_("No key task data."), s["missing"]))
 
     # 2 Indicators
+    progress(15, _("Indicator attainment"))
     story.append(_p(_("2. Indicator attainment"), s["h1"]))
     indicator_rows = _indicator_rows(plan)
     if indicator_rows:
@@ -423,6 +450,7 @@ def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes
         story.append(_p(_("No indicator data."), s["missing"]))
 
     # 3 Task completion
+    progress(30, _("Task completion"))
     story.append(_p(_("3. Task completion"), s["h1"]))
     story.append(_p(_("3.1 By section"), s["h2"]))
     if tasks:
@@ -469,6 +497,7 @@ def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes
         story.append(_p(_("No key task data."), s["missing"]))
 
     # 4 Funding
+    progress(40, _("Funding execution"))
     story.append(_p(_("4. Funding execution"), s["h1"]))
     labels = dict(Source.choices)
     money_header = [
@@ -503,9 +532,15 @@ def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes
             story.append(_p(_("No funding data."), s["missing"]))
 
     # 5 Supervision
+    progress(50, _("Supervision"))
     story += _supervision_section(plan, s, on)
 
+    # 6 Evaluation
+    progress(55, _("Evaluation scores"))
+    story += _evaluation_section(plan, s, font)
+
     # Appendix: evidence
+    progress(60, _("Evidence"))
     story.append(PageBreak())
     story.append(_p(_("Appendix. Evidence behind each task"), s["h1"]))
     evidence = _evidence_by_task(plan)
@@ -519,7 +554,10 @@ def render_final_report(plan: Plan, *, on: datetime.date | None = None) -> bytes
     else:
         story.append(_p(_("No key task data."), s["missing"]))
 
-    return _build(story, title=plan.title, subject=_("Final assessment report"), multi=True)
+    progress(70, _("Typesetting"))
+    return _build(
+        story, title=plan.title, subject=_("Final assessment report"), multi=True, progress=progress
+    )
 
 
 def _completion_rows(groups: dict) -> list[list]:
@@ -576,12 +614,117 @@ def _supervision_section(plan: Plan, s, on: datetime.date) -> list:
     return story
 
 
+def _evaluation_section(plan: Plan, s, font: str) -> list:
+    """6 Evaluation scores and ranking, and the evaluators' conclusions, for every signed-off
+    evaluation of the plan (mid-term first)."""
+    from evaluation.models import Evaluation
+    from evaluation.services import department_scorecards
+
+    story = [_p(_("6. Evaluation scores and ranking"), s["h1"])]
+    evaluations = list(
+        Evaluation.objects.filter(plan=plan, status=Evaluation.Status.SIGNED_OFF)
+        .select_related("rubric", "signed_off_by", "lead")
+        .prefetch_related(
+            "rubric__criteria",
+            Prefetch(
+                "assignments",
+                queryset=EvaluatorAssignment.objects.select_related("evaluator", "department").order_by(
+                    "department__position", "department__pk", "pk"
+                ),
+            ),
+        )
+        .order_by("kind", "signed_off_at")
+    )
+    evaluations.sort(key=lambda e: (e.kind != Evaluation.Kind.MID_TERM, e.signed_off_at))
+    if not evaluations:
+        story.append(_p(_("No evaluation has been signed off yet."), s["missing"]))
+        return story
+    for number, evaluation in enumerate(evaluations, start=1):
+        criteria = list(evaluation.rubric.criteria.all())
+        rows = department_scorecards(evaluation)
+        story.append(_p(f"6.{number} {evaluation.title}", s["h2"]))
+        story.append(
+            _p(
+                _(
+                    "Signed off by %(user)s on %(date)s. Weighted totals are out of 100; * marks a criterion on which the evaluators disagreed by more than %(threshold)s points."
+                )
+                % {
+                    "user": evaluation.signed_off_by,
+                    "date": date_format(timezone.localtime(evaluation.signed_off_at).date()),
+                    "threshold": _number(evaluation.spread_threshold),
+                },
+                s["body"],
+            )
+        )
+        story.append(Spacer(1, 2 * mm))
+        header = [_("Rank"), _("Department"), _("Weighted total")] + [
+            f"{c.name} ({_number(c.weight)}%)" for c in criteria
+        ]
+        table = [
+            [row.rank, row.department.name, _number(row.weighted_total)]
+            + [
+                ("—" if mean is None else _number(mean)) + ("*" if flag else "")
+                for mean, flag in zip(row.means, row.disagreements, strict=True)
+            ]
+            for row in rows
+        ]
+        story.append(_table(header, table, s))
+        if rows:
+            story.append(Spacer(1, 3 * mm))
+            story.append(_scores_chart(rows, font))
+        story.append(_p(_("Evaluators' conclusions"), s["h2"]))
+        if evaluation.conclusion:
+            story.append(_p(_("Overall: %(text)s") % {"text": evaluation.conclusion}, s["body"]))
+        conclusions = [
+            [a.department.name, str(a.evaluator), a.conclusion]
+            for a in evaluation.assignments.all()
+            if a.conclusion
+        ]
+        if conclusions:
+            story.append(
+                _table(
+                    [_("Department"), _("Evaluator"), _("Conclusion")],
+                    conclusions,
+                    s,
+                    [36 * mm, 26 * mm, 108 * mm],
+                )
+            )
+        elif not evaluation.conclusion:
+            story.append(_p(_("The evaluators wrote no conclusions."), s["missing"]))
+    return story
+
+
+def _scores_chart(rows, font: str) -> Drawing:
+    height = max(30, 7 * len(rows) + 14)
+    drawing = Drawing(170 * mm, height * mm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 40 * mm, 6 * mm
+    chart.width, chart.height = 120 * mm, (height - 10) * mm
+    ordered = list(reversed(rows))  # the best at the top
+    chart.data = [[float(row.weighted_total) for row in ordered]]
+    chart.categoryAxis.categoryNames = [row.department.short_name or row.department.name for row in ordered]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#0d6efd")
+    drawing.add(chart)
+    return drawing
+
+
 # --- the bulletin --------------------------------------------------------------------------
 
 
-def render_bulletin(plan: Plan, period_code: str, *, on: datetime.date | None = None) -> bytes:
+def render_bulletin(
+    plan: Plan,
+    period_code: str,
+    *,
+    on: datetime.date | None = None,
+    progress: Callable[[int, str], None] = _silent,
+) -> bytes:
     """The supervision bulletin (督查通报) of ``plan`` for a quarter (2025Q4), half-year or year."""
     period = parse_period(period_code)
+    progress(10, _("Progress reports"))
     on = on or timezone.localdate()
     plan = Plan.objects.select_related("region").get(pk=plan.pk)
     s = _styles()
@@ -676,6 +819,7 @@ def render_bulletin(plan: Plan, period_code: str, *, on: datetime.date | None = 
     else:
         story.append(_p(_("No notices were issued in this period."), s["missing"]))
 
+    progress(50, _("Indicator values"))
     story.append(_p(_("5. Indicator values approved"), s["h1"]))
     values = list(
         IndicatorValue.objects.filter(
@@ -702,4 +846,11 @@ def render_bulletin(plan: Plan, period_code: str, *, on: datetime.date | None = 
     else:
         story.append(_p(_("No indicator values were approved in this period."), s["missing"]))
 
-    return _build(story, title=plan.title, subject=_("Supervision bulletin") + " " + period.code, multi=False)
+    progress(70, _("Typesetting"))
+    return _build(
+        story,
+        title=plan.title,
+        subject=_("Supervision bulletin") + " " + period.code,
+        multi=False,
+        progress=progress,
+    )

@@ -10,13 +10,18 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import User
+from accounts.roles import EVALUATOR
 from audit.services import audit_record
+from evaluation import access
 from evaluation.models import (
     Criterion,
     Evaluation,
@@ -27,6 +32,7 @@ from evaluation.models import (
     SelfScore,
 )
 from tasks.models import Department, Membership, Plan
+from tasks.progress import _complete, _Locked, _process_of
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -84,16 +90,11 @@ def rubric_validate(rubric: ScoringRubric) -> None:
         )
 
 
-# --- access --------------------------------------------------------------------------------
-
-
-def can_manage(user: User, evaluation: Evaluation) -> bool:
-    """The evaluation lead, or whoever may sign off any evaluation (supervisors)."""
-    return user.is_authenticated and (evaluation.lead_id == user.pk or user.has_perm("evaluation.sign_off"))
+# --- access and locking --------------------------------------------------------------------
 
 
 def _require_manager(user: User, evaluation: Evaluation) -> None:
-    if not can_manage(user, evaluation):
+    if not access.can_manage(user, evaluation):
         raise PermissionDenied
 
 
@@ -106,22 +107,82 @@ def _locked_evaluation(evaluation: Evaluation) -> Evaluation:
     return Evaluation.objects.select_for_update().get(pk=evaluation.pk)
 
 
+def _flows():
+    # The flows import this module (their Function nodes call it): import them when used.
+    from workflows.evaluation.flows import EvaluationFlow, ScoringFlow, SelfAssessmentFlow
+
+    return EvaluationFlow, SelfAssessmentFlow, ScoringFlow
+
+
+def _sign_off_task(evaluation: Evaluation) -> Task | None:
+    """The evaluation process's open sign-off task: the child processes hang from it."""
+    evaluation_flow = _flows()[0]
+    return (
+        Task.objects.filter(
+            process__flow_class=evaluation_flow,
+            process__artifact_content_type=ContentType.objects.get_for_model(Evaluation),
+            process__artifact_object_id=evaluation.pk,
+            flow_task=evaluation_flow.sign_off,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _cancel(process: Process) -> None:
+    """Cancel a child process left open when the evaluation is locked (a self-assessment never
+    submitted, say): its open tasks and the process itself."""
+    now = timezone.now()
+    Task.objects.filter(process=process, finished__isnull=True).update(status=STATUS.CANCELED, finished=now)
+    process.status, process.finished = PROCESS.CANCELED, now
+    process.save(update_fields=["status", "finished"])
+
+
 # --- evaluations and evaluators ------------------------------------------------------------
+
+
+def participating_departments(plan: Plan) -> list[Department]:
+    """The departments with a part in the plan's key tasks (lead or co-operating), in directory order."""
+    return list(
+        Department.objects.filter(task_links__task__plan=plan, is_active=True)
+        .distinct()
+        .order_by("position", "pk")
+    )
 
 
 @transaction.atomic
 def evaluation_create(
     *, plan: Plan, kind: str, title: str, lead: User, user: User, rubric: ScoringRubric | None = None
 ) -> Evaluation:
-    if not (user.has_perm("evaluation.sign_off") or user.has_perm("evaluation.add_evaluation")):
+    """Open an evaluation: its process, and a self-assessment for each department with a part in
+    the plan (each with its own process)."""
+    if not access.can_open(user):
         raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Give the evaluation a title.")})
+    if not (
+        lead.is_active
+        and (lead.has_perm("evaluation.sign_off") or lead.groups.filter(name=EVALUATOR).exists())
+    ):
+        raise ValidationError({"lead": _("The evaluation lead must be a supervisor or an evaluator.")})
     if rubric is None:
         rubric = rubric_default(plan, user=user)
     elif rubric.plan_id != plan.pk:
         raise ValidationError(_("The scoring rubric belongs to another plan."))
     rubric_validate(rubric)
-    evaluation = Evaluation.objects.create(plan=plan, rubric=rubric, kind=kind, title=title, lead=lead)
-    audit_record(subject=evaluation, actor=user, action="create", to_state=evaluation.status, comment=title)
+    evaluation = Evaluation.objects.create(
+        plan=plan, rubric=rubric, kind=kind, title=title.strip(), lead=lead
+    )
+    audit_record(
+        subject=evaluation, actor=user, action="create", to_state=evaluation.status, comment=evaluation.title
+    )
+    evaluation_flow, assessment_flow, _scoring_flow = _flows()
+    evaluation_flow.open.run(evaluation=evaluation)
+    parent = _sign_off_task(evaluation)
+    for department in participating_departments(plan):
+        assessment = SelfAssessment.objects.create(evaluation=evaluation, department=department)
+        audit_record(subject=assessment, actor=user, action="open", to_state=assessment.status)
+        assessment_flow.open.run(assessment=assessment, parent_task=parent)
     return evaluation
 
 
@@ -137,6 +198,8 @@ def evaluator_assign(
     evaluation = _locked_evaluation(evaluation)
     _require_manager(user, evaluation)
     _require_unlocked(evaluation)
+    if not evaluator.is_active or not evaluator.groups.filter(name=EVALUATOR).exists():
+        raise ValidationError({"evaluator": _("%(user)s is not an evaluator.") % {"user": str(evaluator)}})
     if is_department_member(evaluator, department):
         raise ValidationError(
             _("%(evaluator)s belongs to %(department)s and may not evaluate it (conflict of interest).")
@@ -145,14 +208,16 @@ def evaluator_assign(
     assignment, created = EvaluatorAssignment.objects.get_or_create(
         evaluation=evaluation, evaluator=evaluator, department=department
     )
-    if created:
-        audit_record(
-            subject=evaluation,
-            actor=user,
-            action="assign_evaluator",
-            comment=f"{evaluator.username} · {department.name}",
-            data={"assignment": assignment.pk, "evaluator": evaluator.pk, "department": department.pk},
-        )
+    if not created:
+        return assignment
+    audit_record(
+        subject=evaluation,
+        actor=user,
+        action="assign_evaluator",
+        comment=f"{evaluator} · {department.name}",
+        data={"assignment": assignment.pk, "evaluator": evaluator.pk, "department": department.pk},
+    )
+    _flows()[2].open.run(assignment=assignment, parent_task=_sign_off_task(evaluation))
     if evaluation.status == Evaluation.Status.OPEN:
         evaluation.status = Evaluation.Status.SCORING
         evaluation.save(update_fields=["status"])
@@ -167,19 +232,31 @@ def evaluator_assign(
 
 
 @transaction.atomic
-def score_record(
-    *, assignment: EvaluatorAssignment, criterion: Criterion, score, comment: str = "", user: User
-) -> EvaluatorScore:
-    """Record (or correct) one evaluator's score for one criterion."""
-    assignment = EvaluatorAssignment.objects.select_related("evaluation").get(pk=assignment.pk)
+def evaluator_unassign(*, assignment: EvaluatorAssignment, user: User) -> None:
+    """Withdraw an assignment made by mistake, as long as the evaluator has not scored anything."""
     evaluation = _locked_evaluation(assignment.evaluation)
-    if not user.is_authenticated or assignment.evaluator_id != user.pk:
-        raise PermissionDenied
+    _require_manager(user, evaluation)
     _require_unlocked(evaluation)
-    if criterion.rubric_id != evaluation.rubric_id:
-        raise ValidationError(_("This criterion is not part of the evaluation's rubric."))
+    assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.scores.exists() or assignment.is_submitted:
+        raise ValidationError(
+            _("This evaluator has already scored; the assignment can no longer be withdrawn.")
+        )
+    _cancel(_process_of(assignment, _flows()[2]))
+    audit_record(
+        subject=evaluation,
+        actor=user,
+        action="unassign_evaluator",
+        comment=f"{assignment.evaluator} · {assignment.department.name}",
+        data={"evaluator": assignment.evaluator_id, "department": assignment.department_id},
+    )
+    assignment.delete()
+
+
+def _score_value(criterion: Criterion, score) -> Decimal:
+    """The score as a Decimal, or a ValidationError naming the criterion and its scale."""
     try:
-        value = Decimal(str(score))
+        value = Decimal(str(score).strip())
     except ArithmeticError:
         value = None
     if value is None or not value.is_finite() or value < 0 or value > criterion.scale_max:
@@ -189,8 +266,30 @@ def score_record(
         )
     if value != _q(value):
         raise ValidationError(_("Scores may have at most two decimal places."))
+    return value
+
+
+def _check_criterion(criterion: Criterion, evaluation: Evaluation) -> None:
+    if criterion.rubric_id != evaluation.rubric_id:
+        raise ValidationError(_("This criterion is not part of the evaluation's rubric."))
+
+
+@transaction.atomic
+def score_record(
+    *, assignment: EvaluatorAssignment, criterion: Criterion, score, comment: str = "", user: User
+) -> EvaluatorScore:
+    """Record (or correct) one evaluator's score for one criterion, until they submit."""
+    assignment = EvaluatorAssignment.objects.select_related("evaluation", "department").get(pk=assignment.pk)
+    evaluation = _locked_evaluation(assignment.evaluation)
+    if not user.is_authenticated or assignment.evaluator_id != user.pk:
+        raise PermissionDenied
+    _require_unlocked(evaluation)
+    if assignment.is_submitted:
+        raise ValidationError(_("You have submitted these scores; they can no longer be changed."))
+    _check_criterion(criterion, evaluation)
+    value = _score_value(criterion, score)
     record, created = EvaluatorScore.objects.update_or_create(
-        assignment=assignment, criterion=criterion, defaults={"score": value, "comment": comment}
+        assignment=assignment, criterion=criterion, defaults={"score": value, "comment": comment.strip()}
     )
     audit_record(
         subject=evaluation,
@@ -207,6 +306,57 @@ def score_record(
     return record
 
 
+@transaction.atomic
+def scores_save(
+    *, assignment: EvaluatorAssignment, user: User, scores: dict, conclusion: str, submit: bool = False
+) -> EvaluatorAssignment:
+    """The scoring page in one go: a score and comment per criterion (``scores`` maps a criterion
+    to ``(score, comment)``; a blank score is left unscored) and the conclusion; with ``submit``,
+    every criterion must be scored and the conclusion written, and the scores are then final.
+    All or nothing: one bad score and nothing is saved."""
+    for criterion, (score, comment) in scores.items():
+        if str(score).strip() == "":
+            if submit:
+                raise ValidationError(
+                    _("Score “%(criterion)s” before submitting.") % {"criterion": criterion.name}
+                )
+            continue
+        score_record(assignment=assignment, criterion=criterion, score=score, comment=comment, user=user)
+    assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.evaluator_id != user.pk:
+        raise PermissionDenied
+    _require_unlocked(assignment.evaluation)
+    if assignment.is_submitted:
+        raise ValidationError(_("You have submitted these scores; they can no longer be changed."))
+    assignment.conclusion = conclusion.strip()
+    assignment.save(update_fields=["conclusion"])
+    if submit:
+        if not assignment.conclusion:
+            raise ValidationError({"conclusion": _("Write your conclusion before submitting.")})
+        missing = [
+            c.name
+            for c in assignment.evaluation.rubric.criteria.all()
+            if c.pk not in {s.criterion_id for s in assignment.scores.all()}
+        ]
+        if missing:
+            raise ValidationError(
+                _("Score every criterion before submitting; missing: %(items)s.")
+                % {"items": "、".join(missing)}
+            )
+        with _Locked(assignment, _flows()[2]) as process:
+            assignment.submitted_at = timezone.now()
+            assignment.save(update_fields=["submitted_at"])
+            audit_record(
+                subject=assignment.evaluation,
+                actor=user,
+                action="submit_scores",
+                comment=f"{assignment.department.name}",
+                data={"assignment": assignment.pk},
+            )
+            _complete(process, _flows()[2].score, user)
+    return assignment
+
+
 # --- self-assessment -----------------------------------------------------------------------
 
 
@@ -217,75 +367,109 @@ def _require_member(user: User, department: Department) -> None:
 
 @transaction.atomic
 def self_assessment_save(
-    *, evaluation: Evaluation, department: Department, user: User, narrative: str, scores: dict | None = None
+    *, assessment: SelfAssessment, user: User, narrative: str, scores: dict | None = None
 ) -> SelfAssessment:
     """A department's self-assessment: narrative and a score and comment per criterion
-    (``scores`` maps a criterion to ``(score, comment)``). Editable while draft or returned."""
-    evaluation = _locked_evaluation(evaluation)
-    _require_member(user, department)
+    (``scores`` maps a criterion to ``(score, comment)``; a blank score is left out).
+    Editable while draft or returned; all or nothing."""
+    assessment = SelfAssessment.objects.select_for_update().select_related("department").get(pk=assessment.pk)
+    evaluation = _locked_evaluation(assessment.evaluation)
+    _require_member(user, assessment.department)
     _require_unlocked(evaluation)
-    assessment, _created = SelfAssessment.objects.select_for_update().get_or_create(
-        evaluation=evaluation, department=department
-    )
-    if assessment.status == SelfAssessment.Status.SUBMITTED:
+    if not assessment.is_editable:
         raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
-    assessment.narrative = narrative
+    assessment.narrative = narrative.strip()
     assessment.save(update_fields=["narrative"])
     for criterion, (score, comment) in (scores or {}).items():
-        if criterion.rubric_id != evaluation.rubric_id:
-            raise ValidationError(_("This criterion is not part of the evaluation's rubric."))
-        value = Decimal(str(score))
-        if value < 0 or value > criterion.scale_max:
-            raise ValidationError(
-                _("The score for “%(criterion)s” must be between 0 and %(max)s; “%(score)s” is not.")
-                % {"criterion": criterion.name, "max": criterion.scale_max, "score": score}
-            )
+        _check_criterion(criterion, evaluation)
+        if str(score).strip() == "":
+            SelfScore.objects.filter(self_assessment=assessment, criterion=criterion).delete()
+            continue
+        value = _score_value(criterion, score)
         SelfScore.objects.update_or_create(
-            self_assessment=assessment, criterion=criterion, defaults={"score": value, "comment": comment}
+            self_assessment=assessment,
+            criterion=criterion,
+            defaults={"score": value, "comment": comment.strip()},
         )
     audit_record(subject=assessment, actor=user, action="save", to_state=assessment.status)
     return assessment
 
 
-@transaction.atomic
 def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAssessment:
-    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
-    _locked_evaluation(assessment.evaluation)
-    _require_member(user, assessment.department)
-    _require_unlocked(assessment.evaluation)
-    if assessment.status == SelfAssessment.Status.SUBMITTED:
-        raise ValidationError(_("This self-assessment has already been submitted."))
-    previous = assessment.status
-    assessment.status = SelfAssessment.Status.SUBMITTED
-    assessment.save(update_fields=["status"])
-    audit_record(
-        subject=assessment, actor=user, action="submit", from_state=previous, to_state=assessment.status
-    )
+    """Send the self-assessment to the evaluation lead: every criterion scored, a narrative written."""
+    assessment_flow = _flows()[1]
+    with _Locked(assessment, assessment_flow) as process:
+        assessment = (
+            SelfAssessment.objects.select_for_update().select_related("department").get(pk=assessment.pk)
+        )
+        evaluation = _locked_evaluation(assessment.evaluation)
+        _require_member(user, assessment.department)
+        _require_unlocked(evaluation)
+        if not assessment.is_editable:
+            raise ValidationError(_("This self-assessment has already been submitted."))
+        errors = []
+        if not assessment.narrative.strip():
+            errors.append(_("Write the narrative of your self-assessment before submitting."))
+        scored = set(assessment.scores.values_list("criterion_id", flat=True))
+        missing = [c.name for c in evaluation.rubric.criteria.all() if c.pk not in scored]
+        if missing:
+            errors.append(
+                _("Score every criterion before submitting; missing: %(items)s.")
+                % {"items": "、".join(missing)}
+            )
+        if errors:
+            raise ValidationError(errors)
+        previous = assessment.status
+        assessment.status = SelfAssessment.Status.SUBMITTED
+        assessment.round += 1
+        assessment.submitted_at, assessment.submitted_by = timezone.now(), user
+        assessment.save(update_fields=["status", "round", "submitted_at", "submitted_by"])
+        audit_record(
+            subject=assessment, actor=user, action="submit", from_state=previous, to_state=assessment.status
+        )
+        _complete(process, assessment_flow.write, user)
     return assessment
 
 
-@transaction.atomic
+def _decide_self_assessment(
+    assessment: SelfAssessment, user: User, *, accept: bool, comment: str
+) -> SelfAssessment:
+    assessment_flow = _flows()[1]
+    with _Locked(assessment, assessment_flow) as process:
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        evaluation = _locked_evaluation(assessment.evaluation)
+        _require_manager(user, evaluation)
+        _require_unlocked(evaluation)
+        if assessment.status != SelfAssessment.Status.SUBMITTED:
+            raise ValidationError(
+                _("Only a submitted self-assessment can be accepted or returned; this one is %(status)s.")
+                % {"status": assessment.get_status_display()}
+            )
+        if not accept and not comment.strip():
+            raise ValidationError({"comment": _("Say why the self-assessment is returned.")})
+        assessment.status = SelfAssessment.Status.ACCEPTED if accept else SelfAssessment.Status.RETURNED
+        assessment.decided_at, assessment.decided_by = timezone.now(), user
+        assessment.return_reason = "" if accept else comment.strip()
+        assessment.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
+        audit_record(
+            subject=assessment,
+            actor=user,
+            action="accept" if accept else "return",
+            from_state=SelfAssessment.Status.SUBMITTED,
+            to_state=assessment.status,
+            comment=comment.strip(),
+        )
+        _complete(process, assessment_flow.review, user)
+    return assessment
+
+
+def self_assessment_accept(*, assessment: SelfAssessment, user: User, comment: str = "") -> SelfAssessment:
+    return _decide_self_assessment(assessment, user, accept=True, comment=comment)
+
+
 def self_assessment_return(*, assessment: SelfAssessment, user: User, comment: str) -> SelfAssessment:
-    """Send a submitted self-assessment back to its department with a reason."""
-    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
-    evaluation = _locked_evaluation(assessment.evaluation)
-    _require_manager(user, evaluation)
-    _require_unlocked(evaluation)
-    if assessment.status != SelfAssessment.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted self-assessment can be returned."))
-    if not comment.strip():
-        raise ValidationError(_("Say why the self-assessment is returned."))
-    assessment.status = SelfAssessment.Status.RETURNED
-    assessment.save(update_fields=["status"])
-    audit_record(
-        subject=assessment,
-        actor=user,
-        action="return",
-        from_state=SelfAssessment.Status.SUBMITTED,
-        to_state=assessment.status,
-        comment=comment,
-    )
-    return assessment
+    """Send a submitted self-assessment back to its department with a reason; it loops back."""
+    return _decide_self_assessment(assessment, user, accept=False, comment=comment)
 
 
 # --- consolidation -------------------------------------------------------------------------
@@ -367,34 +551,86 @@ def missing_scores(evaluation: Evaluation) -> list[tuple[EvaluatorAssignment, Cr
     return missing
 
 
-@transaction.atomic
-def sign_off(*, evaluation: Evaluation, user: User) -> Evaluation:
-    """The lead (or a supervisor) signs the consolidated result off; the evaluation is then locked."""
-    evaluation = _locked_evaluation(evaluation)
-    _require_manager(user, evaluation)
-    _require_unlocked(evaluation)
+def sign_off_blockers(evaluation: Evaluation) -> list[str]:
+    """Why the evaluation cannot be signed off yet (empty when it can)."""
+    blockers = []
     if not evaluation.assignments.exists():
-        raise ValidationError(_("No evaluator has been assigned; there is nothing to sign off."))
+        blockers.append(_("No evaluator has been assigned; there is nothing to sign off."))
+        return blockers
     missing = missing_scores(evaluation)
     if missing:
-        items = "; ".join(f"{str(a.evaluator)} · {a.department.name} · {c.name}" for a, c in missing)
-        raise ValidationError(
+        items = "; ".join(f"{a.evaluator} · {a.department.name} · {c.name}" for a, c in missing)
+        blockers.append(
             _("Scores are missing, so the evaluation cannot be signed off: %(items)s.") % {"items": items}
         )
-    previous = evaluation.status
-    evaluation.status = Evaluation.Status.SIGNED_OFF
-    evaluation.signed_off_by = user
-    evaluation.signed_off_at = timezone.now()
-    evaluation.save(update_fields=["status", "signed_off_by", "signed_off_at"])
-    audit_record(
-        subject=evaluation,
-        actor=user,
-        action="sign_off",
-        from_state=previous,
-        to_state=evaluation.status,
-        data={"totals": {r.department.name: str(r.weighted_total) for r in consolidate(evaluation)}},
+    unsubmitted = [
+        f"{a.evaluator} · {a.department.name}"
+        for a in evaluation.assignments.select_related("evaluator", "department").filter(
+            submitted_at__isnull=True
+        )
+    ]
+    if unsubmitted and not missing:
+        blockers.append(
+            _("These evaluators have not submitted their scores: %(items)s.")
+            % {"items": "; ".join(unsubmitted)}
+        )
+    waiting = list(
+        evaluation.self_assessments.filter(status=SelfAssessment.Status.SUBMITTED).values_list(
+            "department__name", flat=True
+        )
     )
+    if waiting:
+        blockers.append(
+            _("Accept or return these submitted self-assessments first: %(items)s.")
+            % {"items": "、".join(waiting)}
+        )
+    return blockers
+
+
+def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Evaluation:
+    """The lead (or a supervisor) signs the consolidated result off; the evaluation is then locked."""
+    evaluation_flow = _flows()[0]
+    with _Locked(evaluation, evaluation_flow) as process:
+        evaluation = _locked_evaluation(evaluation)
+        _require_manager(user, evaluation)
+        _require_unlocked(evaluation)
+        blockers = sign_off_blockers(evaluation)
+        if blockers:
+            raise ValidationError(blockers)
+        previous = evaluation.status
+        evaluation.status = Evaluation.Status.SIGNED_OFF
+        evaluation.signed_off_by = user
+        evaluation.signed_off_at = timezone.now()
+        evaluation.conclusion = conclusion.strip()
+        evaluation.save(update_fields=["status", "signed_off_by", "signed_off_at", "conclusion"])
+        audit_record(
+            subject=evaluation,
+            actor=user,
+            action="sign_off",
+            from_state=previous,
+            to_state=evaluation.status,
+            comment=evaluation.conclusion,
+            data={"totals": {r.department.name: str(r.weighted_total) for r in consolidate(evaluation)}},
+        )
+        _complete(process, evaluation_flow.sign_off, user)
     return evaluation
+
+
+def evaluation_apply_lock(*, evaluation: Evaluation) -> None:
+    """The flow's last step: close the child processes still open (self-assessments never
+    submitted or returned and not resubmitted); they can no longer change anything."""
+    evaluation_flow, assessment_flow, scoring_flow = _flows()
+    for model, flow_class, ids in [
+        (SelfAssessment, assessment_flow, evaluation.self_assessments.values_list("pk", flat=True)),
+        (EvaluatorAssignment, scoring_flow, evaluation.assignments.values_list("pk", flat=True)),
+    ]:
+        for process in Process.objects.filter(
+            flow_class=flow_class,
+            artifact_content_type=ContentType.objects.get_for_model(model),
+            artifact_object_id__in=list(ids),
+            status=PROCESS.NEW,
+        ):
+            _cancel(process)
 
 
 # --- scorecards ----------------------------------------------------------------------------

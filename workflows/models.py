@@ -40,3 +40,24 @@ class IndicatorValueProcess(ArtifactProcess):
 
     class Meta:
         proxy = True
+
+
+class EvaluationProcess(ArtifactProcess):
+    """评估: the artifact is an ``evaluation.Evaluation``."""
+
+    class Meta:
+        proxy = True
+
+
+class SelfAssessmentProcess(ArtifactProcess):
+    """自评: the artifact is an ``evaluation.SelfAssessment``; its parent is the evaluation's."""
+
+    class Meta:
+        proxy = True
+
+
+class ScoringProcess(ArtifactProcess):
+    """专家评分: the artifact is an ``evaluation.EvaluatorAssignment``."""
+
+    class Meta:
+        proxy = True

@@ -32,7 +32,10 @@ def demo(django_db_setup, django_db_blocker):
                 "final": render_final_report(plan),
                 "bulletin": render_bulletin(plan, "2025Q4"),
                 "indicator": Indicator.objects.filter(plan=plan).order_by("position", "pk").first(),
-                "task": KeyTask.objects.filter(plan=plan).prefetch_related("task_departments__department").order_by("position").first(),
+                "task": KeyTask.objects.filter(plan=plan)
+                .prefetch_related("task_departments__department")
+                .order_by("position")
+                .first(),
                 "tasks": KeyTask.objects.filter(plan=plan).count(),
             }
         yield result
@@ -73,7 +76,10 @@ def test_a_plan_with_no_data_still_renders_and_says_what_is_missing():
 
 
 def test_periods_are_parsed_or_refused():
-    assert (parse_period("2024Q2").starts_on.isoformat(), parse_period("2024Q2").ends_on.isoformat()) == ("2024-04-01", "2024-06-30")
+    assert (parse_period("2024Q2").starts_on.isoformat(), parse_period("2024Q2").ends_on.isoformat()) == (
+        "2024-04-01",
+        "2024-06-30",
+    )
     assert parse_period("2025q4").ends_on.isoformat() == "2025-12-31"
     assert parse_period("2024H1").ends_on.isoformat() == "2024-06-30"
     assert parse_period("2024").starts_on.isoformat() == "2024-01-01"
@@ -89,10 +95,14 @@ def test_the_command_writes_a_file_and_refuses_bad_input(tmp_path):
     call_command("render_report", "final", "--plan", str(plan.pk), "-o", str(target))
     assert target.read_bytes().startswith(b"%PDF-")
     bulletin = tmp_path / "bulletin.pdf"
-    call_command("render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q2", "-o", str(bulletin))
+    call_command(
+        "render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q2", "-o", str(bulletin)
+    )
     assert bulletin.exists()
     with pytest.raises(CommandError, match="2024Q9"):
-        call_command("render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q9", "-o", str(bulletin))
+        call_command(
+            "render_report", "bulletin", "--plan", str(plan.pk), "--period", "2024Q9", "-o", str(bulletin)
+        )
     with pytest.raises(CommandError, match="period"):
         call_command("render_report", "bulletin", "--plan", str(plan.pk), "-o", str(bulletin))
     with pytest.raises(CommandError, match=str(plan.pk + 1000)):

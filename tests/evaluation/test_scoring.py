@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from audit.models import AuditEntry
 from evaluation import services
 from evaluation.models import Criterion, Evaluation, EvaluatorScore, ScoringRubric, SelfAssessment
-from tests.factories import make_evaluator
+from tasks.models import Membership
+from tests.factories import MembershipFactory, make_evaluator
 
 
 @pytest.fixture
-def evaluation(plan, supervisor):
+def evaluation(plan, supervisor, task_a, task_b_only):
     return services.evaluation_create(
         plan=plan, kind=Evaluation.Kind.MID_TERM, title="中期评估", lead=supervisor, user=supervisor
     )
@@ -33,6 +34,16 @@ def evaluator2(db):
 def score_all(assignment, criteria, scores, user):
     for criterion, score in zip(criteria, scores, strict=True):
         services.score_record(assignment=assignment, criterion=criterion, score=score, comment="", user=user)
+
+
+def submit_scores(assignment, criteria, scores, user, conclusion="总体较好"):
+    services.scores_save(
+        assignment=assignment,
+        user=user,
+        scores={c: (score, "") for c, score in zip(criteria, scores, strict=True)},
+        conclusion=conclusion,
+        submit=True,
+    )
 
 
 def test_default_rubric_weights(evaluation, criteria):
@@ -116,14 +127,24 @@ def test_spread_threshold_is_per_evaluation(evaluation, criteria, supervisor, ev
     assert not result.complete
 
 
-def test_conflict_of_interest_refused(evaluation, supervisor, liaison_a, dept_a, dept_b):
+def test_conflict_of_interest_refused(evaluation, supervisor, evaluator, dept_a, dept_b):
+    # An expert who is also on the staff of dept_a (a member of it) may not score it.
+    MembershipFactory(user=evaluator, department=dept_a, role=Membership.Role.HEAD)
     with pytest.raises(ValidationError, match="conflict of interest|利益冲突"):
         services.evaluator_assign(
-            evaluation=evaluation, evaluator=liaison_a, department=dept_a, user=supervisor
+            evaluation=evaluation, evaluator=evaluator, department=dept_a, user=supervisor
         )
     assert not evaluation.assignments.exists()
     # Another department is fine.
-    services.evaluator_assign(evaluation=evaluation, evaluator=liaison_a, department=dept_b, user=supervisor)
+    services.evaluator_assign(evaluation=evaluation, evaluator=evaluator, department=dept_b, user=supervisor)
+
+
+def test_only_evaluators_are_assigned(evaluation, supervisor, liaison_a, dept_b):
+    with pytest.raises(ValidationError, match="not an evaluator|不是评估专家"):
+        services.evaluator_assign(
+            evaluation=evaluation, evaluator=liaison_a, department=dept_b, user=supervisor
+        )
+    assert not evaluation.assignments.exists()
 
 
 def test_only_lead_or_supervisor_assigns(evaluation, evaluator, outsider, dept_a):
@@ -177,7 +198,7 @@ def test_lock_after_sign_off(evaluation, criteria, supervisor, evaluator, evalua
     assignment = services.evaluator_assign(
         evaluation=evaluation, evaluator=evaluator, department=dept_a, user=supervisor
     )
-    score_all(assignment, criteria, [80, 80, 80, 80], evaluator)
+    submit_scores(assignment, criteria, [80, 80, 80, 80], evaluator)
     with pytest.raises(PermissionDenied):
         services.sign_off(evaluation=evaluation, user=evaluator)  # neither lead nor supervisor
     services.sign_off(evaluation=evaluation, user=supervisor)
@@ -208,7 +229,7 @@ def test_lead_signs_off_without_permission(plan, supervisor, evaluator, dept_a):
     assignment = services.evaluator_assign(
         evaluation=evaluation, evaluator=evaluator, department=dept_a, user=lead
     )
-    score_all(assignment, evaluation.rubric.criteria.all(), [60, 60, 60, 60], evaluator)
+    submit_scores(assignment, evaluation.rubric.criteria.all(), [60, 60, 60, 60], evaluator)
     services.sign_off(evaluation=evaluation, user=lead)
     evaluation.refresh_from_db()
     assert evaluation.status == Evaluation.Status.SIGNED_OFF
@@ -258,23 +279,26 @@ def test_equal_totals_share_a_rank(evaluation, criteria, supervisor, evaluator, 
 
 
 def test_self_assessment_submit_and_return(evaluation, criteria, supervisor, liaison_a, liaison_b, dept_a):
+    assessment = evaluation.self_assessments.get(department=dept_a)
     with pytest.raises(PermissionDenied):
-        services.self_assessment_save(evaluation=evaluation, department=dept_a, user=liaison_b, narrative="x")
-    assessment = services.self_assessment_save(
-        evaluation=evaluation,
-        department=dept_a,
+        services.self_assessment_save(assessment=assessment, user=liaison_b, narrative="x")
+    services.self_assessment_save(
+        assessment=assessment, user=liaison_a, narrative="按期完成", scores={criteria[0]: (90, "已完成")}
+    )
+    with pytest.raises(ValidationError, match="经费执行"):  # not every criterion scored
+        services.self_assessment_submit(assessment=assessment, user=liaison_a)
+    services.self_assessment_save(
+        assessment=assessment,
         user=liaison_a,
         narrative="按期完成",
-        scores={criteria[0]: (90, "已完成")},
+        scores={c: (90, "") for c in criteria},
     )
     services.self_assessment_submit(assessment=assessment, user=liaison_a)
     with pytest.raises(ValidationError):
-        services.self_assessment_save(
-            evaluation=evaluation, department=dept_a, user=liaison_a, narrative="改"
-        )
+        services.self_assessment_save(assessment=assessment, user=liaison_a, narrative="改")
+    with pytest.raises(ValidationError):  # a reason is required
+        services.self_assessment_return(assessment=assessment, user=supervisor, comment=" ")
     services.self_assessment_return(assessment=assessment, user=supervisor, comment="请补充佐证")
-    assessment = services.self_assessment_save(
-        evaluation=evaluation, department=dept_a, user=liaison_a, narrative="已补充"
-    )
+    assessment = services.self_assessment_save(assessment=assessment, user=liaison_a, narrative="已补充")
     assert assessment.status == SelfAssessment.Status.RETURNED
-    assert assessment.scores.get().score == Decimal(90)
+    assert assessment.scores.get(criterion=criteria[0]).score == Decimal(90)

@@ -1,6 +1,6 @@
 """配合单位材料 — a co-operating department's contribution to a progress report.
 
-    period opens ─▶ co-operating liaison writes and submits ─▶ end (the lead consolidates it)
+period opens ─▶ co-operating liaison writes and submits ─▶ end (the lead consolidates it)
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,11 @@ class ContributionFlow(flow.Flow):
     process_title = _("Contribution")
     lock_impl = lock.select_for_update_lock
 
-    open = flow.StartHandle(this.attach_contribution).Annotation(title=_("Reporting period opens")).Next(this.write)
+    open = (
+        flow.StartHandle(this.attach_contribution)
+        .Annotation(title=_("Reporting period opens"))
+        .Next(this.write)
+    )
 
     write = (
         flow.View(open_subject_page)

@@ -1,8 +1,8 @@
 """指标值 — a value of a main indicator for a year (or period) and region.
 
-    liaison opens ─▶ drafts and submits ─▶ supervisor reviews ─▶ approved? ─yes─▶ check binding ─▶ end
-                          ▲                                           │           indicators
-                          └─────────── no: returned with a reason ────┘
+liaison opens ─▶ drafts and submits ─▶ supervisor reviews ─▶ approved? ─yes─▶ check binding ─▶ end
+                      ▲                                           │           indicators
+                      └─────────── no: returned with a reason ────┘
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,9 @@ class IndicatorValueFlow(flow.Flow):
     )
 
     check_binding = (
-        flow.Function(this.warn_supervisors).Annotation(title=_("Warn if a binding indicator is at risk")).Next(this.end)
+        flow.Function(this.warn_supervisors)
+        .Annotation(title=_("Warn if a binding indicator is at risk"))
+        .Next(this.end)
     )
 
     end = flow.End()

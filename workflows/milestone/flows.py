@@ -1,8 +1,8 @@
 """节点核验 — a liaison claims a milestone complete; a supervisor verifies it.
 
-    claim with evidence ─▶ supervisor verifies ─▶ approved? ─yes─▶ record completion ─▶ end
-                 ▲                                      │
-                 └─ liaison revises ◀─ no: returned ────┘
+claim with evidence ─▶ supervisor verifies ─▶ approved? ─yes─▶ record completion ─▶ end
+             ▲                                      │
+             └─ liaison revises ◀─ no: returned ────┘
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,11 @@ class MilestoneFlow(flow.Flow):
     process_title = _("Milestone verification")
     lock_impl = lock.select_for_update_lock
 
-    claim = flow.StartHandle(this.attach_claim).Annotation(title=_("Milestone claimed complete")).Next(this.verify)
+    claim = (
+        flow.StartHandle(this.attach_claim)
+        .Annotation(title=_("Milestone claimed complete"))
+        .Next(this.verify)
+    )
 
     verify = (
         flow.View(open_subject_page)
@@ -44,7 +48,9 @@ class MilestoneFlow(flow.Flow):
     )
 
     record_completion = (
-        flow.Function(this.apply_to_milestone).Annotation(title=_("Record the completion date")).Next(this.end)
+        flow.Function(this.apply_to_milestone)
+        .Annotation(title=_("Record the completion date"))
+        .Next(this.end)
     )
 
     end = flow.End()

@@ -26,7 +26,9 @@ class NoticeFlow(flow.Flow):
     process_title = _("Supervision notice")
     lock_impl = lock.select_for_update_lock
 
-    issue = flow.StartHandle(this.attach_notice).Annotation(title=_("Issue the notice")).Next(this.acknowledge)
+    issue = (
+        flow.StartHandle(this.attach_notice).Annotation(title=_("Issue the notice")).Next(this.acknowledge)
+    )
 
     # Assigned to the department's first liaison; any liaison of the department may act (the
     # services check it and hand the task to whoever does).
@@ -41,9 +43,11 @@ class NoticeFlow(flow.Flow):
         flow.View(open_subject_page)
         .Annotation(title=_("Respond with measures"))
         .Assign(
-            lambda activation: activation.process.artifact.responded_by
-            or activation.process.artifact.acknowledged_by
-            or first_liaison(activation.process.artifact.department)
+            lambda activation: (
+                activation.process.artifact.responded_by
+                or activation.process.artifact.acknowledged_by
+                or first_liaison(activation.process.artifact.department)
+            )
         )
         .Next(this.review)
     )
@@ -62,7 +66,9 @@ class NoticeFlow(flow.Flow):
         .Else(this.respond)
     )
 
-    close = flow.Function(this.close_notice).Annotation(title=_("Close and tell the department")).Next(this.end)
+    close = (
+        flow.Function(this.close_notice).Annotation(title=_("Close and tell the department")).Next(this.end)
+    )
 
     end = flow.End()
 

@@ -1,8 +1,8 @@
 """进展报告 — the progress report of one key task for one reporting period.
 
-    period opens ─▶ liaison drafts and submits ─▶ supervisor reviews ─▶ approved? ─yes─▶ record ─▶ end
-                          ▲                                                  │
-                          └──────────────── no: returned with a reason ──────┘
+period opens ─▶ liaison drafts and submits ─▶ supervisor reviews ─▶ approved? ─yes─▶ record ─▶ end
+                      ▲                                                  │
+                      └──────────────── no: returned with a reason ──────┘
 """
 
 from django.utils.translation import gettext_lazy as _
