@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("funding.urls")),
     path("", include("dashboards.urls")),
+    path("", include("evaluation.urls")),
 ]

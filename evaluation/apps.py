@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        # Who may download a self-assessment's evidence: whoever may see the self-assessment.
+        from evaluation import access
+        from evaluation.models import SelfAssessment
+        from evidence.access import register_owner
+
+        register_owner(
+            SelfAssessment,
+            lambda user, assessment: access.visible_self_assessments(user).filter(pk=assessment.pk).exists(),
+        )

@@ -285,6 +285,9 @@ class GeneratedReport(models.Model):
             label = f"{label} {self.period_code}"
         return f"{label} v{self.version}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:report_detail", args=[self.pk])
+
     @property
     def download_name(self) -> str:
         parts = [self.plan.title, str(self.get_kind_display())]

@@ -32,7 +32,7 @@ from evaluation.models import (
     SelfScore,
 )
 from tasks.models import Department, Membership, Plan
-from tasks.progress import _complete, _Locked, _process_of
+from tasks.progress import _attach_all, _complete, _Locked, _process_of
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -88,6 +88,51 @@ def rubric_validate(rubric: ScoringRubric) -> None:
             _("The weights of the criteria must sum to 100 %%; they sum to %(total)s %%.")
             % {"total": _plain(_q(total))}
         )
+
+
+def rubric_in_use(rubric: ScoringRubric) -> bool:
+    """A rubric is frozen once an evaluation using it has a score or has been signed off."""
+    evaluations = rubric.evaluations.all()
+    return (
+        evaluations.filter(status=Evaluation.Status.SIGNED_OFF).exists()
+        or EvaluatorScore.objects.filter(assignment__evaluation__in=evaluations).exists()
+        or SelfScore.objects.filter(self_assessment__evaluation__in=evaluations).exists()
+    )
+
+
+@transaction.atomic
+def rubric_update(*, rubric: ScoringRubric, user: User, name: str, criteria: list[dict]) -> ScoringRubric:
+    """Replace the rubric's criteria (administrators). ``criteria``: dicts with ``id`` (None for a
+    new one), ``name``, ``weight``, ``scale_max`` and ``delete``. All or nothing: weights that do
+    not sum to 100 % leave the rubric as it was."""
+    if not access.can_edit_rubric(user):
+        raise PermissionDenied
+    rubric = ScoringRubric.objects.select_for_update().get(pk=rubric.pk)
+    if rubric_in_use(rubric):
+        raise ValidationError(_("This rubric is already used to score an evaluation; it can no longer be changed."))
+    before = [(c.name, _plain(c.weight), c.scale_max) for c in rubric.criteria.all()]
+    rubric.name = name.strip() or rubric.name
+    rubric.save(update_fields=["name"])
+    existing = {c.pk: c for c in rubric.criteria.all()}
+    position = 0
+    for row in criteria:
+        criterion = existing.get(row.get("id")) if row.get("id") else None
+        if row.get("delete"):
+            if criterion is not None:
+                criterion.delete()
+            continue
+        if not (row.get("name") or "").strip():
+            continue
+        if criterion is None:
+            criterion = Criterion(rubric=rubric)
+        criterion.name, criterion.weight = row["name"].strip(), row["weight"]
+        criterion.scale_max, criterion.position = row["scale_max"], position
+        criterion.save()
+        position += 1
+    rubric_validate(rubric)
+    after = [(c.name, _plain(c.weight), c.scale_max) for c in rubric.criteria.all()]
+    audit_record(subject=rubric, actor=user, action="change", comment=rubric.name, data={"from": before, "to": after})
+    return rubric
 
 
 # --- access and locking --------------------------------------------------------------------
@@ -253,7 +298,7 @@ def evaluator_unassign(*, assignment: EvaluatorAssignment, user: User) -> None:
     assignment.delete()
 
 
-def _score_value(criterion: Criterion, score) -> Decimal:
+def score_value(criterion: Criterion, score) -> Decimal:
     """The score as a Decimal, or a ValidationError naming the criterion and its scale."""
     try:
         value = Decimal(str(score).strip())
@@ -287,7 +332,7 @@ def score_record(
     if assignment.is_submitted:
         raise ValidationError(_("You have submitted these scores; they can no longer be changed."))
     _check_criterion(criterion, evaluation)
-    value = _score_value(criterion, score)
+    value = score_value(criterion, score)
     record, created = EvaluatorScore.objects.update_or_create(
         assignment=assignment, criterion=criterion, defaults={"score": value, "comment": comment.strip()}
     )
@@ -385,7 +430,7 @@ def self_assessment_save(
         if str(score).strip() == "":
             SelfScore.objects.filter(self_assessment=assessment, criterion=criterion).delete()
             continue
-        value = _score_value(criterion, score)
+        value = score_value(criterion, score)
         SelfScore.objects.update_or_create(
             self_assessment=assessment,
             criterion=criterion,
@@ -470,6 +515,35 @@ def self_assessment_accept(*, assessment: SelfAssessment, user: User, comment: s
 def self_assessment_return(*, assessment: SelfAssessment, user: User, comment: str) -> SelfAssessment:
     """Send a submitted self-assessment back to its department with a reason; it loops back."""
     return _decide_self_assessment(assessment, user, accept=False, comment=comment)
+
+
+def self_assessment_attach(*, assessment: SelfAssessment, user: User, uploads) -> list:
+    """Attach evidence to a self-assessment while it is editable (a liaison of the department)."""
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().select_related("department", "evaluation").get(
+            pk=assessment.pk
+        )
+        _require_member(user, assessment.department)
+        _require_unlocked(assessment.evaluation)
+        if not assessment.is_editable:
+            raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
+        return _attach_all(owner=assessment, uploads=uploads, user=user)
+
+
+def self_assessment_remove_evidence(*, assessment: SelfAssessment, user: User, evidence) -> None:
+    from evidence.services import evidence_remove
+
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().select_related("department", "evaluation").get(
+            pk=assessment.pk
+        )
+        _require_member(user, assessment.department)
+        if evidence.owner != assessment:
+            raise PermissionDenied
+        _require_unlocked(assessment.evaluation)
+        if not assessment.is_editable:
+            raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
+        evidence_remove(evidence=evidence, user=user)
 
 
 # --- consolidation -------------------------------------------------------------------------

@@ -1,0 +1,554 @@
+"""Pages of evaluations, self-assessments, evaluator scoring, rubrics and generated reports.
+Thin: objects come through ``evaluation.access``, every change through ``evaluation.services``
+or ``evaluation.generation``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from evaluation import access, facts, generation, services
+from evaluation.filters import EvaluationFilter, GeneratedReportFilter
+from evaluation.forms import (
+    AssignForm,
+    CriterionFormSet,
+    DecisionForm,
+    EvaluationForm,
+    ReportRequestForm,
+    RubricNameForm,
+    ScoringForm,
+    SelfAssessmentForm,
+    SignOffForm,
+)
+from evaluation.models import EvaluatorAssignment, GeneratedReport, ScoringRubric
+from evaluation.tables import (
+    ASSESSMENT_CSS,
+    EVALUATION_CSS,
+    REPORT_CSS,
+    EvaluationTable,
+    GeneratedReportTable,
+    SelfAssessmentTable,
+)
+from evidence.models import Evidence
+from evidence.services import evidence_for
+from evidence.views import content_disposition
+from tasks.access import get_plan_for_user, visible_plans
+from tasks.progress_views import _add_errors
+from tasks.views import _export_table
+
+PAGE_SIZE = 25
+
+
+def _messages(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- evaluations ---------------------------------------------------------------------------
+
+
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    """评估: the evaluations the user runs or scores, and their department's self-assessments."""
+    user = request.user
+    filterset = EvaluationFilter(request.GET or None, queryset=access.visible_evaluations(user))
+    filterset.filters["plan"].queryset = visible_plans(user)
+    table = EvaluationTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    own = access.visible_self_assessments(user).filter(department_id__in=access.user_department_ids(user))
+    assessments = SelfAssessmentTable(own, prefix="sa-")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(assessments)
+    assignments = (
+        EvaluatorAssignment.objects.filter(evaluator=user)
+        .select_related("evaluation", "department")
+        .order_by("submitted_at", "evaluation__pk", "department__position")
+    )
+    return render(
+        request,
+        "evaluation/evaluation_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "assessments": assessments if own.exists() else None,
+            "assignments": assignments,
+            "can_open": access.can_open(user),
+            "plans": visible_plans(user),
+        },
+    )
+
+
+def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    if not access.can_open(request.user):
+        raise PermissionDenied
+    plan = get_plan_for_user(request.user, plan_pk)
+    form = EvaluationForm(request.POST or None, initial={"lead": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evaluation = services.evaluation_create(
+                plan=plan,
+                kind=data["kind"],
+                title=data["title"],
+                lead=data["lead"],
+                user=request.user,
+                rubric=plan.rubrics.order_by("-pk").first() if plan.rubrics.exists() else None,
+            )
+            evaluation.spread_threshold = data["spread_threshold"]
+            evaluation.save(update_fields=["spread_threshold"])
+            messages.success(
+                request,
+                _(
+                    "The evaluation has been opened; %(count)d departments have been asked for a self-assessment."
+                )
+                % {"count": evaluation.self_assessments.count()},
+            )
+            return redirect(evaluation)
+        except ValidationError as exc:
+            _add_errors(form, exc, request)
+    return render(
+        request,
+        "evaluation/evaluation_form.html",
+        {"plan": plan, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation_for_user(request.user, pk)
+    return _render_evaluation(request, evaluation)
+
+
+def _render_evaluation(
+    request, evaluation, *, assign_form=None, sign_off_form=None, status=200
+) -> HttpResponse:
+    user = request.user
+    can_manage = access.can_manage(user, evaluation)
+    criteria = list(evaluation.rubric.criteria.all())
+    results = services.consolidate(evaluation)
+    scorecards = services.department_scorecards(evaluation)
+    assignments = evaluation.assignments.select_related("evaluator", "department").order_by(
+        "department__position", "department__pk", "pk"
+    )
+    return render(
+        request,
+        "evaluation/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "plan": evaluation.plan,
+            "status_css": EVALUATION_CSS[evaluation.status],
+            "assessment_css": ASSESSMENT_CSS,
+            "criteria": criteria,
+            "results": [(result, [result.criteria[c] for c in criteria]) for result in results],
+            "scorecards": scorecards,
+            "assessments": evaluation.self_assessments.select_related("department").order_by(
+                "department__position", "department__pk"
+            ),
+            "assignments": assignments,
+            "can_manage": can_manage and not evaluation.is_locked,
+            "blockers": services.sign_off_blockers(evaluation)
+            if can_manage and not evaluation.is_locked
+            else [],
+            "assign_form": assign_form or AssignForm(evaluation=evaluation),
+            "sign_off_form": sign_off_form or SignOffForm(),
+            "can_edit_rubric": access.can_edit_rubric(user) and not services.rubric_in_use(evaluation.rubric),
+            "timeline": AuditEntry.objects.for_object(evaluation).select_related("actor"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation_for_user(request.user, pk)
+    if not access.can_manage(request.user, evaluation):
+        raise PermissionDenied
+    form = AssignForm(request.POST, evaluation=evaluation)
+    if form.is_valid():
+        evaluator = form.cleaned_data["evaluator"]
+        try:
+            for department in form.cleaned_data["departments"]:
+                services.evaluator_assign(
+                    evaluation=evaluation, evaluator=evaluator, department=department, user=request.user
+                )
+        except ValidationError as exc:
+            # Each assignment is its own transaction: say which were made before the refusal.
+            _add_errors(form, exc, request)
+        else:
+            messages.success(
+                request,
+                _("%(evaluator)s will score %(count)d department(s).")
+                % {"evaluator": evaluator, "count": len(form.cleaned_data["departments"])},
+            )
+            return redirect(evaluation)
+    evaluation.refresh_from_db()
+    return _render_evaluation(request, evaluation, assign_form=form, status=400)
+
+
+@require_POST
+def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = access.get_assignment_for_user(request.user, pk)
+    evaluation = assignment.evaluation
+    if not access.can_manage(request.user, evaluation):
+        raise PermissionDenied
+    try:
+        services.evaluator_unassign(assignment=assignment, user=request.user)
+        messages.success(request, _("The assignment has been withdrawn."))
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(evaluation)
+
+
+@require_POST
+def evaluation_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation_for_user(request.user, pk)
+    if not access.can_manage(request.user, evaluation):
+        raise PermissionDenied
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sign_off(
+                evaluation=evaluation, user=request.user, conclusion=form.cleaned_data["conclusion"]
+            )
+            messages.success(request, _("The evaluation has been signed off; its results are now locked."))
+            return redirect(evaluation)
+        except ValidationError as exc:
+            _add_errors(form, exc, request)
+    evaluation.refresh_from_db()
+    return _render_evaluation(request, evaluation, sign_off_form=form, status=400)
+
+
+@require_GET
+def evaluation_scorecards(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation_for_user(request.user, pk)
+    response = HttpResponse(
+        services.scorecards_xlsx(evaluation),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition(f"{evaluation.title}-{_('Scorecards')}.xlsx")
+    return response
+
+
+# --- self-assessments ----------------------------------------------------------------------
+
+
+def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_self_assessment_for_user(request.user, pk)
+    criteria = list(assessment.evaluation.rubric.criteria.all())
+    can_edit = (
+        assessment.is_editable
+        and not assessment.evaluation.is_locked
+        and access.is_department_member(request.user, assessment.department_id)
+    )
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            if not access.is_department_member(request.user, assessment.department_id):
+                raise PermissionDenied
+            messages.error(
+                request, _("This self-assessment has been submitted and can no longer be changed.")
+            )
+            return redirect(assessment)
+        form = SelfAssessmentForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            try:
+                services.self_assessment_save(
+                    assessment=assessment,
+                    user=request.user,
+                    narrative=form.cleaned_data["narrative"],
+                    scores=form.scores(),
+                )
+                if "submit" in request.POST:
+                    services.self_assessment_submit(assessment=assessment, user=request.user)
+                    messages.success(request, _("Your self-assessment has been sent to the evaluation lead."))
+                else:
+                    messages.success(request, _("Your self-assessment has been saved as a draft."))
+                return redirect(assessment)
+            except ValidationError as exc:
+                _add_errors(form, exc, request)
+        status = 400
+    elif can_edit:
+        initial = {"narrative": assessment.narrative}
+        for score in assessment.scores.all():
+            initial[f"score_{score.criterion_id}"] = _plain(score.score)
+            initial[f"comment_{score.criterion_id}"] = score.comment
+        form = SelfAssessmentForm(initial=initial, criteria=criteria)
+    scores = {s.criterion_id: s for s in assessment.scores.all()}
+    return render(
+        request,
+        "evaluation/self_assessment_detail.html",
+        {
+            "assessment": assessment,
+            "evaluation": assessment.evaluation,
+            "status_css": ASSESSMENT_CSS[assessment.status],
+            "form": form,
+            "scored": [(c, scores.get(c.pk)) for c in criteria],
+            "can_decide": access.can_manage(request.user, assessment.evaluation)
+            and assessment.status == assessment.Status.SUBMITTED
+            and not assessment.evaluation.is_locked,
+            "decision_form": DecisionForm(),
+            "evidence": evidence_for(assessment),
+            "can_attach": can_edit,
+            "facts": facts.department_facts(assessment.evaluation.plan, assessment.department),
+            "timeline": AuditEntry.objects.for_object(assessment).select_related("actor"),
+        },
+        status=status,
+    )
+
+
+def _plain(value) -> str:
+    return format(value.normalize(), "f")
+
+
+@require_POST
+def self_assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_self_assessment_for_user(request.user, pk)
+    if not access.can_manage(request.user, assessment.evaluation):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if request.POST.get("decision") == "accept":
+            services.self_assessment_accept(assessment=assessment, user=request.user, comment=comment)
+            messages.success(request, _("The self-assessment has been accepted."))
+        elif request.POST.get("decision") == "return":
+            services.self_assessment_return(assessment=assessment, user=request.user, comment=comment)
+            messages.success(request, _("The self-assessment has been returned to the department."))
+        else:
+            messages.error(request, _("Choose whether to accept or to return the self-assessment."))
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(assessment)
+
+
+@require_POST
+def self_assessment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.get_self_assessment_for_user(request.user, pk)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, _("Choose one or more files to upload."))
+        return redirect(assessment)
+    try:
+        attached = services.self_assessment_attach(assessment=assessment, user=request.user, uploads=files)
+        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(assessment)
+
+
+@require_POST
+def self_assessment_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = access.get_self_assessment_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
+    try:
+        services.self_assessment_remove_evidence(assessment=assessment, user=request.user, evidence=evidence)
+        messages.success(request, _("The file has been removed."))
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect(assessment)
+
+
+# --- evaluator scoring ---------------------------------------------------------------------
+
+
+def scoring(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evaluator scores one department: its self-assessment and the computed facts beside
+    each task, and a score and comment per criterion with a conclusion."""
+    assignment = access.get_assignment_for_user(request.user, pk)
+    evaluation = assignment.evaluation
+    criteria = list(evaluation.rubric.criteria.all())
+    can_score = (
+        assignment.evaluator_id == request.user.pk
+        and not assignment.is_submitted
+        and not evaluation.is_locked
+    )
+    status = 200
+    if request.method == "POST":
+        if assignment.evaluator_id != request.user.pk:
+            raise PermissionDenied
+        form = ScoringForm(request.POST, criteria=criteria)
+        if not can_score:
+            messages.error(request, _("You have submitted these scores; they can no longer be changed."))
+            return redirect(assignment)
+        if form.is_valid():
+            try:
+                services.scores_save(
+                    assignment=assignment,
+                    user=request.user,
+                    scores=form.scores(),
+                    conclusion=form.cleaned_data["conclusion"],
+                    submit="submit" in request.POST,
+                )
+                if "submit" in request.POST:
+                    messages.success(request, _("Your scores have been submitted to the evaluation lead."))
+                else:
+                    messages.success(
+                        request, _("Your scores have been saved; submit them when they are complete.")
+                    )
+                return redirect(assignment)
+            except ValidationError as exc:
+                _add_errors(form, exc, request)
+        status = 400
+    else:
+        initial = {"conclusion": assignment.conclusion}
+        for score in assignment.scores.all():
+            initial[f"score_{score.criterion_id}"] = _plain(score.score)
+            initial[f"comment_{score.criterion_id}"] = score.comment
+        form = ScoringForm(initial=initial, criteria=criteria)
+    self_assessment = evaluation.self_assessments.filter(department=assignment.department).first()
+    self_scores = {s.criterion_id: s for s in self_assessment.scores.all()} if self_assessment else {}
+    own_scores = {s.criterion_id: s for s in assignment.scores.all()}
+    return render(
+        request,
+        "evaluation/scoring.html",
+        {
+            "assignment": assignment,
+            "evaluation": evaluation,
+            "form": form if can_score else None,
+            "criteria_rows": [(c, self_scores.get(c.pk), own_scores.get(c.pk)) for c in criteria],
+            "self_assessment": self_assessment,
+            "self_evidence": evidence_for(self_assessment) if self_assessment else [],
+            "facts": facts.department_facts(evaluation.plan, assignment.department),
+        },
+        status=status,
+    )
+
+
+# --- rubric --------------------------------------------------------------------------------
+
+
+def rubric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.can_edit_rubric(request.user):
+        raise PermissionDenied
+    rubric = get_object_or_404(ScoringRubric.objects.select_related("plan"), pk=pk)
+    get_plan_for_user(request.user, rubric.plan_id)
+    in_use = services.rubric_in_use(rubric)
+    if request.method == "POST":
+        name_form = RubricNameForm(request.POST)
+        formset = CriterionFormSet(request.POST, prefix="criteria")
+        if name_form.is_valid() and formset.is_valid():
+            try:
+                services.rubric_update(
+                    rubric=rubric,
+                    user=request.user,
+                    name=name_form.cleaned_data["name"],
+                    criteria=[row for row in formset.cleaned_data if row],
+                )
+                messages.success(request, _("The scoring rubric has been saved."))
+                return redirect("evaluation:rubric_edit", pk=rubric.pk)
+            except ValidationError as exc:
+                _messages(request, exc)
+        status = 400
+    else:
+        name_form = RubricNameForm(initial={"name": rubric.name})
+        formset = CriterionFormSet(
+            prefix="criteria",
+            initial=[
+                {"id": c.pk, "name": c.name, "weight": c.weight, "scale_max": c.scale_max}
+                for c in rubric.criteria.all()
+            ],
+        )
+        status = 200
+    return render(
+        request,
+        "evaluation/rubric_form.html",
+        {"rubric": rubric, "name_form": name_form, "formset": formset, "in_use": in_use},
+        status=status,
+    )
+
+
+# --- generated reports ---------------------------------------------------------------------
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    """报告: the generated versions of final reports and bulletins, and the form to generate one."""
+    if not access.can_view_reports(request.user):
+        raise PermissionDenied
+    plans = visible_plans(request.user)
+    filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user))
+    filterset.filters["plan"].queryset = plans
+    table = GeneratedReportTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return _export_table(table, export_format, "generated-reports")
+    form = None
+    if access.can_generate_reports(request.user):
+        form = ReportRequestForm(request.POST or None, plans=plans, initial={"plan": plans.first()})
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = generation.report_request(
+                    plan=form.cleaned_data["plan"],
+                    kind=form.cleaned_data["kind"],
+                    period_code=form.cleaned_data["period_code"],
+                    user=request.user,
+                )
+                messages.success(request, _("%(report)s is being generated.") % {"report": report})
+                return redirect(report)
+            except ValidationError as exc:
+                _add_errors(form, exc, request)
+        status = 400
+    return render(
+        request,
+        "evaluation/report_list.html",
+        {"filter": filterset, "table": table, "form": form},
+        status=status,
+    )
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk)
+    return render(
+        request,
+        "evaluation/report_detail.html",
+        {
+            "report": report,
+            "status_css": REPORT_CSS[report.status],
+            "timeline": AuditEntry.objects.for_object(report),
+        },
+    )
+
+
+@require_GET
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the progress bar polls."""
+    report = access.get_report_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "status_label": report.get_status_display(),
+            "progress": report.progress,
+            "stage": report.stage,
+            "finished": report.is_finished,
+            "error": report.error if report.status == GeneratedReport.Status.FAILED else "",
+            "finished_at": date_format(localtime(report.finished_at), "SHORT_DATETIME_FORMAT")
+            if report.finished_at
+            else "",
+        }
+    )
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = access.get_report_for_user(request.user, pk)
+    if report.status != GeneratedReport.Status.DONE:
+        raise Http404
+    audit_record(subject=report, actor=request.user, action="download", comment=str(report))
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.download_name,
+        content_type="application/pdf",
+    )
