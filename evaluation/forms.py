@@ -25,6 +25,11 @@ class UserChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+class DepartmentsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Evaluation.Kind.choices, widget=forms.Select(attrs={"class": "form-select"})
@@ -63,7 +68,7 @@ class AssignForm(forms.Form):
         queryset=User.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = DepartmentsField(
         label=_("Departments to score"),
         queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
