@@ -42,14 +42,16 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## browser-deps: Debian's Chromium for the Playwright tests (installed when missing and we may)
+## browser-deps: Debian's Chromium for the Playwright tests and a TrueType CJK font for the PDFs
+##               (installed when missing and we may)
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(CJK_FONT) ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian chromium for the browser tests…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "Installing Debian chromium and fonts-wqy-zenhei for the tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
 		else \
-			echo "The browser tests need /usr/bin/chromium: sudo apt-get install -y chromium"; exit 1; \
+			echo "The tests need /usr/bin/chromium and $(CJK_FONT): sudo apt-get install -y chromium fonts-wqy-zenhei"; exit 1; \
 		fi; \
 	fi
 

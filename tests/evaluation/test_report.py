@@ -1,6 +1,7 @@
 """The final assessment report and the quarterly bulletin: read back with pypdf, the data is there."""
 
 import io
+import os
 import re
 
 import pytest
@@ -107,3 +108,40 @@ def test_the_command_writes_a_file_and_refuses_bad_input(tmp_path):
         call_command("render_report", "bulletin", "--plan", str(plan.pk), "-o", str(bulletin))
     with pytest.raises(CommandError, match=str(plan.pk + 1000)):
         call_command("render_report", "final", "--plan", str(plan.pk + 1000), "-o", str(target))
+
+
+def _fonts(data: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.django_db
+def test_a_truetype_cjk_font_is_embedded_when_the_machine_has_one(monkeypatch):
+    from evaluation import report
+
+    installed = [path for path, _index in report.TTF_CANDIDATES if os.path.exists(path)]
+    if not installed:
+        pytest.fail("No TrueType CJK font on this machine: apt-get install -y fonts-wqy-zenhei (.ci/run does)")
+    monkeypatch.setattr(report, "_font", None)
+    plan = PlanFactory(title="字体嵌入测试规划")
+    data = render_final_report(plan)
+    # A subset of the TrueType font, embedded: /AAAAAA+WenQuanYiZenHei (or the installed one's name).
+    assert any(re.fullmatch(r"/[A-Z]{6}\+\S+", name) for name in _fonts(data)), _fonts(data)
+    assert not any("STSong-Light" in name for name in _fonts(data))
+    assert "字体嵌入测试规划" in text_of(data)
+
+
+@pytest.mark.django_db
+def test_without_a_truetype_font_the_builtin_cid_font_is_used_and_text_still_extracts(monkeypatch):
+    from evaluation import report
+
+    monkeypatch.setattr(report, "TTF_CANDIDATES", [])
+    monkeypatch.setattr(report, "_font", None)
+    plan = PlanFactory(title="内置字体测试规划")
+    data = render_final_report(plan)
+    monkeypatch.setattr(report, "_font", None)  # the next test finds the installed font again
+    assert any("STSong-Light" in name for name in _fonts(data))
+    assert "内置字体测试规划" in text_of(data)
