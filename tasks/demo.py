@@ -212,6 +212,7 @@ def seed_demo() -> DemoSummary:
         ("admin", ADMINISTRATOR, "系统管理员"),
         ("supervisor", SUPERVISOR, "王督导"),
         ("evaluator", EVALUATOR, "李专家"),
+        ("evaluator2", EVALUATOR, "王专家"),
     ]:
         users.append(_demo_user(username, role, display_name).username)
     if not (admin := User.objects.get(username="admin")).is_superuser:
@@ -246,7 +247,7 @@ def demo_accounts() -> list[tuple[str, str]]:
     """(username, role label) of the demo accounts that exist, for the login page in DEBUG."""
     from accounts.roles import ROLE_LABELS
 
-    names = ["admin", "supervisor", "evaluator"] + [f"liaison-{code}" for code, *_ in DEPARTMENTS]
+    names = ["admin", "supervisor", "evaluator", "evaluator2"] + [f"liaison-{code}" for code, *_ in DEPARTMENTS]
     users = User.objects.filter(username__in=names).prefetch_related("groups")
     by_name = {u.username: u for u in users}
     result = []
@@ -318,11 +319,13 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
             continue
         progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
     _seed_notices(plan, supervisor, tz)
+    from evaluation.demo import seed_demo_evaluation
     from funding.demo import seed_demo_funding
     from indicators.demo import seed_demo_indicators
 
     seed_demo_funding(plan)
     seed_demo_indicators(plan)
+    seed_demo_evaluation(plan)
     # Today's sweep: lights, overdue notices, escalation of the unanswered notice.
     from supervision.sweep import sweep_deadlines
 
