@@ -27,11 +27,24 @@ ACTIONS = {
     "accept": pgettext_lazy("audit action", "accepted"),
     "issue": pgettext_lazy("audit action", "issued"),
     "escalate": pgettext_lazy("audit action", "escalated"),
+    "save": pgettext_lazy("audit action", "saved"),
+    "change": pgettext_lazy("audit action", "changed"),
+    "assign_evaluator": pgettext_lazy("audit action", "evaluator assigned"),
+    "unassign_evaluator": pgettext_lazy("audit action", "evaluator withdrawn"),
+    "start_scoring": pgettext_lazy("audit action", "scoring started"),
+    "score": pgettext_lazy("audit action", "scored"),
+    "submit_scores": pgettext_lazy("audit action", "scores submitted"),
+    "sign_off": pgettext_lazy("audit action", "signed off"),
+    "request_report": pgettext_lazy("audit action", "report requested"),
+    "generate": pgettext_lazy("audit action", "report generated"),
+    "fail": pgettext_lazy("audit action", "generation failed"),
+    "download": pgettext_lazy("audit action", "downloaded"),
 }
 
 
 def state_label(code: str) -> str:
     """The label of a state code from any of the models' choices (codes are shared words)."""
+    from evaluation.models import Evaluation, GeneratedReport, SelfAssessment
     from supervision.models import ExtensionRequest, SupervisionNotice
     from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, Plan, ProgressReport
 
@@ -47,6 +60,9 @@ def state_label(code: str) -> str:
         SupervisionNotice.Status,
         SupervisionNotice.Level,
         ExtensionRequest.Status,
+        Evaluation.Status,
+        SelfAssessment.Status,
+        GeneratedReport.Status,
     ):
         if code in choices.values:
             return str(choices(code).label)

@@ -36,10 +36,13 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from evaluation.report import render_final_report  # noqa: E402
+from evaluation import services  # noqa: E402
+from evaluation.facts import department_facts  # noqa: E402
+from evaluation.report import render_final_report, report_font  # noqa: E402
+from evaluation.services import department_scorecards  # noqa: E402
 from indicators.models import Indicator, IndicatorValue  # noqa: E402
 from tasks.models import KeyTask, Light, PlanSection, ProgressReport, ReportingPeriod, TaskDepartment  # noqa: E402
-from tests.factories import DepartmentFactory, PlanFactory, make_liaison  # noqa: E402
+from tests.factories import DepartmentFactory, PlanFactory, make_evaluator, make_liaison, make_supervisor  # noqa: E402
 
 TASKS = int(os.environ.get("BENCH_TASKS", "150"))
 INDICATORS = int(os.environ.get("BENCH_INDICATORS", "40"))
@@ -99,6 +102,7 @@ def main() -> None:
             for year in range(2021, 2026)
         ]
     )
+    evaluation = _signed_off_evaluation(plan, departments)
     built = time.perf_counter() - started
 
     tracemalloc.start()
@@ -114,6 +118,33 @@ def main() -> None:
     print(f"built in            {built:.1f} s")
     print(f"final report        {elapsed:.2f} s, {len(queries.captured_queries)} queries, {len(data) / 1024:.0f} KiB")
     print(f"peak memory         {peak / 1024 / 1024:.1f} MiB (tracemalloc)")
+    font = report_font()
+    print(f"font                {'embedded TrueType subset' if font == 'ReportCJK' else 'built-in CID ' + font}")
+
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        facts = department_facts(plan, departments[0], on=datetime.date(2025, 12, 31))
+        elapsed = time.perf_counter() - t0
+    print(f"facts for scoring   {elapsed * 1000:.0f} ms, {len(queries.captured_queries)} queries ({len(facts.tasks)} tasks of one department)")
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        rows = department_scorecards(evaluation)
+        elapsed = time.perf_counter() - t0
+    print(f"scorecards          {elapsed * 1000:.0f} ms, {len(queries.captured_queries)} queries ({len(rows)} departments, 2 evaluators each)")
+
+
+def _signed_off_evaluation(plan, departments):
+    """A mid-term evaluation scored by two evaluators per department and signed off (through the services)."""
+    supervisor = make_supervisor("bench-supervisor")
+    evaluators = [make_evaluator(f"bench-evaluator-{n}") for n in range(2)]
+    evaluation = services.evaluation_create(plan=plan, kind="mid_term", title="中期评估", lead=supervisor, user=supervisor)
+    criteria = list(evaluation.rubric.criteria.all())
+    for n, department in enumerate(departments):
+        for k, evaluator in enumerate(evaluators):
+            assignment = services.evaluator_assign(evaluation=evaluation, evaluator=evaluator, department=department, user=supervisor)
+            scores = {c: (60 + (n * 7 + k * 11 + i * 5) % 40, "") for i, c in enumerate(criteria)}
+            services.scores_save(assignment=assignment, user=evaluator, scores=scores, conclusion=f"第{n}局总体较好。", submit=True)
+    return services.sign_off(evaluation=evaluation, user=supervisor, conclusion="总体完成中期目标。")
 
 
 if __name__ == "__main__":

@@ -334,6 +334,9 @@ def test_sign_off_through_the_page(client, evaluation, assignment, criteria, eva
     assert evaluation.is_locked and evaluation.conclusion == "总体良好"
     page = client.get(evaluation.get_absolute_url()).content.decode()
     assert 'id="signed-off"' in page and 'id="sign-off-form"' not in page
+    # The history speaks Chinese: no raw action or state codes.
+    assert "分派评估专家" in page and "签发" in page
+    assert "assign_evaluator" not in page and "signed_off</" not in page and "→ scoring" not in page
     # The process has ended; the self-assessments never submitted were cancelled with it.
     assert Process.objects.get(flow_class=EvaluationFlow).status == PROCESS.DONE
     assert set(Process.objects.filter(flow_class=SelfAssessmentFlow).values_list("status", flat=True)) == {
