@@ -52,7 +52,9 @@ def report_request(*, plan: Plan, kind: str, user: User, period_code: str = "") 
     report = GeneratedReport.objects.create(
         plan=plan, kind=kind, period_code=period_code, version=(latest or 0) + 1, requested_by=user
     )
-    audit_record(subject=report, actor=user, action="request_report", to_state=report.status, comment=str(report))
+    audit_record(
+        subject=report, actor=user, action="request_report", to_state=report.status, comment=str(report)
+    )
     transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 

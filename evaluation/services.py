@@ -109,7 +109,9 @@ def rubric_update(*, rubric: ScoringRubric, user: User, name: str, criteria: lis
         raise PermissionDenied
     rubric = ScoringRubric.objects.select_for_update().get(pk=rubric.pk)
     if rubric_in_use(rubric):
-        raise ValidationError(_("This rubric is already used to score an evaluation; it can no longer be changed."))
+        raise ValidationError(
+            _("This rubric is already used to score an evaluation; it can no longer be changed.")
+        )
     before = [(c.name, _plain(c.weight), c.scale_max) for c in rubric.criteria.all()]
     rubric.name = name.strip() or rubric.name
     rubric.save(update_fields=["name"])
@@ -131,7 +133,9 @@ def rubric_update(*, rubric: ScoringRubric, user: User, name: str, criteria: lis
         position += 1
     rubric_validate(rubric)
     after = [(c.name, _plain(c.weight), c.scale_max) for c in rubric.criteria.all()]
-    audit_record(subject=rubric, actor=user, action="change", comment=rubric.name, data={"from": before, "to": after})
+    audit_record(
+        subject=rubric, actor=user, action="change", comment=rubric.name, data={"from": before, "to": after}
+    )
     return rubric
 
 
@@ -183,6 +187,19 @@ def _cancel(process: Process) -> None:
     process.save(update_fields=["status", "finished"])
 
 
+def _notify(users, title: str, body: str = "", url: str = "") -> None:
+    from supervision.models import Notification
+    from supervision.notifications import notify
+
+    notify(users=users, kind=Notification.Kind.INFO, title=title, body=body, url=url)
+
+
+def _liaisons(department: Department) -> list[User]:
+    from supervision.notices import department_members
+
+    return department_members(department.pk)
+
+
 # --- evaluations and evaluators ------------------------------------------------------------
 
 
@@ -228,6 +245,14 @@ def evaluation_create(
         assessment = SelfAssessment.objects.create(evaluation=evaluation, department=department)
         audit_record(subject=assessment, actor=user, action="open", to_state=assessment.status)
         assessment_flow.open.run(assessment=assessment, parent_task=parent)
+        _notify(
+            _liaisons(department),
+            _("Self-assessment requested: %(evaluation)s") % {"evaluation": evaluation.title},
+            _(
+                "Score your department's work on each criterion, write the narrative, attach evidence and submit."
+            ),
+            assessment.get_absolute_url(),
+        )
     return evaluation
 
 
@@ -263,6 +288,12 @@ def evaluator_assign(
         data={"assignment": assignment.pk, "evaluator": evaluator.pk, "department": department.pk},
     )
     _flows()[2].open.run(assignment=assignment, parent_task=_sign_off_task(evaluation))
+    _notify(
+        [evaluator],
+        _("Please score %(department)s: %(evaluation)s")
+        % {"department": department.name, "evaluation": evaluation.title},
+        url=assignment.get_absolute_url(),
+    )
     if evaluation.status == Evaluation.Status.OPEN:
         evaluation.status = Evaluation.Status.SCORING
         evaluation.save(update_fields=["status"])
@@ -399,6 +430,12 @@ def scores_save(
                 data={"assignment": assignment.pk},
             )
             _complete(process, _flows()[2].score, user)
+            _notify(
+                [assignment.evaluation.lead],
+                _("%(evaluator)s submitted the scores of %(department)s")
+                % {"evaluator": user, "department": assignment.department.name},
+                url=assignment.evaluation.get_absolute_url(),
+            )
     return assignment
 
 
@@ -473,6 +510,12 @@ def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAss
             subject=assessment, actor=user, action="submit", from_state=previous, to_state=assessment.status
         )
         _complete(process, assessment_flow.write, user)
+        _notify(
+            [evaluation.lead],
+            _("%(department)s submitted its self-assessment: %(evaluation)s")
+            % {"department": assessment.department.name, "evaluation": evaluation.title},
+            url=assessment.get_absolute_url(),
+        )
     return assessment
 
 
@@ -505,6 +548,13 @@ def _decide_self_assessment(
             comment=comment.strip(),
         )
         _complete(process, assessment_flow.review, user)
+        if not accept:
+            _notify(
+                _liaisons(assessment.department),
+                _("Your self-assessment was returned: %(evaluation)s") % {"evaluation": evaluation.title},
+                assessment.return_reason,
+                assessment.get_absolute_url(),
+            )
     return assessment
 
 
@@ -520,8 +570,10 @@ def self_assessment_return(*, assessment: SelfAssessment, user: User, comment: s
 def self_assessment_attach(*, assessment: SelfAssessment, user: User, uploads) -> list:
     """Attach evidence to a self-assessment while it is editable (a liaison of the department)."""
     with transaction.atomic():
-        assessment = SelfAssessment.objects.select_for_update().select_related("department", "evaluation").get(
-            pk=assessment.pk
+        assessment = (
+            SelfAssessment.objects.select_for_update()
+            .select_related("department", "evaluation")
+            .get(pk=assessment.pk)
         )
         _require_member(user, assessment.department)
         _require_unlocked(assessment.evaluation)
@@ -534,8 +586,10 @@ def self_assessment_remove_evidence(*, assessment: SelfAssessment, user: User, e
     from evidence.services import evidence_remove
 
     with transaction.atomic():
-        assessment = SelfAssessment.objects.select_for_update().select_related("department", "evaluation").get(
-            pk=assessment.pk
+        assessment = (
+            SelfAssessment.objects.select_for_update()
+            .select_related("department", "evaluation")
+            .get(pk=assessment.pk)
         )
         _require_member(user, assessment.department)
         if evidence.owner != assessment:

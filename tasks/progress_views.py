@@ -52,7 +52,10 @@ def _report_list(request: HttpRequest, queryset, *, title: str, name: str, extra
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    """我的待办: reports assigned to me, my departments' contributions, my returned claims."""
+    from evaluation.selectors import evaluation_work
+
+    """我的待办: reports assigned to me, my departments' contributions, my returned claims, and the
+    evaluation work waiting for me (self-assessments to write or review, departments to score)."""
     return _report_list(
         request,
         selectors.inbox_reports(user=request.user),
@@ -61,6 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         extra={
             "contributions": selectors.inbox_contributions(user=request.user)[:50],
             "claims": selectors.inbox_claims(user=request.user)[:50],
+            "evaluation_work": evaluation_work(user=request.user),
         },
     )
 

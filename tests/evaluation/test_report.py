@@ -124,7 +124,9 @@ def test_a_truetype_cjk_font_is_embedded_when_the_machine_has_one(monkeypatch):
 
     installed = [path for path, _index in report.TTF_CANDIDATES if os.path.exists(path)]
     if not installed:
-        pytest.fail("No TrueType CJK font on this machine: apt-get install -y fonts-wqy-zenhei (.ci/run does)")
+        pytest.fail(
+            "No TrueType CJK font on this machine: apt-get install -y fonts-wqy-zenhei (.ci/run does)"
+        )
     monkeypatch.setattr(report, "_font", None)
     plan = PlanFactory(title="字体嵌入测试规划")
     data = render_final_report(plan)

@@ -497,3 +497,42 @@ def test_a_failed_generation_says_why(
     report.refresh_from_db()
     assert report.status == GeneratedReport.Status.FAILED and "磁盘已满" in report.error
     assert not report.file
+
+
+# --- inbox and notifications ---------------------------------------------------------------
+
+
+def test_inbox_and_notifications_lead_to_the_work(
+    client, liaison_a, evaluator, supervisor, dept_a, evaluation, criteria, assignment
+):
+    from supervision.models import Notification
+
+    assessment = evaluation.self_assessments.get(department=dept_a)
+    assert Notification.objects.filter(user=liaison_a, url=assessment.get_absolute_url()).exists()
+    assert Notification.objects.filter(user=evaluator, url=assignment.get_absolute_url()).exists()
+
+    client.force_login(liaison_a)
+    inbox = client.get(reverse("tasks:inbox")).content.decode()
+    assert 'id="inbox-evaluation"' in inbox and assessment.get_absolute_url() in inbox
+    client.force_login(evaluator)
+    assert assignment.get_absolute_url() in client.get(reverse("tasks:inbox")).content.decode()
+
+    services.self_assessment_save(
+        assessment=assessment, user=liaison_a, narrative="说明", scores={c: (80, "") for c in criteria}
+    )
+    services.self_assessment_submit(assessment=assessment, user=liaison_a)
+    assert Notification.objects.filter(user=supervisor, url=assessment.get_absolute_url()).exists()
+    client.force_login(supervisor)  # the lead
+    assert assessment.get_absolute_url() in client.get(reverse("tasks:inbox")).content.decode()
+    services.self_assessment_return(assessment=assessment, user=supervisor, comment="请补充")
+    assert Notification.objects.filter(user=liaison_a, body="请补充").exists()
+
+    services.scores_save(
+        assignment=assignment,
+        user=evaluator,
+        scores={c: (70, "") for c in criteria},
+        conclusion="好",
+        submit=True,
+    )
+    client.force_login(evaluator)
+    assert assignment.get_absolute_url() not in client.get(reverse("tasks:inbox")).content.decode()
