@@ -214,7 +214,14 @@ def participating_departments(plan: Plan) -> list[Department]:
 
 @transaction.atomic
 def evaluation_create(
-    *, plan: Plan, kind: str, title: str, lead: User, user: User, rubric: ScoringRubric | None = None
+    *,
+    plan: Plan,
+    kind: str,
+    title: str,
+    lead: User,
+    user: User,
+    rubric: ScoringRubric | None = None,
+    spread_threshold: Decimal | None = None,
 ) -> Evaluation:
     """Open an evaluation: its process, and a self-assessment for each department with a part in
     the plan (each with its own process)."""
@@ -232,9 +239,10 @@ def evaluation_create(
     elif rubric.plan_id != plan.pk:
         raise ValidationError(_("The scoring rubric belongs to another plan."))
     rubric_validate(rubric)
-    evaluation = Evaluation.objects.create(
-        plan=plan, rubric=rubric, kind=kind, title=title.strip(), lead=lead
-    )
+    evaluation = Evaluation(plan=plan, rubric=rubric, kind=kind, title=title.strip(), lead=lead)
+    if spread_threshold is not None:
+        evaluation.spread_threshold = spread_threshold
+    evaluation.save()
     audit_record(
         subject=evaluation, actor=user, action="create", to_state=evaluation.status, comment=evaluation.title
     )
@@ -305,6 +313,18 @@ def evaluator_assign(
             to_state=evaluation.status,
         )
     return assignment
+
+
+@transaction.atomic
+def evaluators_assign(
+    *, evaluation: Evaluation, evaluator: User, departments, user: User
+) -> list[EvaluatorAssignment]:
+    """Assign one evaluator to several departments: all or none (one conflict of interest and
+    no assignment is made)."""
+    return [
+        evaluator_assign(evaluation=evaluation, evaluator=evaluator, department=department, user=user)
+        for department in departments
+    ]
 
 
 @transaction.atomic
@@ -774,11 +794,15 @@ class ScorecardRow:
     complete: bool
 
 
-def department_scorecards(evaluation: Evaluation) -> list[ScorecardRow]:
-    """Departments ranked by weighted total, highest first (equal totals share a rank)."""
+def department_scorecards(
+    evaluation: Evaluation, results: list[DepartmentResult] | None = None
+) -> list[ScorecardRow]:
+    """Departments ranked by weighted total, highest first (equal totals share a rank);
+    ``results`` is ``consolidate(evaluation)`` when the caller already has it."""
     criteria = list(evaluation.rubric.criteria.all())
     results = sorted(
-        consolidate(evaluation), key=lambda r: (-r.weighted_total, r.department.position, r.department.pk)
+        consolidate(evaluation) if results is None else results,
+        key=lambda r: (-r.weighted_total, r.department.position, r.department.pk),
     )
     rows: list[ScorecardRow] = []
     for index, result in enumerate(results, start=1):

@@ -98,10 +98,9 @@ def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 title=data["title"],
                 lead=data["lead"],
                 user=request.user,
-                rubric=plan.rubrics.order_by("-pk").first() if plan.rubrics.exists() else None,
+                rubric=plan.rubrics.order_by("-pk").first(),
+                spread_threshold=data["spread_threshold"],
             )
-            evaluation.spread_threshold = data["spread_threshold"]
-            evaluation.save(update_fields=["spread_threshold"])
             messages.success(
                 request,
                 _(
@@ -132,7 +131,7 @@ def _render_evaluation(
     can_manage = access.can_manage(user, evaluation)
     criteria = list(evaluation.rubric.criteria.all())
     results = services.consolidate(evaluation)
-    scorecards = services.department_scorecards(evaluation)
+    scorecards = services.department_scorecards(evaluation, results)
     assignments = evaluation.assignments.select_related("evaluator", "department").order_by(
         "department__position", "department__pk", "pk"
     )
@@ -173,12 +172,13 @@ def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         evaluator = form.cleaned_data["evaluator"]
         try:
-            for department in form.cleaned_data["departments"]:
-                services.evaluator_assign(
-                    evaluation=evaluation, evaluator=evaluator, department=department, user=request.user
-                )
+            services.evaluators_assign(
+                evaluation=evaluation,
+                evaluator=evaluator,
+                departments=form.cleaned_data["departments"],
+                user=request.user,
+            )
         except ValidationError as exc:
-            # Each assignment is its own transaction: say which were made before the refusal.
             _add_errors(form, exc, request)
         else:
             messages.success(

@@ -357,6 +357,13 @@ def test_assign_page_refuses_a_conflict_of_interest(client, evaluation, supervis
     )
     assert response.status_code == 400
     assert not evaluation.assignments.exists()
+    # Several departments at once are all or nothing: the conflict on dept_a stops dept_b too.
+    response = client.post(
+        reverse("evaluation:evaluation_assign", args=[evaluation.pk]),
+        {"evaluator": expert.pk, "departments": [dept_a.pk, dept_b.pk]},
+    )
+    assert response.status_code == 400
+    assert not evaluation.assignments.exists()
     client.post(
         reverse("evaluation:evaluation_assign", args=[evaluation.pk]),
         {"evaluator": expert.pk, "departments": [dept_b.pk]},
@@ -536,3 +543,23 @@ def test_inbox_and_notifications_lead_to_the_work(
     )
     client.force_login(evaluator)
     assert assignment.get_absolute_url() not in client.get(reverse("tasks:inbox")).content.decode()
+
+
+def test_opening_an_evaluation_through_the_page(client, plan, task_a, supervisor, evaluator, liaison_a):
+    url = reverse("evaluation:evaluation_new", args=[plan.pk])
+    client.force_login(supervisor)
+    data = {"kind": "final", "title": " ", "lead": evaluator.pk, "spread_threshold": "10"}
+    assert client.post(url, data).status_code == 400
+    assert (
+        client.post(url, {**data, "title": "终期评估", "lead": liaison_a.pk}).status_code == 400
+    )  # not a possible lead
+    assert not Evaluation.objects.exists()
+    response = client.post(url, {**data, "title": "终期评估"})
+    evaluation = Evaluation.objects.get()
+    assert response["Location"] == evaluation.get_absolute_url()
+    assert (evaluation.kind, evaluation.lead, evaluation.spread_threshold) == (
+        "final",
+        evaluator,
+        Decimal(10),
+    )
+    assert evaluation.self_assessments.count() == 2  # task_a: lead dept_a, co-operating dept_b
