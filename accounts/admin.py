@@ -3,13 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from tasks.models import Membership
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["department"]
 
 
 @admin.register(User)
@@ -23,4 +16,3 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "email"]
     list_filter = ["groups", "is_active", "is_staff"]
-    inlines = [MembershipInline]

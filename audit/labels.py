@@ -42,28 +42,22 @@ ACTIONS = {
 }
 
 
-def state_label(code: str) -> str:
-    """The label of a state code from any of the models' choices (codes are shared words)."""
-    from evaluation.models import Evaluation, GeneratedReport, SelfAssessment
-    from supervision.models import ExtensionRequest, SupervisionNotice
-    from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, Plan, ProgressReport
+# The state choices of every audited model, registered by each app in its ``ready()``.
+_STATE_CHOICES: list = []
 
+
+def register_states(*choices) -> None:
+    """Let the audit trail name these states (``TextChoices`` classes) in the reader's language."""
+    for choice in choices:
+        if choice not in _STATE_CHOICES:
+            _STATE_CHOICES.append(choice)
+
+
+def state_label(code: str) -> str:
+    """The label of a state code from any registered model's choices (codes are shared words)."""
     if code == "closed":
         return str(_("Closed"))
-    for choices in (
-        ProgressReport.Status,
-        Milestone.Status,
-        MilestoneClaim.Status,
-        Contribution.Status,
-        KeyTask.Status,
-        Plan.Status,
-        SupervisionNotice.Status,
-        SupervisionNotice.Level,
-        ExtensionRequest.Status,
-        Evaluation.Status,
-        SelfAssessment.Status,
-        GeneratedReport.Status,
-    ):
+    for choices in _STATE_CHOICES:
         if code in choices.values:
             return str(choices(code).label)
     return code

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "accounts",
     "audit",
+    "workdays",
+    "notifications",
     "evidence",
     "tasks",
     "supervision",
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
     "workflows",
     "dashboards",
     "evaluation",
+    "inbox",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "supervision.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -159,7 +163,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(_SWEEP_EVERY) if _SWEEP_EVERY else crontab(hour=1, minute=0),
     },
     "daily-digest": {"task": "supervision.tasks.send_daily_digest", "schedule": crontab(hour=8, minute=0)},
-    "deliver-pending-notifications": {"task": "supervision.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending_notifications", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

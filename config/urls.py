@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("inbox.urls")),
     path("", include("tasks.urls")),
     path("", include("supervision.urls")),
     path("", include("indicators.urls")),

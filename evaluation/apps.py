@@ -16,3 +16,8 @@ class EvaluationConfig(AppConfig):
             SelfAssessment,
             lambda user, assessment: access.visible_self_assessments(user).filter(pk=assessment.pk).exists(),
         )
+
+        from audit.labels import register_states
+        from evaluation.models import Evaluation, GeneratedReport
+
+        register_states(Evaluation.Status, SelfAssessment.Status, GeneratedReport.Status)

@@ -34,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from funding.selectors import ALLOCATED_KINDS, Kind, _rate, _sum
+from funding.selectors import ALLOCATED_KINDS, Kind, ledger_sum, percent_of
 from indicators.attainment import LABELS, NO_DATA, attainment, latest_approved_values
 from indicators.models import Indicator
 from supervision.models import SupervisionNotice
@@ -250,10 +250,10 @@ def _funding(by_id: dict[int, TaskFacts], ids: list[int]) -> None:
         .values("pk")
         .annotate(
             lines=Count("funding_lines", distinct=True),
-            allocated=_sum(ALLOCATED_KINDS, prefix=prefix),
-            spent=_sum([Kind.EXPENDITURE], prefix=prefix),
+            allocated=ledger_sum(ALLOCATED_KINDS, prefix=prefix),
+            spent=ledger_sum([Kind.EXPENDITURE], prefix=prefix),
         )
-        .annotate(execution_rate=_rate("spent"))
+        .annotate(execution_rate=percent_of("spent"))
         .order_by()
     )
     for row in rows:

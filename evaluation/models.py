@@ -108,6 +108,12 @@ class Evaluation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("evaluation:evaluation_detail", args=[self.pk])
 
+    def lock_results(self) -> None:
+        """Called by the evaluation's flow once the lead has signed off."""
+        from evaluation.services import evaluation_apply_lock
+
+        evaluation_apply_lock(evaluation=self)
+
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.SIGNED_OFF
@@ -187,6 +193,26 @@ class SelfAssessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:self_assessment", args=[self.pk])
+
+    # --- the review lifecycle's interface (workflows.review): the evaluation's lead reviews ---
+    @property
+    def review_writer(self):
+        from tasks.progress import first_liaison
+
+        return self.submitted_by or first_liaison(self.department)
+
+    @property
+    def review_owner(self):
+        return self.evaluation.lead
+
+    review_permission = None
+
+    @property
+    def review_approved(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    def review_apply(self) -> None:
+        """Acceptance changes nothing else: the lead's scores read the accepted self-assessment."""
 
     @property
     def is_editable(self) -> bool:

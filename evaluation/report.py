@@ -39,7 +39,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from evaluation.models import EvaluatorAssignment
 from evidence.models import Evidence
 from funding.models import FundingLine, Source
-from funding.selectors import ALLOCATED_KINDS, Kind, _rate, _sum
+from funding.selectors import ALLOCATED_KINDS, Kind, ledger_sum, percent_of
 from indicators.attainment import LABELS, NO_DATA, attainment, latest_approved_values
 from indicators.models import IndicatorValue
 from supervision import pdf as notice_pdf
@@ -293,11 +293,11 @@ def _funding(plan: Plan, field: str) -> list[dict]:
         .values(field)
         .annotate(
             lines=Count("pk", distinct=True),
-            allocated=_sum(ALLOCATED_KINDS),
-            disbursed=_sum([Kind.DISBURSEMENT]),
-            spent=_sum([Kind.EXPENDITURE]),
+            allocated=ledger_sum(ALLOCATED_KINDS),
+            disbursed=ledger_sum([Kind.DISBURSEMENT]),
+            spent=ledger_sum([Kind.EXPENDITURE]),
         )
-        .annotate(execution_rate=_rate("spent"), disbursement_rate=_rate("disbursed"))
+        .annotate(execution_rate=percent_of("spent"), disbursement_rate=percent_of("disbursed"))
         .order_by(field)
     )
 

@@ -31,8 +31,9 @@ from evaluation.models import (
     SelfAssessment,
     SelfScore,
 )
+from evidence.services import evidence_attach_all
 from tasks.models import Department, Membership, Plan
-from tasks.progress import _attach_all, _complete, _Locked, _process_of
+from workflows.engine import LockedProcess, complete_task, process_of
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -188,8 +189,8 @@ def _cancel(process: Process) -> None:
 
 
 def _notify(users, title: str, body: str = "", url: str = "") -> None:
-    from supervision.models import Notification
-    from supervision.notifications import notify
+    from notifications.models import Notification
+    from notifications.services import notify
 
     notify(users=users, kind=Notification.Kind.INFO, title=title, body=body, url=url)
 
@@ -252,7 +253,7 @@ def evaluation_create(
     for department in participating_departments(plan):
         assessment = SelfAssessment.objects.create(evaluation=evaluation, department=department)
         audit_record(subject=assessment, actor=user, action="open", to_state=assessment.status)
-        assessment_flow.open.run(assessment=assessment, parent_task=parent)
+        assessment_flow.open.run(subject=assessment, parent_task=parent)
         _notify(
             _liaisons(department),
             _("Self-assessment requested: %(evaluation)s") % {"evaluation": evaluation.title},
@@ -338,7 +339,7 @@ def evaluator_unassign(*, assignment: EvaluatorAssignment, user: User) -> None:
         raise ValidationError(
             _("This evaluator has already scored; the assignment can no longer be withdrawn.")
         )
-    _cancel(_process_of(assignment, _flows()[2]))
+    _cancel(process_of(assignment, _flows()[2]))
     audit_record(
         subject=evaluation,
         actor=user,
@@ -439,7 +440,7 @@ def scores_save(
                 _("Score every criterion before submitting; missing: %(items)s.")
                 % {"items": "、".join(missing)}
             )
-        with _Locked(assignment, _flows()[2]) as process:
+        with LockedProcess(assignment, _flows()[2]) as process:
             assignment.submitted_at = timezone.now()
             assignment.save(update_fields=["submitted_at"])
             audit_record(
@@ -449,7 +450,7 @@ def scores_save(
                 comment=f"{assignment.department.name}",
                 data={"assignment": assignment.pk},
             )
-            _complete(process, _flows()[2].score, user)
+            complete_task(process, _flows()[2].score, user)
             _notify(
                 [assignment.evaluation.lead],
                 _("%(evaluator)s submitted the scores of %(department)s")
@@ -500,7 +501,7 @@ def self_assessment_save(
 def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAssessment:
     """Send the self-assessment to the evaluation lead: every criterion scored, a narrative written."""
     assessment_flow = _flows()[1]
-    with _Locked(assessment, assessment_flow) as process:
+    with LockedProcess(assessment, assessment_flow) as process:
         assessment = (
             SelfAssessment.objects.select_for_update().select_related("department").get(pk=assessment.pk)
         )
@@ -529,7 +530,7 @@ def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAss
         audit_record(
             subject=assessment, actor=user, action="submit", from_state=previous, to_state=assessment.status
         )
-        _complete(process, assessment_flow.write, user)
+        complete_task(process, assessment_flow.write, user)
         _notify(
             [evaluation.lead],
             _("%(department)s submitted its self-assessment: %(evaluation)s")
@@ -543,7 +544,7 @@ def _decide_self_assessment(
     assessment: SelfAssessment, user: User, *, accept: bool, comment: str
 ) -> SelfAssessment:
     assessment_flow = _flows()[1]
-    with _Locked(assessment, assessment_flow) as process:
+    with LockedProcess(assessment, assessment_flow) as process:
         assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
         evaluation = _locked_evaluation(assessment.evaluation)
         _require_manager(user, evaluation)
@@ -567,7 +568,7 @@ def _decide_self_assessment(
             to_state=assessment.status,
             comment=comment.strip(),
         )
-        _complete(process, assessment_flow.review, user)
+        complete_task(process, assessment_flow.review, user)
         if not accept:
             _notify(
                 _liaisons(assessment.department),
@@ -599,7 +600,7 @@ def self_assessment_attach(*, assessment: SelfAssessment, user: User, uploads) -
         _require_unlocked(assessment.evaluation)
         if not assessment.is_editable:
             raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
-        return _attach_all(owner=assessment, uploads=uploads, user=user)
+        return evidence_attach_all(owner=assessment, uploads=uploads, user=user)
 
 
 def self_assessment_remove_evidence(*, assessment: SelfAssessment, user: User, evidence) -> None:
@@ -738,7 +739,7 @@ def sign_off_blockers(evaluation: Evaluation) -> list[str]:
 def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Evaluation:
     """The lead (or a supervisor) signs the consolidated result off; the evaluation is then locked."""
     evaluation_flow = _flows()[0]
-    with _Locked(evaluation, evaluation_flow) as process:
+    with LockedProcess(evaluation, evaluation_flow) as process:
         evaluation = _locked_evaluation(evaluation)
         _require_manager(user, evaluation)
         _require_unlocked(evaluation)
@@ -760,7 +761,7 @@ def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Eva
             comment=evaluation.conclusion,
             data={"totals": {r.department.name: str(r.weighted_total) for r in consolidate(evaluation)}},
         )
-        _complete(process, evaluation_flow.sign_off, user)
+        complete_task(process, evaluation_flow.sign_off, user)
     return evaluation
 
 

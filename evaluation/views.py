@@ -15,6 +15,7 @@ from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.views import add_errors, export_table
 from evaluation import access, facts, generation, services
 from evaluation.filters import EvaluationFilter, GeneratedReportFilter
 from evaluation.forms import (
@@ -41,8 +42,6 @@ from evidence.models import Evidence
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from tasks.access import get_plan_for_user, visible_plans
-from tasks.progress_views import _add_errors
-from tasks.views import _export_table
 
 PAGE_SIZE = 25
 
@@ -110,7 +109,7 @@ def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
             )
             return redirect(evaluation)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return render(
         request,
         "evaluation/evaluation_form.html",
@@ -179,7 +178,7 @@ def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
         else:
             messages.success(
                 request,
@@ -219,7 +218,7 @@ def evaluation_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The evaluation has been signed off; its results are now locked."))
             return redirect(evaluation)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     evaluation.refresh_from_db()
     return _render_evaluation(request, evaluation, sign_off_form=form, status=400)
 
@@ -272,7 +271,7 @@ def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Your self-assessment has been saved as a draft."))
                 return redirect(assessment)
             except ValidationError as exc:
-                _add_errors(form, exc, request)
+                add_errors(form, exc, request)
         status = 400
     elif can_edit:
         initial = {"narrative": assessment.narrative}
@@ -395,7 +394,7 @@ def scoring(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect(assignment)
             except ValidationError as exc:
-                _add_errors(form, exc, request)
+                add_errors(form, exc, request)
         status = 400
     else:
         initial = {"conclusion": assignment.conclusion}
@@ -479,7 +478,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, "generated-reports")
+        return export_table(table, export_format, "generated-reports")
     form = None
     if access.can_generate_reports(request.user):
         form = ReportRequestForm(request.POST or None, plans=plans, initial={"plan": plans.first()})
@@ -498,7 +497,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(report)s is being generated.") % {"report": report})
                 return redirect(report)
             except ValidationError as exc:
-                _add_errors(form, exc, request)
+                add_errors(form, exc, request)
         status = 400
     return render(
         request,

@@ -7,6 +7,7 @@ functions only keep the rules of the file itself and write the audit trail.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -138,3 +139,17 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
 def evidence_for(owner: models.Model) -> EvidenceQuerySet:
     """The live (not removed) files of ``owner``, oldest first, with their uploader and reviewer."""
     return Evidence.objects.for_owner(owner).live().select_related("uploaded_by", "reviewed_by")
+
+
+def evidence_attach_all(*, owner, uploads: Iterable, user: User) -> list:
+    """Attach every upload or none: when one is refused, the files already stored in this call
+    are deleted too (the transaction drops their rows; nothing else would drop their bytes)."""
+    attached = []
+    try:
+        for upload in uploads:
+            attached.append(evidence_attach(owner=owner, upload=upload, user=user))
+    except BaseException:
+        for evidence in attached:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return attached

@@ -47,11 +47,11 @@ ZERO = Value(Decimal("0.00"), output_field=MONEY)
 ALLOCATED_KINDS = (Kind.ALLOCATION, Kind.ADJUSTMENT)
 
 
-def _sum(kinds, prefix: str = "entries__") -> Coalesce:
+def ledger_sum(kinds, prefix: str = "entries__") -> Coalesce:
     return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind__in": list(kinds)}), output_field=MONEY), ZERO)
 
 
-def _rate(numerator: str, denominator: str = "allocated") -> Case:
+def percent_of(numerator: str, denominator: str = "allocated") -> Case:
     return Case(
         When(
             **{f"{denominator}__gt": 0},
@@ -68,10 +68,10 @@ def _rate(numerator: str, denominator: str = "allocated") -> Case:
 def with_totals(lines: QuerySet[FundingLine]) -> QuerySet[FundingLine]:
     """``allocated``, ``disbursed``, ``spent`` and both rates on each line (one GROUP BY)."""
     return lines.annotate(
-        allocated=_sum(ALLOCATED_KINDS),
-        disbursed=_sum([Kind.DISBURSEMENT]),
-        spent=_sum([Kind.EXPENDITURE]),
-    ).annotate(execution_rate=_rate("spent"), disbursement_rate=_rate("disbursed"))
+        allocated=ledger_sum(ALLOCATED_KINDS),
+        disbursed=ledger_sum([Kind.DISBURSEMENT]),
+        spent=ledger_sum([Kind.EXPENDITURE]),
+    ).annotate(execution_rate=percent_of("spent"), disbursement_rate=percent_of("disbursed"))
 
 
 def elapsed_share(year: int, on: datetime.date) -> float:
@@ -151,11 +151,11 @@ def execution_by(*, user: User, plan: Plan, by: Literal["source", "department", 
         .values(*fields)
         .annotate(
             lines=Count("pk", distinct=True),
-            allocated=_sum(ALLOCATED_KINDS),
-            disbursed=_sum([Kind.DISBURSEMENT]),
-            spent=_sum([Kind.EXPENDITURE]),
+            allocated=ledger_sum(ALLOCATED_KINDS),
+            disbursed=ledger_sum([Kind.DISBURSEMENT]),
+            spent=ledger_sum([Kind.EXPENDITURE]),
         )
-        .annotate(execution_rate=_rate("spent"), disbursement_rate=_rate("disbursed"))
+        .annotate(execution_rate=percent_of("spent"), disbursement_rate=percent_of("disbursed"))
         .order_by(*fields[:1])
     )
     labels = dict(Source.choices)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from common.views import add_errors, export_table
 from evidence.models import Evidence
 from funding import access, selectors, services
 from funding.filters import FundingLineFilter
@@ -20,8 +21,6 @@ from funding.forms import EntryForm, LineForm, ReverseForm
 from funding.models import LedgerEntry
 from funding.tables import FundingLineTable
 from tasks.access import visible_plans
-from tasks.progress_views import _add_errors
-from tasks.views import _export_table
 
 PAGE_SIZE = 25
 
@@ -48,7 +47,7 @@ def line_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, f"funding-lines-{plan.pk}")
+        return export_table(table, export_format, f"funding-lines-{plan.pk}")
     return render(
         request,
         "funding/line_list.html",
@@ -102,7 +101,7 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The entry has been recorded."))
             return redirect(line)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return _render_line(request, line, entry_form=form, status=400)
 
 
@@ -138,5 +137,5 @@ def line_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The funding line has been created."))
             return redirect(line)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return render(request, "funding/line_form.html", {"plan": plan, "form": form}, status=400 if request.method == "POST" else 200)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.services import audit_record
+from common.db import DryRunRollback
+from evidence.services import evidence_attach_all
 from indicators import access
 from indicators.attainment import AT_RISK, NOT_MET, attainment
 from indicators.models import AnnualIndicatorTarget, Indicator, IndicatorValue, value_due_on
@@ -27,8 +29,8 @@ from indicators.sheet import ParsedIndicator, ParsedIndicatorSheet, read_indicat
 from tasks.access import can_review
 from tasks.breakdown_table import Problem, TableError
 from tasks.models import Plan, Region
-from tasks.progress import _attach_all, _complete, _Locked, _reload
-from tasks.services import DepartmentDirectory, _DryRunRollback, department_create
+from tasks.services import DepartmentDirectory, department_create
+from workflows.engine import LockedProcess, complete_task, lock_row
 
 VALUE_FIELDS = ("value", "text", "source")
 MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
@@ -178,7 +180,7 @@ def value_save(
             return value_save(user=user, record=existing, data=data, version=version)
         return _value_create(indicator=indicator, year=year, code=code, region=region, user=user, data=data)
     with transaction.atomic():
-        record = _reload(IndicatorValue, record.pk)
+        record = lock_row(IndicatorValue, record.pk)
         _check_editable(record, user, version)
         _apply(record, data)
         record.version += 1
@@ -195,7 +197,7 @@ def _value_create(*, indicator, year, code, region, user, data) -> IndicatorValu
         with transaction.atomic():
             record.save()
             audit_record(subject=record, actor=user, action="open", to_state=record.status, comment=code)
-            _flow().open.run(record=record)
+            _flow().open.run(subject=record)
     except IntegrityError as exc:
         raise ValidationError(_("Someone else has just started this value: reload the page.")) from exc
     return record
@@ -206,8 +208,8 @@ def value_submit(
 ) -> IndicatorValue:
     """Submit for review (saving ``data`` first). A late value is accepted and marked late."""
     flow = _flow()
-    with _Locked(record, flow) as process:
-        record = _reload(IndicatorValue, record.pk)
+    with LockedProcess(record, flow) as process:
+        record = lock_row(IndicatorValue, record.pk)
         if record.status == IndicatorValue.Status.SUBMITTED and access.can_report(user, record.indicator):
             raise ValidationError(_("This value has already been submitted."))
         _check_editable(record, user, version)
@@ -225,7 +227,7 @@ def value_submit(
             subject=record, actor=user, action="submit", from_state=previous, to_state=record.status,
             data={"value": str(record.value) if record.value is not None else record.text, "late": record.is_late}, at=now,
         )
-        _complete(process, flow.draft, user)
+        complete_task(process, flow.write, user)
     return record
 
 
@@ -236,8 +238,8 @@ def _decide(record: IndicatorValue, user: User, *, approve: bool, reason: str, a
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("Say why the value is returned.")})
-    with _Locked(record, flow) as process:
-        record = _reload(IndicatorValue, record.pk)
+    with LockedProcess(record, flow) as process:
+        record = lock_row(IndicatorValue, record.pk)
         if record.status in {IndicatorValue.Status.APPROVED, IndicatorValue.Status.RETURNED}:
             raise ValidationError(
                 _("This value was already decided (%(status)s) by someone else; nothing was changed.")
@@ -257,7 +259,7 @@ def _decide(record: IndicatorValue, user: User, *, approve: bool, reason: str, a
             subject=record, actor=user, action="approve" if approve else "return",
             from_state=IndicatorValue.Status.SUBMITTED, to_state=record.status, comment=reason, at=now,
         )
-        _complete(process, flow.review, user)
+        complete_task(process, flow.review, user)
     return record
 
 
@@ -276,7 +278,7 @@ def value_judge(*, record: IndicatorValue, user: User, judgement: str, comment: 
     """A supervisor records whether a qualitative indicator's target is met, with a comment."""
     if not can_review(user):
         raise PermissionDenied
-    record = _reload(IndicatorValue, record.pk)
+    record = lock_row(IndicatorValue, record.pk)
     if record.indicator.is_numeric:
         raise ValidationError(_("Only qualitative indicators are judged; a numeric value is measured against its target."))
     if record.status not in {IndicatorValue.Status.SUBMITTED, IndicatorValue.Status.APPROVED}:
@@ -298,9 +300,9 @@ def value_judge(*, record: IndicatorValue, user: User, judgement: str, comment: 
 
 def value_attach_evidence(*, record: IndicatorValue, user: User, uploads: Iterable) -> list:
     with transaction.atomic():
-        record = _reload(IndicatorValue, record.pk)
+        record = lock_row(IndicatorValue, record.pk)
         _check_editable(record, user, None)
-        return _attach_all(owner=record, uploads=uploads, user=user)
+        return evidence_attach_all(owner=record, uploads=uploads, user=user)
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -309,9 +311,9 @@ def value_attach_evidence(*, record: IndicatorValue, user: User, uploads: Iterab
 def warn_if_binding_at_risk(*, record: IndicatorValue, at: datetime.datetime | None = None) -> bool:
     """An approved value that leaves a binding indicator at risk or not met warns every supervisor,
     once per indicator and year. Called by the flow after approval. True if a warning went out."""
-    from supervision.models import Notification
+    from notifications.models import Notification
+    from notifications.services import notify
     from supervision.notices import supervisors
-    from supervision.notifications import notify
     from supervision.sweep import claim_alert
 
     indicator = Indicator.objects.prefetch_related("annual_targets").get(pk=record.indicator_id)
@@ -370,8 +372,8 @@ def indicators_import(
         with transaction.atomic():
             result = _import_sheet(sheet, plan.pk if isinstance(plan, Plan) else plan, create_departments, actor)
             if dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
+                raise DryRunRollback
+    except DryRunRollback:
         assert result is not None
         result.dry_run = True
     assert result is not None

@@ -26,19 +26,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
-from indicators.models import Indicator
-from tasks.breakdown_table import (
-    ANNOTATION_RE,
+from common.spreadsheets import (
     Problem,
     TableError,
-    _cell_text,
-    _compact,
-    _load_grid,
-    _year_of,
+    cell_text,
     clean_text,
+    compact,
+    load_grid,
     normalize,
-    split_departments,
+    year_of,
 )
+from indicators.models import Indicator
+from tasks.breakdown_table import ANNOTATION_RE, split_departments
 
 UnitKind = Indicator.UnitKind
 Comparison = Indicator.Comparison
@@ -118,7 +117,7 @@ class _CellError(Exception):
 
 
 def _match_header(text: str) -> str | None:
-    label = ANNOTATION_RE.sub("", _compact(text))
+    label = ANNOTATION_RE.sub("", compact(text))
     if not label:
         return None
     for field_name, labels in COLUMNS.items():
@@ -130,7 +129,7 @@ def _match_header(text: str) -> str | None:
 
 def _find_header(grid: list[list[Any]]) -> int | None:
     for index, row in enumerate(grid[:15]):
-        fields = {_match_header(_cell_text(v)) for v in row if _cell_text(v)}
+        fields = {_match_header(cell_text(v)) for v in row if cell_text(v)}
         if {"name", "department"} <= fields and {"unit", "target"} & fields:
             return index
     return None
@@ -232,8 +231,8 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
     """Parse an indicator sheet. Raises :class:`TableError` listing every problem found."""
     if not data:
         raise TableError([Problem(gettext_lazy("The file is empty."))])
-    sheet_name, grid, _spans = _load_grid(data)
-    if all(not _cell_text(v) for row in grid for v in row):
+    sheet_name, grid, _spans = load_grid(data)
+    if all(not cell_text(v) for row in grid for v in row):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
     header_index = _find_header(grid)
     if header_index is None:
@@ -246,24 +245,24 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
                 )
             ]
         )
-    title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
+    title = next((cell_text(v) for row in grid[:header_index] for v in row if cell_text(v)), "")
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     header_years: dict[str, int] = {}
     year_columns: dict[int, int] = {}
     year_labels: dict[int, str] = {}
     for col, value in enumerate(grid[header_index]):
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             continue
-        if (year := _year_of(text)) is not None:
+        if (year := year_of(text)) is not None:
             if year not in year_columns:
-                year_columns[year], year_labels[year] = col, _compact(text)
+                year_columns[year], year_labels[year] = col, compact(text)
             continue
         field_name = _match_header(text)
         if field_name and field_name not in columns:
             columns[field_name] = col
-            labels[field_name] = ANNOTATION_RE.sub("", _compact(text))
+            labels[field_name] = ANNOTATION_RE.sub("", compact(text))
             if (year := _year_in_label(text)) is not None:
                 header_years[field_name] = year  # 基期值（2020年）, 目标值（2025年）
     letters = {name: get_column_letter(col + 1) for name, col in columns.items()}
@@ -321,7 +320,7 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
         else:
             seen_names[name] = row_number
 
-        code = _cell_text(cell(row, "code"))
+        code = cell_text(cell(row, "code"))
         if "code" in columns:
             if not code:
                 empty(row_number, "code")

@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
+from common.views import add_errors, export_table
 from evidence.services import evidence_for
 from indicators import access, selectors, services
 from indicators.attainment import indicator_statuses, indicator_trend
@@ -24,8 +25,6 @@ from indicators.tables import IndicatorTable
 from tasks.access import can_review, get_plan_for_user, require_plan_import, sees_all_tasks, visible_plans
 from tasks.breakdown_table import TableError
 from tasks.models import Plan
-from tasks.progress_views import _add_errors
-from tasks.views import _export_table
 
 PAGE_SIZE = 25
 
@@ -61,7 +60,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
+        return export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
     return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
 
 
@@ -93,7 +92,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The draft has been saved."))
                 return redirect(record)
             except ValidationError as exc:
-                _add_errors(form, exc, request)
+                add_errors(form, exc, request)
         status = 400
     elif can_report:
         form = NewValueForm(indicator=indicator)
@@ -173,7 +172,7 @@ def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             target = {"approve": decision_form, "return": decision_form, "judge": judgement_form}.get(action, form)
             if target is not None:
-                _add_errors(target, exc, request)
+                add_errors(target, exc, request)
             else:
                 for message in exc.messages:
                     messages.error(request, message)

@@ -9,7 +9,17 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # Who may download the files of a supervision notice's response: whoever may see the notice.
         from evidence.access import register_owner
+
+        # The report page shows extension requests through this panel.
+        from supervision.extension_views import extension_context
         from supervision.models import SupervisionNotice
         from supervision.notices import visible_notices
+        from tasks.progress_views import register_report_panel
 
+        register_report_panel(extension_context)
         register_owner(SupervisionNotice, lambda user, notice: visible_notices(user).filter(pk=notice.pk).exists())
+
+        from audit.labels import register_states
+        from supervision.models import ExtensionRequest
+
+        register_states(SupervisionNotice.Status, SupervisionNotice.Level, ExtensionRequest.Status)

@@ -18,10 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
+from common.views import add_errors
 from supervision import extensions
 from supervision.models import ExtensionRequest
 from tasks import access
+from tasks.forms import ReportForm
 from tasks.models import ProgressReport
+from tasks.progress_views import render_report_page
 
 PAGE_SIZE = 25
 
@@ -72,23 +75,14 @@ def extension_context(user, report: ProgressReport, *, form=None, decision_form=
     }
 
 
-def _add_errors(form, exc: ValidationError, request: HttpRequest) -> None:
-    from tasks.progress_views import _add_errors as add_errors
-
-    add_errors(form, exc, request)
-
-
 def _report_page(request: HttpRequest, report: ProgressReport, **extension) -> HttpResponse:
     """The report page again, with the extension form or decision form and its errors (400)."""
-    from tasks.forms import ReportForm
-    from tasks.progress_views import _render_report
-
     report = access.get_report_for_user(request.user, report.pk)
     can_edit = access.can_edit_report(request.user, report)
     form = ReportForm(instance=report, initial={"version": report.version}) if can_edit else None
     can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
-    return _render_report(
-        request, report, form=form, can_edit=can_edit, can_decide=can_decide, status=400, extension=extension
+    return render_report_page(
+        request, report, form=form, can_edit=can_edit, can_decide=can_decide, status=400, panels=extension
     )
 
 
@@ -111,7 +105,7 @@ def extension_new(request: HttpRequest, report_id: int) -> HttpResponse:
             messages.success(request, _("Your extension request has been sent to the supervisors."))
             return redirect(report)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return _report_page(request, report, form=form)
 
 
@@ -146,7 +140,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The extension request has been refused."))
             return _next_or(request, extension.report)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return _report_page(request, extension.report, decision_form=form)
 
 

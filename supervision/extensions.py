@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit.services import audit_record
-from supervision.models import ExtensionRequest, Notification
-from supervision.notifications import notify
+from notifications.models import Notification
+from notifications.services import notify
+from supervision.models import ExtensionRequest
 from tasks import access
 from tasks.models import ProgressReport
 

@@ -13,8 +13,8 @@ import datetime
 
 from django.db.models import Min
 
-from supervision.calendar import WorkingCalendar
 from tasks.models import KeyTask, Light, Plan, ProgressReport
+from workdays.calendar import WorkingCalendar
 
 OPEN = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
 

@@ -11,70 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-class CalendarException(models.Model):
-    """A day that breaks the usual rule: a public holiday, or a make-up working day (调休).
-
-    Consulted before the ``chinese-calendar`` package, so administrators can correct it and cover
-    years it does not know yet (it ships the State Council's schedule year by year).
-    """
-
-    date = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(
-        _("working day"), help_text=_("Ticked: a make-up working day (调休). Unticked: a holiday.")
-    )
-    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("e.g. 国庆节, 春节调休"))
-
-    class Meta:
-        verbose_name = _("calendar exception")
-        verbose_name_plural = _("calendar exceptions")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.note}"
-
-
-class Notification(models.Model):
-    """站内通知: one message to one user, in the notification centre and (once) by e-mail.
-
-    Written in the same transaction as the action that causes it, so it is never lost; the
-    e-mail goes out afterwards, by a Celery job that claims the row first (sent once)."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", _("Reminder")
-        OVERDUE = "overdue", _("Overdue")
-        NOTICE = "notice", _("Supervision notice")
-        ESCALATION = "escalation", _("Escalation")
-        EXTENSION = "extension", _("Extension request")
-        INFO = "info", _("Information")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    send_email = models.BooleanField(
-        _("e-mail it"), default=False, help_text=_("Reminders go out in the daily digest instead.")
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["user", "read_at"]),
-            models.Index(fields=["send_email", "emailed_at"], name="notification_unsent"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class DeadlineAlert(models.Model):
     """That one alert (a reminder N days before, an overdue notice, an escalation) was made for
     one subject. The unique constraint is what makes the sweep idempotent, even when two workers
@@ -162,6 +98,29 @@ class SupervisionNotice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:notice_detail", args=[self.pk])
+
+    # --- the review lifecycle's interface (workflows.review): the answer is what is reviewed ---
+    @property
+    def acknowledge_assignee(self):
+        from tasks.progress import first_liaison
+
+        return first_liaison(self.department)
+
+    @property
+    def review_writer(self):
+        return self.responded_by or self.acknowledged_by or self.acknowledge_assignee
+
+    review_owner = None
+    review_permission = "supervision.issue_supervisionnotice"
+
+    @property
+    def review_approved(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def review_apply(self) -> None:
+        from supervision.notices import notice_apply_close
+
+        notice_apply_close(notice=self)
 
     @property
     def reference(self) -> str:

@@ -13,17 +13,16 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
+from common.views import add_errors, export_table
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from supervision import notices
-from supervision.calendar import add_working_days
 from supervision.filters import NoticeFilter
 from supervision.forms import FILE_TYPES, NoticeDecisionForm, NoticeIssueForm, NoticeResponseForm
 from supervision.pdf import notice_pdf
 from supervision.tables import LEVEL_CSS, STATUS_CSS, NoticeTable
 from tasks import access
-from tasks.progress_views import _add_errors
-from tasks.views import _export_table
+from workdays.calendar import add_working_days
 
 PAGE_SIZE = 25
 
@@ -35,7 +34,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, "supervision-notices")
+        return export_table(table, export_format, "supervision-notices")
     return render(request, "supervision/notice_list.html", {"filter": filterset, "table": table})
 
 
@@ -60,7 +59,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect(notice)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return render(
         request,
         "supervision/notice_form.html",
@@ -124,7 +123,7 @@ def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your response has been sent to the supervisor."))
             return redirect(notice)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     elif not notices.is_liaison_of(request.user, notice.department_id):
         raise PermissionDenied
     notice.refresh_from_db()
@@ -148,7 +147,7 @@ def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The response has been returned to the department."))
             return redirect(notice)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     elif not notices.can_issue(request.user):
         raise PermissionDenied
     notice.refresh_from_db()

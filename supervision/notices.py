@@ -26,12 +26,15 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from audit.services import audit_record
-from supervision.calendar import add_working_days
-from supervision.models import NoticeCounter, Notification, SupervisionNotice
-from supervision.notifications import notify
+from evidence.services import evidence_attach_all
+from notifications.models import Notification
+from notifications.services import notify
+from supervision.models import NoticeCounter, SupervisionNotice
 from tasks import access
 from tasks.models import Department, KeyTask, Membership, ProgressReport, TaskDepartment
-from tasks.progress import _attach_all, _complete, _Locked, first_liaison
+from tasks.progress import first_liaison
+from workdays.calendar import add_working_days
+from workflows.engine import LockedProcess, complete_task
 
 ISSUE_PERMISSION = "supervision.issue_supervisionnotice"
 Level = SupervisionNotice.Level
@@ -183,7 +186,7 @@ def notice_issue(
             data={"level": level, "response_due_on": response_due_on.isoformat(), "report": report.pk if report else None},
             at=now,
         )
-        flow.issue.run(notice=notice)
+        flow.issue.run(subject=notice)
         notify(
             users=department_members(department.pk),
             kind=Notification.Kind.NOTICE,
@@ -200,7 +203,7 @@ def notice_issue(
 # --- the department: acknowledge, respond ----------------------------------------------------
 
 
-def _reload(pk: int) -> SupervisionNotice:
+def lock_row(pk: int) -> SupervisionNotice:
     return SupervisionNotice.objects.select_for_update().select_related("task__plan", "department").get(pk=pk)
 
 
@@ -208,7 +211,7 @@ def _complete_as(process, node, user: User) -> None:
     """Complete the open task of ``node`` as ``user``: any liaison of the department may act, so
     a task assigned to another liaison is handed to the one who does it."""
     Task.objects.filter(process=process, flow_task=node, status=STATUS.ASSIGNED).exclude(owner=user).update(owner=user)
-    _complete(process, node, user)
+    complete_task(process, node, user)
 
 
 def _check_department_liaison(notice: SupervisionNotice, user: User) -> None:
@@ -221,8 +224,8 @@ def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionN
     """签收: a liaison of the department confirms receipt."""
     flow = _flow()
     _check_department_liaison(notice, user)
-    with _Locked(notice, flow) as process:
-        notice = _reload(notice.pk)
+    with LockedProcess(notice, flow) as process:
+        notice = lock_row(notice.pk)
         if notice.status != Status.ISSUED:
             raise ValidationError(
                 _("This notice has already been acknowledged (%(status)s); nothing was changed.")
@@ -250,8 +253,8 @@ def notice_respond(*, notice: SupervisionNotice, user: User, response: str, uplo
     flow = _flow()
     uploads = list(uploads)
     _check_department_liaison(notice, user)
-    with _Locked(notice, flow) as process:
-        notice = _reload(notice.pk)
+    with LockedProcess(notice, flow) as process:
+        notice = lock_row(notice.pk)
         if notice.status == Status.ISSUED:
             raise ValidationError(_("Acknowledge receipt of the notice before responding."))
         if notice.status == Status.RESPONDED:
@@ -263,7 +266,7 @@ def notice_respond(*, notice: SupervisionNotice, user: User, response: str, uplo
             raise ValidationError({"response": _("Describe the measures taken before submitting.")})
         if len(response) > RESPONSE_MAX:
             raise ValidationError({"response": _("Keep the response within %(max)d characters.") % {"max": RESPONSE_MAX}})
-        attached = _attach_all(owner=notice, uploads=uploads, user=user)
+        attached = evidence_attach_all(owner=notice, uploads=uploads, user=user)
         now = timezone.now()
         previous = notice.status
         notice.status = Status.RESPONDED
@@ -280,7 +283,7 @@ def notice_respond(*, notice: SupervisionNotice, user: User, response: str, uplo
             data={"files": [e.original_name for e in attached], "late": timezone.localdate(now) > notice.response_due_on},
             at=now,
         )
-        _complete_as(process, flow.respond, user)
+        _complete_as(process, flow.write, user)
         notify(
             users=_issuing_side(notice),
             kind=Notification.Kind.NOTICE,
@@ -304,8 +307,8 @@ def _decide(notice: SupervisionNotice, user: User, *, accept: bool, reason: str)
     reason = (reason or "").strip()
     if not accept and not reason:
         raise ValidationError({"reason": _("Say why the response is returned.")})
-    with _Locked(notice, flow) as process:
-        notice = _reload(notice.pk)
+    with LockedProcess(notice, flow) as process:
+        notice = lock_row(notice.pk)
         if notice.status in {Status.CLOSED, Status.RETURNED}:
             raise ValidationError(
                 _("This response was already decided (%(status)s) by someone else; nothing was changed.")
@@ -336,7 +339,7 @@ def _decide(notice: SupervisionNotice, user: User, *, accept: bool, reason: str)
             data={} if accept else {"response_due_on": notice.response_due_on.isoformat()},
             at=now,
         )
-        _complete(process, flow.review, user)  # accepted: the flow's close step tells the department
+        complete_task(process, flow.review, user)  # accepted: the flow's close step tells the department
         if not accept:
             notify(
                 users=_department_side(notice),

@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications.models import Notification
+from notifications.services import notify
 from supervision.lights import lights_refresh
-from supervision.models import DeadlineAlert, Notification, SupervisionNotice
-from supervision.notifications import notify
+from supervision.models import DeadlineAlert, SupervisionNotice
 from tasks.models import Contribution, Membership, Plan, ProgressReport
 
 logger = logging.getLogger(__name__)

@@ -25,17 +25,3 @@ def send_daily_digest() -> int:
     from supervision.sweep import digest_send
 
     return digest_send()
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def deliver_notifications(ids: list[int]) -> int:
-    from supervision.notifications import deliver
-
-    return sum(deliver(pk) for pk in ids)
-
-
-@shared_task(acks_late=True)
-def deliver_pending_notifications() -> int:
-    from supervision.notifications import deliver_pending
-
-    return deliver_pending()

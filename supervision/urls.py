@@ -3,6 +3,5 @@ from django.urls import include, path
 app_name = "supervision"
 urlpatterns = [
     path("notices/", include("supervision.notice_urls")),
-    path("notifications/", include("supervision.notification_urls")),
     path("extensions/", include("supervision.extension_urls")),
 ]

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from tasks import services
 from tasks.models import (
     AnnualTarget,
@@ -105,3 +107,18 @@ class KeyTaskAdmin(admin.ModelAdmin):
     list_select_related = ["plan", "section"]
     readonly_fields = ["status", "progress"]
     inlines = [TaskDepartmentInline, AnnualTargetInline, MilestoneInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+# A user's departments and roles are edited on the user's page.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [MembershipInline]

@@ -14,3 +14,10 @@ class TasksConfig(AppConfig):
 
         register_owner(ProgressReport, lambda user, report: access.visible_reports(user).filter(pk=report.pk).exists())
         register_owner(MilestoneClaim, lambda user, claim: access.visible_claims(user).filter(pk=claim.pk).exists())
+
+        from audit.labels import register_states
+        from tasks.models import Contribution, KeyTask, Milestone, Plan
+
+        register_states(
+            ProgressReport.Status, Milestone.Status, MilestoneClaim.Status, Contribution.Status, KeyTask.Status, Plan.Status
+        )

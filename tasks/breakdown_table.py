@@ -23,18 +23,25 @@ import calendar
 import datetime
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+
+from common.spreadsheets import (
+    Problem,
+    TableError,
+    cell_text,
+    clean_text,
+    compact,
+    load_grid,
+    normalize,
+    year_of,
+)
 
 # Header labels, by the field they fill. The first label is the one we write.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -76,36 +83,11 @@ CHAPTER_RE = re.compile(rf"^([{CN_NUMERAL}]+)\s*[、.．]\s*(.+)$", re.S)
 SECTION_RE = re.compile(rf"^[（(]\s*([{CN_NUMERAL}]+)\s*[)）]\s*(.+)$", re.S)
 DEPARTMENT_SPLIT_RE = re.compile(r"[、，,；;\n/／\s]+")
 ANNOTATION_RE = re.compile(r"[（(][^（）()]*[)）]")
-YEAR_HEADER_RE = re.compile(r"^(20\d\d)\s*年?\s*(年度)?(目标|任务)?$")
 GENERIC_DEPARTMENT_RE = re.compile(r"^各|相关部门$|有关部门$|相关单位$|有关单位$|成员单位$")
 SEPARATOR = " / "
 
 MAX_TITLE = 300
 MAX_DEPARTMENT = 100
-MAX_ROWS = 5000
-
-
-@dataclass
-class Problem:
-    """One thing wrong (or worth a warning) in the table, with where it is."""
-
-    message: str | Promise
-    row: int | None = None
-    column: str = ""  # the header label as written in the sheet, e.g. 牵头单位
-    column_letter: str = ""
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return str(self.message)
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-
-
-class TableError(Exception):
-    """The table cannot be imported; ``problems`` says every reason found."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -147,31 +129,7 @@ class ParsedTable:
     labels: dict[str, str] = field(default_factory=dict)  # field → header label as written
 
 
-def normalize(text: Any) -> str:
-    """Cell text with full-width forms folded (NFKC), spaces trimmed and line ends unified."""
-    if text is None:
-        return ""
-    if isinstance(text, float) and text.is_integer():
-        text = int(text)
-    value = unicodedata.normalize("NFKC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.strip() for line in value.strip().split("\n")).strip()
 
-
-def clean_text(value: Any) -> str:
-    """Cell text to store as written: spaces trimmed and line ends unified, but no NFKC folding,
-    so that Chinese punctuation (，；：（）) stays full-width in titles, contents and targets."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.strip() for line in value.strip().split("\n")).strip()
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", normalize(text))
 
 
 # --- deadlines -----------------------------------------------------------------------------
@@ -202,7 +160,7 @@ def parse_deadline(value: Any) -> Deadline:
         return Deadline(due_date=value.date())
     if isinstance(value, datetime.date):
         return Deadline(due_date=value)
-    text = _compact(value)
+    text = compact(value)
     if not text:
         return Deadline(due_date=None)
     for word, cadence in RECURRING.items():
@@ -258,55 +216,17 @@ def split_departments(value: Any) -> tuple[list[str], str]:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return normalize(value)
-
-
 def _match_header(text: str) -> str | None:
-    label = ANNOTATION_RE.sub("", _compact(text))
+    label = ANNOTATION_RE.sub("", compact(text))
     for field_name, labels in COLUMNS.items():
         if any(label == candidate or label.startswith(candidate) for candidate in labels):
             return field_name
     return None
 
 
-def _year_of(text: str) -> int | None:
-    m = YEAR_HEADER_RE.match(_compact(text))
-    return int(m.group(1)) if m else None
-
-
-def _load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
-    """The first sheet as a grid of values with merged cells filled in.
-
-    Also returns, for each cell that is part of a vertical merge, the number of rows it spans.
-    """
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]) from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None or sheet.max_row is None or (sheet.max_row <= 1 and sheet.max_column <= 1 and sheet.cell(1, 1).value is None):
-        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    if sheet.max_row > MAX_ROWS:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS})])
-    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row)]
-    spans: dict[tuple[int, int], int] = {}
-    for merged in sheet.merged_cells.ranges:
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        height = merged.max_row - merged.min_row + 1
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                grid[r - 1][c - 1] = value
-                if height > 1:
-                    spans[(r - 1, c - 1)] = height
-    return sheet.title, grid, spans
-
-
 def _find_header(grid: list[list[Any]]) -> int | None:
     for index, row in enumerate(grid[:15]):
-        fields = {_match_header(_cell_text(v)) for v in row if _cell_text(v)}
+        fields = {_match_header(cell_text(v)) for v in row if cell_text(v)}
         if "lead" in fields and ({"title", "content"} & fields):
             return index
     return None
@@ -316,8 +236,8 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
     """Parse a task breakdown table. Raises :class:`TableError` listing every problem found."""
     if not data:
         raise TableError([Problem(gettext_lazy("The file is empty."))])
-    sheet_name, grid, spans = _load_grid(data)
-    if all(not _cell_text(v) for row in grid for v in row):
+    sheet_name, grid, spans = load_grid(data)
+    if all(not cell_text(v) for row in grid for v in row):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
     header_index = _find_header(grid)
     if header_index is None:
@@ -331,7 +251,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
             ]
         )
 
-    table_title = next((_cell_text(v) for row in grid[:header_index] for v in row if _cell_text(v)), "")
+    table_title = next((cell_text(v) for row in grid[:header_index] for v in row if cell_text(v)), "")
     header = grid[header_index]
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
@@ -339,24 +259,24 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
     problems: list[Problem] = []
     group_columns: list[int] = []
     for col, value in enumerate(header):
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             continue
-        if (year := _year_of(text)) is not None:
+        if (year := year_of(text)) is not None:
             year_columns.setdefault(year, col)
             continue
-        if ANNOTATION_RE.sub("", _compact(text)) in YEARLY_GROUP_LABELS:
+        if ANNOTATION_RE.sub("", compact(text)) in YEARLY_GROUP_LABELS:
             group_columns.append(col)
             continue
         field_name = _match_header(text)
         if field_name and field_name not in columns:
             columns[field_name] = col
-            labels[field_name] = ANNOTATION_RE.sub("", _compact(text))
+            labels[field_name] = ANNOTATION_RE.sub("", compact(text))
     first_data = header_index + 1
     # A merged "年度目标" header with the years in the row below it.
     if group_columns and first_data < len(grid):
         for col in group_columns:
-            if (year := _year_of(_cell_text(grid[first_data][col]))) is not None:
+            if (year := year_of(cell_text(grid[first_data][col]))) is not None:
                 year_columns.setdefault(year, col)
         if year_columns:
             first_data += 1
@@ -387,10 +307,10 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
         if not distinct:
             continue
         only = next(iter(distinct)) if len(distinct) == 1 else None
-        code_text = _cell_text(cell(row, "code"))
+        code_text = cell_text(cell(row, "code"))
         if only is not None or (
             code_text and re.fullmatch(rf"[{CN_NUMERAL}]+|[（(][{CN_NUMERAL}]+[)）]", code_text)
-            and not _cell_text(cell(row, "lead"))
+            and not cell_text(cell(row, "lead"))
         ):
             heading = only if only is not None else " ".join(t for t in texts if t)
             heading = re.sub(rf"^([{CN_NUMERAL}]+)\s+", r"\1、", heading)
@@ -469,7 +389,7 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
                 problems.append(problem(row_number, "lead", gettext_lazy("the department name %(name)s is too long") % {"name": name[:30] + "…"}))
 
         raw_deadline = cell(row, "deadline")
-        task.deadline_text = "" if isinstance(raw_deadline, datetime.date) else _cell_text(raw_deadline)
+        task.deadline_text = "" if isinstance(raw_deadline, datetime.date) else cell_text(raw_deadline)
         try:
             deadline = parse_deadline(raw_deadline)
         except ValueError:
@@ -487,13 +407,13 @@ def read_breakdown_table(data: bytes) -> ParsedTable:
             if deadline.due_date is None and not deadline.is_ongoing:
                 warnings.append(problem(row_number, "deadline", gettext_lazy("no deadline: the end of the plan period is used")))
         raw_start = cell(row, "start")
-        if _cell_text(raw_start):
+        if cell_text(raw_start):
             try:
                 task.start_date = parse_deadline(raw_start).due_date if isinstance(raw_start, datetime.date) else _parse_exact_date(raw_start)
             except ValueError:
-                problems.append(problem(row_number, "start", gettext_lazy("%(column)s “%(value)s” is not a date") % {"column": labels["start"], "value": _cell_text(raw_start)}))
+                problems.append(problem(row_number, "start", gettext_lazy("%(column)s “%(value)s” is not a date") % {"column": labels["start"], "value": cell_text(raw_start)}))
 
-        cadence_text = _compact(cell(row, "cadence"))
+        cadence_text = compact(cell(row, "cadence"))
         if cadence_text:
             if cadence_text not in CADENCE_WORDS:
                 problems.append(problem(row_number, "cadence", gettext_lazy("%(column)s must be one of 月度, 季度, 半年, 年度") % {"column": labels["cadence"]}))

@@ -12,16 +12,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import User
 from audit.services import audit_record
+from evidence.services import evidence_attach_all
 from tasks import access
 from tasks.models import (
     Contribution,
@@ -36,6 +36,7 @@ from tasks.models import (
     ReportSubmission,
     TaskDepartment,
 )
+from workflows.engine import LockedProcess, complete_task, lock_row, process_of
 
 PERIODS_PER_YEAR = {
     KeyTask.Cadence.MONTHLY: 12,
@@ -76,7 +77,7 @@ def reporting_period(*, plan: Plan, cadence: str, year: int, number: int) -> Rep
     """The period, created with its due dates from the plan's settings on first use."""
     starts_on, ends_on = period_bounds(cadence, year, number)
     if plan.due_in_working_days:
-        from supervision.calendar import add_working_days
+        from workdays.calendar import add_working_days
 
         due_on = add_working_days(ends_on, plan.report_due_days)
     else:
@@ -164,7 +165,7 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
     except IntegrityError:
         return None
     audit_record(subject=report, action="open", to_state=report.status, comment=period.code)
-    report_flow.open.run(report=report)
+    report_flow.open.run(subject=report)
     for link in task.task_departments.all():
         if link.role != TaskDepartment.Role.COOPERATING:
             continue
@@ -172,56 +173,8 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
             report=report, department=link.department, assignee=first_liaison(link.department), due_on=period.contribution_due_on
         )
         audit_record(subject=contribution, action="open", to_state=contribution.status, comment=period.code)
-        contribution_flow.open.run(contribution=contribution)
+        contribution_flow.open.run(subject=contribution)
     return report
-
-
-# --- viewflow plumbing ---------------------------------------------------------------------
-
-
-def _process_of(subject, flow_class) -> Process:
-    return Process.objects.get(
-        flow_class=flow_class,
-        artifact_content_type=ContentType.objects.get_for_model(subject),
-        artifact_object_id=subject.pk,
-    )
-
-
-def _complete(process: Process, node, user: User) -> None:
-    """Finish the open human task of ``node`` in ``process`` as ``user`` (assigning it if needed)."""
-    task = Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
-    activation = node.activation_class(task)
-    if task.status == STATUS.NEW:
-        activation.assign(user)
-    if task.status == STATUS.ASSIGNED:
-        activation.start(None)
-    activation.execute()
-
-
-class _Locked:
-    """The flow's process lock (SELECT … FOR UPDATE on PostgreSQL) plus a transaction."""
-
-    def __init__(self, subject, flow_class):
-        self.process = _process_of(subject, flow_class)
-        self.flow_class = flow_class
-
-    def __enter__(self):
-        self._lock = self.flow_class.lock(self.process.pk)
-        self._lock.__enter__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        return self.process
-
-    def __exit__(self, *exc):
-        try:
-            self._atomic.__exit__(*exc)
-        finally:
-            self._lock.__exit__(*exc)
-        return False
-
-
-def _reload(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
 
 
 # --- progress reports ----------------------------------------------------------------------
@@ -246,7 +199,7 @@ def _clean_report(report: ProgressReport) -> None:
 @transaction.atomic
 def report_save(*, report: ProgressReport, user: User, data: dict, version: int) -> ProgressReport:
     """Save a draft (save and resume). ``version`` is what the user loaded: a stale save is refused."""
-    report = _reload(ProgressReport, report.pk)
+    report = lock_row(ProgressReport, report.pk)
     _check_editable(report, user, version)
     for field in REPORT_FIELDS:
         if field in data:
@@ -264,8 +217,8 @@ def report_submit(
 
     ``at`` is the moment of submission; only the demo data and tests give one."""
     report_flow = _flows()[0]
-    with _Locked(report, report_flow) as process:
-        report = _reload(ProgressReport, report.pk)
+    with LockedProcess(report, report_flow) as process:
+        report = lock_row(ProgressReport, report.pk)
         if report.status == ProgressReport.Status.SUBMITTED and access.is_report_assignee(user, report):
             raise ValidationError(_("This report has already been submitted."))
         _check_editable(report, user, version)
@@ -311,7 +264,7 @@ def report_submit(
             data={"round": report.round, "late": report.is_late},
             at=now,
         )
-        _complete(process, report_flow.draft, user)
+        complete_task(process, report_flow.write, user)
     return report
 
 
@@ -341,8 +294,8 @@ def _decide(
         raise PermissionDenied
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the report is returned.")})
-    with _Locked(report, report_flow) as process:
-        report = _reload(ProgressReport, report.pk)
+    with LockedProcess(report, report_flow) as process:
+        report = lock_row(ProgressReport, report.pk)
         if report.status in {ProgressReport.Status.APPROVED, ProgressReport.Status.RETURNED}:
             raise ValidationError(
                 _("This report was already decided (%(status)s) by someone else; nothing was changed.")
@@ -372,7 +325,7 @@ def _decide(
             comment=reason.strip(),
             at=now,
         )
-        _complete(process, report_flow.review, user)
+        complete_task(process, report_flow.review, user)
         if approve:
             _close_contributions(report, contribution_flow, user, now)
     return report
@@ -381,7 +334,7 @@ def _decide(
 def _close_contributions(report: ProgressReport, contribution_flow, user: User, now: datetime.datetime) -> None:
     """Contributions still owed when the report is approved are closed, and so are their processes."""
     for contribution in report.contributions.filter(status=Contribution.Status.PENDING):
-        process = _process_of(contribution, contribution_flow)
+        process = process_of(contribution, contribution_flow)
         for task in Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]):
             contribution_flow.write.activation_class(task).cancel()
         process.status, process.finished = PROCESS.CANCELED, now
@@ -462,35 +415,19 @@ def report_changes(report: ProgressReport) -> list[FieldChange]:
     return changes
 
 
-def _attach_all(*, owner, uploads: Iterable, user: User) -> list:
-    """Attach every upload or none: when one is refused, the files already stored in this call
-    are deleted too (the transaction drops their rows; nothing else would drop their bytes)."""
-    from evidence.services import evidence_attach
-
-    attached = []
-    try:
-        for upload in uploads:
-            attached.append(evidence_attach(owner=owner, upload=upload, user=user))
-    except BaseException:
-        for evidence in attached:
-            evidence.file.storage.delete(evidence.file.name)
-        raise
-    return attached
-
-
 def report_attach_evidence(*, report: ProgressReport, user: User, uploads: Iterable) -> list:
     """Attach files to a draft or returned report (the assignee only)."""
     with transaction.atomic():
-        report = _reload(ProgressReport, report.pk)
+        report = lock_row(ProgressReport, report.pk)
         _check_editable(report, user, None)
-        return _attach_all(owner=report, uploads=uploads, user=user)
+        return evidence_attach_all(owner=report, uploads=uploads, user=user)
 
 
 def report_remove_evidence(*, report: ProgressReport, user: User, evidence) -> None:
     from evidence.services import evidence_remove
 
     with transaction.atomic():
-        report = _reload(ProgressReport, report.pk)
+        report = lock_row(ProgressReport, report.pk)
         _check_editable(report, user, None)
         if evidence.owner != report:
             raise PermissionDenied
@@ -504,7 +441,7 @@ def report_review_evidence(*, report: ProgressReport, user: User, evidence, acce
     if not access.can_review(user):
         raise PermissionDenied
     with transaction.atomic():
-        report = _reload(ProgressReport, report.pk)
+        report = lock_row(ProgressReport, report.pk)
         if report.status != ProgressReport.Status.SUBMITTED or evidence.owner != report:
             raise ValidationError(_("Files can be judged only while the report awaits review."))
         return evidence_review(evidence=evidence, accepted=accepted, reason=reason, user=user)
@@ -514,7 +451,7 @@ def report_review_evidence(*, report: ProgressReport, user: User, evidence, acce
 def report_reassign(*, report: ProgressReport, user: User, assignee: User) -> ProgressReport:
     """A department head hands a report (and its open viewflow task) to another liaison."""
     report_flow = _flows()[0]
-    report = _reload(ProgressReport, report.pk)
+    report = lock_row(ProgressReport, report.pk)
     if not access.is_department_head(user, report.department_id):
         raise PermissionDenied
     if not report.is_editable:
@@ -528,7 +465,7 @@ def report_reassign(*, report: ProgressReport, user: User, assignee: User) -> Pr
     report.version += 1
     report.save(update_fields=["assignee", "version", "updated_at"])
     Task.objects.filter(
-        process=_process_of(report, report_flow), flow_task=report_flow.draft, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        process=process_of(report, report_flow), flow_task=report_flow.write, status__in=[STATUS.NEW, STATUS.ASSIGNED]
     ).update(owner=assignee, status=STATUS.ASSIGNED)
     audit_record(
         subject=report,
@@ -555,7 +492,7 @@ def _check_contribution_editable(contribution: Contribution, user: User) -> None
 
 @transaction.atomic
 def contribution_save(*, contribution: Contribution, user: User, content: str) -> Contribution:
-    contribution = _reload(Contribution, contribution.pk)
+    contribution = lock_row(Contribution, contribution.pk)
     _check_contribution_editable(contribution, user)
     contribution.content = content
     contribution.full_clean(exclude=["report", "department", "assignee", "submitted_by"])
@@ -567,8 +504,8 @@ def contribution_submit(
     *, contribution: Contribution, user: User, content: str, at: datetime.datetime | None = None
 ) -> Contribution:
     contribution_flow = _flows()[1]
-    with _Locked(contribution, contribution_flow) as process:
-        contribution = _reload(Contribution, contribution.pk)
+    with LockedProcess(contribution, contribution_flow) as process:
+        contribution = lock_row(Contribution, contribution.pk)
         _check_contribution_editable(contribution, user)
         if not content.strip():
             raise ValidationError({"content": _("Write what your department did before submitting.")})
@@ -582,7 +519,7 @@ def contribution_submit(
         audit_record(
             subject=contribution, actor=user, action="submit", from_state=Contribution.Status.PENDING, to_state=contribution.status, at=now
         )
-        _complete(process, contribution_flow.write, user)
+        complete_task(process, contribution_flow.write, user)
     return contribution
 
 
@@ -615,12 +552,13 @@ def milestone_claim_submit(
             submitted_at=timezone.now(),
             is_late=completed_on > milestone.due_date,
         )
-        _attach_all(owner=claim, uploads=uploads, user=user)
+        evidence_attach_all(owner=claim, uploads=uploads, user=user)
         previous = milestone.status
         milestone.status = Milestone.Status.CLAIMED
         milestone.save(update_fields=["status"])
         audit_record(subject=milestone, actor=user, action="claim", from_state=previous, to_state=milestone.status, comment=note.strip())
-        milestone_flow.claim.run(claim=claim)
+        process = milestone_flow.open.run(subject=claim)
+        complete_task(process, milestone_flow.write, user)
     return claim
 
 
@@ -641,8 +579,8 @@ def milestone_claim_resubmit(
 ) -> MilestoneClaim:
     milestone_flow = _flows()[2]
     uploads = list(uploads)
-    with _Locked(claim, milestone_flow) as process:
-        claim = _reload(MilestoneClaim, claim.pk)
+    with LockedProcess(claim, milestone_flow) as process:
+        claim = lock_row(MilestoneClaim, claim.pk)
         if claim.created_by_id != user.pk or access.claiming_department(user, claim.milestone) is None:
             raise PermissionDenied
         if claim.status != MilestoneClaim.Status.RETURNED:
@@ -653,10 +591,10 @@ def milestone_claim_resubmit(
         claim.submitted_at, claim.is_late = timezone.now(), completed_on > claim.milestone.due_date
         claim.version += 1
         claim.save()
-        _attach_all(owner=claim, uploads=uploads, user=user)
+        evidence_attach_all(owner=claim, uploads=uploads, user=user)
         Milestone.objects.filter(pk=claim.milestone_id).update(status=Milestone.Status.CLAIMED)
         audit_record(subject=claim.milestone, actor=user, action="claim", from_state=Milestone.Status.RETURNED, to_state=Milestone.Status.CLAIMED, comment=claim.note)
-        _complete(process, milestone_flow.revise, user)
+        complete_task(process, milestone_flow.write, user)
     return claim
 
 
@@ -666,8 +604,8 @@ def _decide_claim(claim: MilestoneClaim, user: User, *, approve: bool, reason: s
         raise PermissionDenied
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the claim is returned.")})
-    with _Locked(claim, milestone_flow) as process:
-        claim = _reload(MilestoneClaim, claim.pk)
+    with LockedProcess(claim, milestone_flow) as process:
+        claim = lock_row(MilestoneClaim, claim.pk)
         if claim.status != MilestoneClaim.Status.SUBMITTED:
             raise ValidationError(
                 _("This claim was already decided (%(status)s) by someone else; nothing was changed.")
@@ -688,7 +626,7 @@ def _decide_claim(claim: MilestoneClaim, user: User, *, approve: bool, reason: s
             to_state=milestone_status,
             comment=reason.strip(),
         )
-        _complete(process, milestone_flow.verify, user)
+        complete_task(process, milestone_flow.review, user)
     return claim
 
 

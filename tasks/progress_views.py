@@ -10,34 +10,19 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from audit.models import AuditEntry
+from common.views import add_errors, export_table
 from evidence.models import Evidence
 from evidence.services import evidence_for
-from supervision.extension_views import extension_context
 from tasks import access, progress, selectors
 from tasks.filters import ReportFilter
 from tasks.forms import ContributionForm, DecisionForm, MilestoneClaimForm, ReassignForm, ReportForm
 from tasks.models import Milestone, ProgressReport
 from tasks.tables import ReportTable
-from tasks.views import _export_table
 
 PAGE_SIZE = 25
 
 
-def _add_errors(form, exc: ValidationError, request: HttpRequest) -> None:
-    """Put a service's ValidationError on the form's fields, or as a message."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                if field in form.fields:
-                    form.add_error(field, error)
-                else:
-                    messages.error(request, " ".join(error.messages))
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
-
-
-def _report_list(request: HttpRequest, queryset, *, title: str, name: str, extra: dict | None = None) -> HttpResponse:
+def report_list_page(request: HttpRequest, queryset, *, title: str, name: str, extra: dict | None = None) -> HttpResponse:
     filterset = ReportFilter(request.GET or None, queryset=queryset)
     table = ReportTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
@@ -45,46 +30,15 @@ def _report_list(request: HttpRequest, queryset, *, title: str, name: str, extra
     from django_tables2.export import TableExport
 
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, name)
+        return export_table(table, export_format, name)
     return render(
         request, "tasks/progress/work_list.html", {"title": title, "filter": filterset, "table": table, "list_name": name, **(extra or {})}
     )
 
 
-def inbox(request: HttpRequest) -> HttpResponse:
-    from evaluation.selectors import evaluation_work
-
-    """我的待办: reports assigned to me, my departments' contributions, my returned claims, and the
-    evaluation work waiting for me (self-assessments to write or review, departments to score)."""
-    return _report_list(
-        request,
-        selectors.inbox_reports(user=request.user),
-        title=_("My inbox"),
-        name="inbox",
-        extra={
-            "contributions": selectors.inbox_contributions(user=request.user)[:50],
-            "claims": selectors.inbox_claims(user=request.user)[:50],
-            "evaluation_work": evaluation_work(user=request.user),
-        },
-    )
-
-
-def queue(request: HttpRequest) -> HttpResponse:
-    """审核队列: submitted reports and milestone claims awaiting a supervisor."""
-    if not access.can_review(request.user):
-        raise PermissionDenied
-    return _report_list(
-        request,
-        selectors.queue_reports(user=request.user),
-        title=_("Review queue"),
-        name="queue",
-        extra={"queue_claims": selectors.queue_claims(user=request.user)[:50]},
-    )
-
-
 def archive(request: HttpRequest) -> HttpResponse:
     """已办结: approved reports the user may read."""
-    return _report_list(request, selectors.archive_reports(user=request.user), title=_("Archive"), name="archive")
+    return report_list_page(request, selectors.archive_reports(user=request.user), title=_("Archive"), name="archive")
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,10 +46,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.can_edit_report(request.user, report)
     can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
     form = ReportForm(instance=report, initial={"version": report.version}) if can_edit else None
-    return _render_report(request, report, form=form, can_edit=can_edit, can_decide=can_decide)
+    return render_report_page(request, report, form=form, can_edit=can_edit, can_decide=can_decide)
 
 
-def _render_report(request, report, *, form, can_edit, can_decide, decision_form=None, status=200, extension=None):
+# Other apps add panels to the report page (extension requests …): each provider is called with
+# the user, the report and the keyword arguments given for it, and returns template context.
+REPORT_PAGE_PANELS: list = []
+
+
+def register_report_panel(provider) -> None:
+    if provider not in REPORT_PAGE_PANELS:
+        REPORT_PAGE_PANELS.append(provider)
+
+
+def render_report_page(request, report, *, form, can_edit, can_decide, decision_form=None, status=200, panels=None):
     contributions = report.contributions.select_related("department", "submitted_by")
     reassign_form = None
     if report.is_editable and access.is_department_head(request.user, report.department_id):
@@ -116,8 +80,8 @@ def _render_report(request, report, *, form, can_edit, can_decide, decision_form
             "changes": progress.report_changes(report) if report.round > 1 else [],
             "submissions": report.submissions.select_related("submitted_by", "decided_by"),
             "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
-            **extension_context(request.user, report, **(extension or {})),
-        },
+        }
+        | {key: value for provider in REPORT_PAGE_PANELS for key, value in provider(request.user, report, **(panels or {})).items()},
         status=status,
     )
 
@@ -138,9 +102,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The draft has been saved."))
             return redirect(report)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     report.refresh_from_db()
-    return _render_report(request, report, form=form, can_edit=access.can_edit_report(request.user, report), can_decide=False, status=400)
+    return render_report_page(request, report, form=form, can_edit=access.can_edit_report(request.user, report), can_decide=False, status=400)
 
 
 @require_POST
@@ -161,10 +125,10 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The report has been returned to the liaison."))
             return redirect(report)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     report.refresh_from_db()
     can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
-    return _render_report(request, report, form=None, can_edit=False, can_decide=can_decide, decision_form=form, status=400)
+    return render_report_page(request, report, form=None, can_edit=False, can_decide=can_decide, decision_form=form, status=400)
 
 
 @require_POST
@@ -245,7 +209,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The draft has been saved."))
                 return redirect(contribution)
             except ValidationError as exc:
-                _add_errors(form, exc, request)
+                add_errors(form, exc, request)
     return render(
         request,
         "tasks/progress/contribution_detail.html",
@@ -268,7 +232,7 @@ def milestone_claim_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The milestone has been claimed complete and awaits verification."))
             return redirect(claim)
         except ValidationError as exc:
-            _add_errors(form, exc, request)
+            add_errors(form, exc, request)
     return render(
         request, "tasks/progress/milestone_claim_form.html", {"milestone": milestone, "task": milestone.task, "form": form},
         status=400 if request.method == "POST" else 200,
@@ -303,7 +267,7 @@ def milestone_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The milestone has been claimed again."))
                     return redirect(claim)
         except ValidationError as exc:
-            _add_errors(decision_form if request.POST.get("decision") else revise_form, exc, request)
+            add_errors(decision_form if request.POST.get("decision") else revise_form, exc, request)
         status = 400
     return render(
         request,

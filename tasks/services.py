@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import audit_record
+from common.db import DryRunRollback
 from tasks.breakdown_table import (
     ParsedMilestone,
     ParsedTable,
@@ -130,10 +131,6 @@ class ImportResult:
     dry_run: bool = False
 
 
-class _DryRunRollback(Exception):
-    pass
-
-
 def plan_import(*, data: bytes, options: ImportOptions, actor: User | None = None) -> ImportResult:
     """Import a task breakdown table: all or nothing.
 
@@ -146,8 +143,8 @@ def plan_import(*, data: bytes, options: ImportOptions, actor: User | None = Non
         with transaction.atomic():
             result = _apply(table, options, actor)
             if options.dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
+                raise DryRunRollback
+    except DryRunRollback:
         assert result is not None
         result.dry_run = True
         result.plan = None if options.plan_id is None else result.plan

@@ -53,11 +53,11 @@ def key_task_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
-        return _export_table(table, export_format, f"key-tasks-{plan.pk}")
+        return export_table(table, export_format, f"key-tasks-{plan.pk}")
     return render(request, "tasks/key_task_list.html", {"plan": plan, "filter": filterset, "table": table})
 
 
-def _export_table(table, export_format: str, name: str) -> HttpResponse:
+def export_table(table, export_format: str, name: str) -> HttpResponse:
     exporter = TableExport(export_format, table)
     if export_format == "csv":
         # A byte-order mark so that Excel opens the Chinese text as UTF-8.

@@ -147,6 +147,23 @@ class ProgressReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:report_detail", args=[self.pk])
 
+    # --- the review lifecycle's interface (workflows.review) ---
+    @property
+    def review_writer(self):
+        return self.assignee
+
+    review_owner = None
+    review_permission = "tasks.review_progressreport"
+
+    @property
+    def review_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def review_apply(self) -> None:
+        from tasks.progress import task_apply_report
+
+        task_apply_report(report=self)
+
     @property
     def original_due_on(self) -> datetime.date:
         """The period's due date, kept for scoring whatever extension was granted."""
@@ -230,6 +247,10 @@ class Contribution(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:contribution_detail", args=[self.pk])
 
+    @property
+    def review_writer(self):
+        return self.assignee
+
 
 class MilestoneClaim(models.Model):
     """A liaison's claim that a milestone is complete, with evidence, and the supervisor's verdict."""
@@ -274,6 +295,23 @@ class MilestoneClaim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:milestone_claim_detail", args=[self.pk])
+
+    # --- the review lifecycle's interface (workflows.review) ---
+    @property
+    def review_writer(self):
+        return self.created_by
+
+    review_owner = None
+    review_permission = "tasks.review_progressreport"
+
+    @property
+    def review_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def review_apply(self) -> None:
+        from tasks.progress import milestone_apply_claim
+
+        milestone_apply_claim(claim=self)
 
     @property
     def is_editable(self) -> bool:

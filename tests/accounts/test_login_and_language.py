@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tasks.demo import seed_demo
+from demo.plan import seed_demo
 
 pytestmark = pytest.mark.django_db
 

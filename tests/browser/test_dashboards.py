@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tasks.demo import seed_demo, seed_demo_activity
+from demo.plan import seed_demo, seed_demo_activity
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

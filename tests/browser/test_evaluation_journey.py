@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import User
+from demo.plan import seed_demo
 from evaluation.models import Evaluation, GeneratedReport
-from tasks.demo import seed_demo
 from tasks.models import Department
 from tests.browser.conftest import log_in
 

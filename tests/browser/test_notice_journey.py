@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.plan import seed_demo
 from supervision.models import SupervisionNotice
-from tasks.demo import seed_demo
 from tasks.models import KeyTask
 from tests.browser.conftest import log_in
 from tests.supervision.notice_fixtures import process_of

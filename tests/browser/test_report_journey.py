@@ -6,8 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from demo.plan import seed_demo
 from tasks import progress
-from tasks.demo import seed_demo
 from tasks.models import KeyTask, ProgressReport
 from tests.browser.conftest import log_in
 

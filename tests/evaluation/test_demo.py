@@ -8,11 +8,11 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
-from evaluation.demo import SECOND_EVALUATOR, TITLE, seed_demo_evaluation
+from demo.evaluation import SECOND_EVALUATOR, TITLE, seed_demo_evaluation
+from demo.plan import seed_demo, seed_demo_activity
 from evaluation.models import Evaluation, EvaluatorAssignment, SelfAssessment
 from evaluation.report import render_final_report
 from evaluation.services import consolidate, department_scorecards, participating_departments
-from tasks.demo import seed_demo, seed_demo_activity
 
 
 def text_of(data: bytes) -> str:

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
+from demo.plan import seed_demo, seed_demo_activity
 from evaluation.report import PeriodError, parse_period, render_bulletin, render_final_report
 from indicators.models import Indicator
-from tasks.demo import seed_demo, seed_demo_activity
 from tasks.models import KeyTask
 from tests.factories import PlanFactory
 

@@ -512,17 +512,17 @@ def test_a_failed_generation_says_why(
 def test_inbox_and_notifications_lead_to_the_work(
     client, liaison_a, evaluator, supervisor, dept_a, evaluation, criteria, assignment
 ):
-    from supervision.models import Notification
+    from notifications.models import Notification
 
     assessment = evaluation.self_assessments.get(department=dept_a)
     assert Notification.objects.filter(user=liaison_a, url=assessment.get_absolute_url()).exists()
     assert Notification.objects.filter(user=evaluator, url=assignment.get_absolute_url()).exists()
 
     client.force_login(liaison_a)
-    inbox = client.get(reverse("tasks:inbox")).content.decode()
+    inbox = client.get(reverse("inbox:inbox")).content.decode()
     assert 'id="inbox-evaluation"' in inbox and assessment.get_absolute_url() in inbox
     client.force_login(evaluator)
-    assert assignment.get_absolute_url() in client.get(reverse("tasks:inbox")).content.decode()
+    assert assignment.get_absolute_url() in client.get(reverse("inbox:inbox")).content.decode()
 
     services.self_assessment_save(
         assessment=assessment, user=liaison_a, narrative="说明", scores={c: (80, "") for c in criteria}
@@ -530,7 +530,7 @@ def test_inbox_and_notifications_lead_to_the_work(
     services.self_assessment_submit(assessment=assessment, user=liaison_a)
     assert Notification.objects.filter(user=supervisor, url=assessment.get_absolute_url()).exists()
     client.force_login(supervisor)  # the lead
-    assert assessment.get_absolute_url() in client.get(reverse("tasks:inbox")).content.decode()
+    assert assessment.get_absolute_url() in client.get(reverse("inbox:inbox")).content.decode()
     services.self_assessment_return(assessment=assessment, user=supervisor, comment="请补充")
     assert Notification.objects.filter(user=liaison_a, body="请补充").exists()
 
@@ -542,7 +542,7 @@ def test_inbox_and_notifications_lead_to_the_work(
         submit=True,
     )
     client.force_login(evaluator)
-    assert assignment.get_absolute_url() not in client.get(reverse("tasks:inbox")).content.decode()
+    assert assignment.get_absolute_url() not in client.get(reverse("inbox:inbox")).content.decode()
 
 
 def test_opening_an_evaluation_through_the_page(client, plan, task_a, supervisor, evaluator, liaison_a):

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from funding.demo import seed_demo_funding
+from demo.funding import seed_demo_funding
+from demo.plan import seed_demo
 from funding.models import FundingLine, LedgerEntry
 from funding.selectors import execution_by, lagging_lines
-from tasks.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -83,7 +83,7 @@ def snapshot(media_root: Path | None = None):
 
     from audit.models import AuditEntry
     from evidence.models import Evidence
-    from supervision.models import Notification
+    from notifications.models import Notification
 
     return (
         list(Indicator.objects.order_by("pk").values()),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Process, Task
 
 from indicators.models import IndicatorValue
-from supervision.models import Notification
+from notifications.models import Notification
 from tests.indicators.conftest import approved, submitted
 
 PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"

@@ -1,9 +1,9 @@
 """The demo indicators: true-looking, in every flow state, and idempotent."""
 
+from demo.indicators import seed_demo_indicators
+from demo.plan import seed_demo
 from indicators.attainment import indicator_status_table
-from indicators.demo import seed_demo_indicators
 from indicators.models import Indicator, IndicatorValue
-from tasks.demo import seed_demo
 
 
 def test_seed_is_idempotent(db):

@@ -17,7 +17,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from supervision.models import DeadlineAlert, Notification
+from notifications.models import Notification
+from supervision.models import DeadlineAlert
 from tasks import progress
 
 ROOT = Path(__file__).resolve().parents[2]

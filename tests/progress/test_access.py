@@ -17,6 +17,8 @@ from tasks import progress
 from tests.factories import MilestoneFactory
 from tests.progress.conftest import approved, pdf, snapshot, submitted
 
+URL_NAMES = {"inbox": "inbox:inbox", "queue": "inbox:queue", "archive": "tasks:archive"}
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["liaison_a", "liaison_b", "liaison_c", "supervisor", "evaluator", "administrator", "outsider"]
@@ -62,8 +64,8 @@ def world(report, contribution, liaison_a, liaison_b, liaison_c, supervisor, eva
 
 def _get_urls(w):
     return {
-        "inbox": reverse("tasks:inbox"),
-        "queue": reverse("tasks:queue"),
+        "inbox": reverse("inbox:inbox"),
+        "queue": reverse("inbox:queue"),
         "archive": reverse("tasks:archive"),
         "draft_detail": reverse("tasks:report_detail", args=[w.draft.pk]),
         "waiting_detail": reverse("tasks:report_detail", args=[w.waiting.pk]),
@@ -114,7 +116,7 @@ def test_anonymous_users_are_sent_to_the_login_page_for_every_page_and_action(cl
 
 
 def _titles(client, name):
-    return client.get(reverse(f"tasks:{name}")).content.decode()
+    return client.get(reverse(URL_NAMES[name])).content.decode()
 
 
 def test_the_lists_hold_only_what_each_role_may_see(client, world, liaison_a, liaison_b, liaison_c, supervisor, evaluator):

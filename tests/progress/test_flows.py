@@ -70,7 +70,7 @@ def test_a_report_is_drafted_submitted_returned_revised_and_approved(
 
     # The liaison sees why, in their inbox and on the report page.
     client.force_login(liaison_a)
-    assert task_a.title in _page(client.get(reverse("tasks:inbox")))
+    assert task_a.title in _page(client.get(reverse("inbox:inbox")))
     page = _page(client.get(detail))
     assert 'id="return-reason"' in page and "请补充招标文件和时间节点" in page
     assert 'id="report-form"' in page
@@ -156,7 +156,7 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
 
     # The supervisor returns it.
     client.force_login(supervisor)
-    assert milestone.title in _page(client.get(reverse("tasks:queue")))
+    assert milestone.title in _page(client.get(reverse("inbox:queue")))
     page = _page(client.post(detail, {"decision": "return", "reason": "缺少验收报告"}, follow=True))
     assert "The claim has been returned." in page
     claim.refresh_from_db()
@@ -165,7 +165,7 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
 
     # The liaison sees why (inbox and claim page) and revises.
     client.force_login(liaison_a)
-    assert "缺少验收报告" in _page(client.get(reverse("tasks:inbox")))
+    assert "缺少验收报告" in _page(client.get(reverse("inbox:inbox")))
     page = _page(client.get(detail))
     assert 'id="return-reason"' in page and "缺少验收报告" in page and 'id="revise-form"' in page
     page = _page(
@@ -202,7 +202,7 @@ def test_a_cooperating_department_contributes_to_the_lead_report(en_client, repo
 
     # The co-operating liaison finds it in their inbox and saves a draft.
     client.force_login(liaison_b)
-    assert reverse("tasks:contribution_detail", args=[contribution.pk]) in _page(client.get(reverse("tasks:inbox")))
+    assert reverse("tasks:contribution_detail", args=[contribution.pk]) in _page(client.get(reverse("inbox:inbox")))
     page = _page(client.post(detail, {"content": "公安局草稿：排查在册患者", "save": ""}, follow=True))
     assert "The draft has been saved." in page
     contribution.refresh_from_db()
@@ -273,7 +273,7 @@ def test_a_contribution_still_owed_when_the_report_is_approved_is_closed(en_clie
     approved(report, liaison_a, supervisor)
     url = reverse("tasks:contribution_detail", args=[contribution.pk])
     en_client.force_login(liaison_b)
-    assert url not in _page(en_client.get(reverse("tasks:inbox")))  # nothing left to do
+    assert url not in _page(en_client.get(reverse("inbox:inbox")))  # nothing left to do
     assert 'id="contribution-form"' not in _page(en_client.get(url))
     before = snapshot()
     for button in ("save", "submit"):

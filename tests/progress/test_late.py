@@ -31,7 +31,7 @@ def test_a_late_submission_is_accepted_and_marked_late(client, english, report, 
     client.force_login(supervisor)
     page = client.get(reverse("tasks:report_detail", args=[report.pk])).content.decode()
     assert '<span class="badge fs-6 text-bg-danger" id="late-badge">逾期</span>' in page
-    queue = client.get(reverse("tasks:queue"), {"is_late": "true"}).content.decode()
+    queue = client.get(reverse("inbox:queue"), {"is_late": "true"}).content.decode()
     assert reverse("tasks:report_detail", args=[report.pk]) in queue and "逾期" in queue
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert '<span class="badge fs-6 text-bg-danger" id="late-badge">Late</span>' in client.get(

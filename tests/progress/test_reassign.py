@@ -39,7 +39,7 @@ def test_a_head_hands_a_draft_to_another_liaison_who_then_owns_it(en_client, rep
 
     # The new liaison finds it in their inbox and may edit it …
     client.force_login(liaison_a2)
-    assert detail in _page(client.get(reverse("tasks:inbox")))
+    assert detail in _page(client.get(reverse("inbox:inbox")))
     assert 'id="report-form"' in _page(client.get(detail))
     page = _page(client.post(reverse("tasks:report_edit", args=[report.pk]), {**fill(report, achievements="接手后填写"), "save": ""}, follow=True))
     assert "The draft has been saved." in page
@@ -48,7 +48,7 @@ def test_a_head_hands_a_draft_to_another_liaison_who_then_owns_it(en_client, rep
 
     # … the old one no longer.
     client.force_login(liaison_a)
-    assert detail not in _page(client.get(reverse("tasks:inbox")))
+    assert detail not in _page(client.get(reverse("inbox:inbox")))
     assert 'id="report-form"' not in _page(client.get(detail))
     before = snapshot()
     assert client.post(reverse("tasks:report_edit", args=[report.pk]), {**fill(report, achievements="旧联络员"), "save": ""}).status_code == 403

@@ -103,7 +103,8 @@ def snapshot(media_root: Path | None = None):
 
     from audit.models import AuditEntry
     from evidence.models import Evidence
-    from supervision.models import NoticeCounter, Notification
+    from notifications.models import Notification
+    from supervision.models import NoticeCounter
 
     return (
         list(SupervisionNotice.objects.order_by("pk").values()),

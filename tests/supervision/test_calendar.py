@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from supervision.calendar import WorkingCalendar, add_working_days, is_working_day
-from supervision.models import CalendarException
+from workdays.calendar import WorkingCalendar, add_working_days, is_working_day
+from workdays.models import CalendarException
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
+from notifications.models import Notification
 from supervision import extensions
-from supervision.models import ExtensionRequest, Notification
+from supervision.models import ExtensionRequest
 from tasks import progress
 from tasks.models import ProgressReport
 from tests.concurrency import race

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from supervision.calendar import WorkingCalendar
 from supervision.lights import lights_refresh, task_light
 from tasks import progress
 from tests.factories import KeyTaskFactory, PlanFactory
+from workdays.calendar import WorkingCalendar
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.db import connection
 from django.utils import translation
 
 from audit.models import AuditEntry
+from notifications.models import Notification
 from supervision import notices
-from supervision.models import Notification, SupervisionNotice
+from supervision.models import SupervisionNotice
 from tests.factories import UserFactory, make_supervisor
 from tests.supervision.notice_fixtures import head_a, media_root, notice, trail  # noqa: F401 - fixtures
 

@@ -10,9 +10,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from evidence.services import evidence_for
+from notifications.models import Notification
 from supervision import notices
-from supervision.calendar import add_working_days
-from supervision.models import NoticeCounter, Notification, SupervisionNotice
+from supervision.models import NoticeCounter, SupervisionNotice
 from tests.factories import make_supervisor
 from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     REQUIREMENTS,
@@ -25,6 +25,7 @@ from tests.supervision.notice_fixtures import (  # noqa: F401 - fixtures
     process_of,
     trail,
 )
+from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +123,9 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     assert process.status == "DONE"
     assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]).exists()
     steps = [t.flow_task.name for t in Task.objects.filter(process=process).order_by("created", "pk")]
-    assert steps == ["issue", "acknowledge", "respond", "review", "is_accepted", "respond", "review", "is_accepted", "close", "end"]
+    assert steps == ["issue", "acknowledge", "write", "review", "is_approved", "write", "review", "is_approved", "apply_approval", "end"]
     owners = {t.flow_task.name: t.owner for t in Task.objects.filter(process=process, flow_task_type="HUMAN")}
-    assert owners["acknowledge"] == liaison_a and owners["respond"] == liaison_a and owners["review"] == supervisor
+    assert owners["acknowledge"] == liaison_a and owners["write"] == liaison_a and owners["review"] == supervisor
 
     # The audit trail has every transition: actor, from, to, comment.
     entries = trail(notice)
@@ -154,7 +155,7 @@ def test_any_liaison_of_the_department_may_act_and_the_viewflow_task_follows_the
     notices.notice_acknowledge(notice=notice, user=liaison_a2)
     acknowledge.refresh_from_db()
     assert (acknowledge.status, acknowledge.owner) == (STATUS.DONE, liaison_a2)
-    respond = Task.objects.get(process=process, flow_task=notice_flow().respond)
+    respond = Task.objects.get(process=process, flow_task=notice_flow().write)
     assert respond.owner == liaison_a2  # who acknowledged answers
 
     notices.notice_respond(notice=notice, user=liaison_a, response="已整改")
@@ -164,7 +165,7 @@ def test_any_liaison_of_the_department_may_act_and_the_viewflow_task_follows_the
     assert (review.status, review.owner_permission) == (STATUS.NEW, "supervision.issue_supervisionnotice")
 
     notices.notice_return(notice=notice, user=supervisor, reason="不完整")
-    again = Task.objects.filter(process=process, flow_task=notice_flow().respond).latest("pk")
+    again = Task.objects.filter(process=process, flow_task=notice_flow().write).latest("pk")
     assert (again.status, again.owner) == (STATUS.ASSIGNED, liaison_a)  # back to who responded
 
 

@@ -11,22 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.models import Notification
-from supervision.notifications import notify, unread_count
+from notifications.models import Notification
+from notifications.services import notify, unread_count
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("supervision:notification_list")
-READ_ALL = reverse("supervision:notification_read_all")
+LIST = reverse("notifications:notification_list")
+READ_ALL = reverse("notifications:notification_read_all")
 T0 = timezone.make_aware(datetime.datetime(2025, 3, 1, 9, 0))
 
 
 def _read(pk):
-    return reverse("supervision:notification_read", args=[pk])
+    return reverse("notifications:notification_read", args=[pk])
 
 
 def _open(pk):
-    return reverse("supervision:notification_open", args=[pk])
+    return reverse("notifications:notification_open", args=[pk])
 
 
 def _notes(user, n, *, start=0, url="/work/", kind=Notification.Kind.INFO):

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from supervision.models import DeadlineAlert, Notification
-from supervision.notifications import CLAIM_EXPIRES, deliver, deliver_pending, notify
+from notifications.models import Notification
+from notifications.services import CLAIM_EXPIRES, deliver, deliver_pending, notify
+from supervision.models import DeadlineAlert
 from supervision.sweep import digest_send, sweep_deadlines
 from tasks import progress
 from tests.factories import KeyTaskFactory, MembershipFactory, TaskDepartmentFactory, UserFactory
@@ -207,7 +208,7 @@ def test_with_the_broker_down_the_action_succeeds_and_the_email_goes_out_later(l
 
     liaison_a.email = "a@example.gov.cn"
     liaison_a.save()
-    with mock.patch("supervision.tasks.deliver_notifications.delay", side_effect=OperationalError("broker down")):
+    with mock.patch("notifications.tasks.deliver_notifications.delay", side_effect=OperationalError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             notify(users=[liaison_a], kind="notice", title="督办〔2024〕1号", send_email=True)
     notification = Notification.objects.get()

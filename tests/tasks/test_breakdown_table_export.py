@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from demo.plan import PLAN_TITLE, TASKS, seed_demo
 from tasks.breakdown_table import TableError, read_breakdown_table
-from tasks.demo import PLAN_TITLE, TASKS, seed_demo
 from tasks.models import AnnualTarget, KeyTask, Milestone, Plan, PlanSection, TaskDepartment
 from tasks.services import ImportOptions, plan_export, plan_import
 from tests.factories import (

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.demo import seed_demo, seed_demo_activity
+from demo.plan import seed_demo, seed_demo_activity
 from tasks.models import Contribution, ProgressReport
 
 pytestmark = pytest.mark.django_db

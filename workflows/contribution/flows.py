@@ -8,29 +8,22 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from workflows.models import ContributionProcess
+from workflows.review import ReviewSteps
 from workflows.views import open_subject_page
 
 
-class ContributionFlow(flow.Flow):
+class ContributionFlow(ReviewSteps, flow.Flow):
     process_class = ContributionProcess
     process_title = _("Contribution")
     lock_impl = lock.select_for_update_lock
 
-    open = (
-        flow.StartHandle(this.attach_contribution)
-        .Annotation(title=_("Reporting period opens"))
-        .Next(this.write)
-    )
+    open = flow.StartHandle(this.attach_subject).Annotation(title=_("Reporting period opens")).Next(this.write)
 
     write = (
         flow.View(open_subject_page)
         .Annotation(title=_("Write and submit the contribution"))
-        .Assign(lambda activation: activation.process.artifact.assignee)
+        .Assign(lambda activation: activation.process.artifact.review_writer)
         .Next(this.end)
     )
 
     end = flow.End()
-
-    def attach_contribution(self, activation, contribution):
-        activation.process.artifact = contribution
-        return activation.process

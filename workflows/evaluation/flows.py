@@ -26,10 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from evaluation import services
-from evaluation.models import SelfAssessment
-from tasks.progress import first_liaison
 from workflows.models import EvaluationProcess, ScoringProcess, SelfAssessmentProcess
+from workflows.review import ReviewSteps, review_nodes
 from workflows.views import open_subject_page
 
 
@@ -60,53 +58,23 @@ class EvaluationFlow(flow.Flow):
         return activation.process
 
     def lock_evaluation(self, activation):
-        services.evaluation_apply_lock(evaluation=activation.process.artifact)
+        activation.process.artifact.lock_results()
 
 
-class SelfAssessmentFlow(flow.Flow):
+class SelfAssessmentFlow(ReviewSteps, flow.Flow):
     process_class = SelfAssessmentProcess
     process_title = _("Self-assessment")
     lock_impl = lock.select_for_update_lock
 
-    open = (
-        flow.StartHandle(this.attach_assessment)
-        .Annotation(title=_("Self-assessment requested"))
-        .Next(this.write)
-    )
-
-    # Assigned to the department's first liaison; any liaison of the department may act.
-    write = (
-        flow.View(open_subject_page)
-        .Annotation(title=_("Write and submit the self-assessment"))
-        .Assign(
-            lambda activation: (
-                activation.process.artifact.submitted_by
-                or first_liaison(activation.process.artifact.department)
-            )
+    open = flow.StartHandle(this.attach_subject).Annotation(title=_("Self-assessment requested")).Next(this.write)
+    # Written by the department's liaisons, reviewed by the evaluation's lead.
+    locals().update(
+        review_nodes(
+            write_title=_("Write and submit the self-assessment"),
+            review_title=_("Review the self-assessment"),
+            apply_title=_("Accept the self-assessment"),
         )
-        .Next(this.review)
     )
-
-    review = (
-        flow.View(open_subject_page)
-        .Annotation(title=_("Review the self-assessment"))
-        .Assign(lambda activation: activation.process.artifact.evaluation.lead)
-        .Next(this.is_accepted)
-    )
-
-    is_accepted = (
-        flow.If(lambda activation: activation.process.artifact.status == SelfAssessment.Status.ACCEPTED)
-        .Annotation(title=_("Accepted?"))
-        .Then(this.end)
-        .Else(this.write)
-    )
-
-    end = flow.End()
-
-    def attach_assessment(self, activation, assessment, parent_task=None):
-        activation.process.artifact = assessment
-        activation.process.parent_task = parent_task
-        return activation.process
 
 
 class ScoringFlow(flow.Flow):

@@ -6,6 +6,6 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0}
-    from supervision.notifications import unread_count
+    from notifications.services import unread_count
 
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from tasks.demo import DEMO_PASSWORD, seed_demo, seed_demo_activity
+from demo.plan import DEMO_PASSWORD, seed_demo, seed_demo_activity
 
 
 class Command(BaseCommand):

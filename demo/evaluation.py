@@ -210,7 +210,7 @@ def _second_evaluator() -> User:
     username, display_name = SECOND_EVALUATOR
     user = User.objects.filter(username=username).first()
     if user is None:
-        from tasks.demo import DEMO_PASSWORD
+        from demo.plan import DEMO_PASSWORD
 
         user = user_create(
             username=username, password=DEMO_PASSWORD, role=EVALUATOR, display_name=display_name

@@ -319,9 +319,9 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
             continue
         progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
     _seed_notices(plan, supervisor, tz)
-    from evaluation.demo import seed_demo_evaluation
-    from funding.demo import seed_demo_funding
-    from indicators.demo import seed_demo_indicators
+    from demo.evaluation import seed_demo_evaluation
+    from demo.funding import seed_demo_funding
+    from demo.indicators import seed_demo_indicators
 
     seed_demo_funding(plan)
     seed_demo_indicators(plan)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supervision.models import CalendarException
+from workdays.models import CalendarException
 
 
 @admin.register(CalendarException)

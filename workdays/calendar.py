@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from supervision.models import CalendarException
+from workdays.models import CalendarException
 
 
 @lru_cache(maxsize=32)

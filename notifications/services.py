@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from accounts.models import User
-from supervision.models import Notification
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 CLAIM_EXPIRES = datetime.timedelta(minutes=10)
@@ -55,7 +55,7 @@ def notify(
 
 
 def enqueue_delivery(ids: list[int]) -> None:
-    from supervision.tasks import deliver_notifications
+    from notifications.tasks import deliver_notifications
 
     try:
         deliver_notifications.delay(ids)

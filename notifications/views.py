@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from supervision.models import Notification
-from supervision.notifications import mark_read
+from notifications.models import Notification
+from notifications.services import mark_read
 
 PAGE_SIZE = 20
 FILTERS = ("all", "unread")
@@ -30,10 +30,10 @@ def _local_path(url: str) -> str | None:
 def _back(request: HttpRequest) -> HttpResponseRedirect:
     """Back to the list the form was posted from (only a path of the notification centre)."""
     target = request.POST.get("next", "")
-    base = reverse("supervision:notification_list")
+    base = reverse("notifications:notification_list")
     if _local_path(target) and target.startswith(base):
         return HttpResponseRedirect(target)
-    return redirect("supervision:notification_list")
+    return redirect("notifications:notification_list")
 
 
 @require_GET
@@ -49,7 +49,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "supervision/notification_list.html",
+        "notifications/notification_list.html",
         {"page": page, "show": show, "next": request.get_full_path()},
     )
 
@@ -73,4 +73,4 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = _own(request, pk)
     mark_read(user=request.user, ids=[notification.pk])
     target = _local_path(notification.url)
-    return HttpResponseRedirect(target) if target else redirect("supervision:notification_list")
+    return HttpResponseRedirect(target) if target else redirect("notifications:notification_list")

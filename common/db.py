@@ -1,0 +1,5 @@
+"""Small database helpers."""
+
+
+class DryRunRollback(Exception):
+    """Raised inside ``transaction.atomic()`` to roll back a dry run (an import preview)."""

@@ -1,0 +1,70 @@
+"""The one review lifecycle, as flow nodes every reviewable thing shares.
+
+    opened ─▶ write (draft, save and resume, submit) ─▶ review ─▶ approved? ─yes─▶ apply ─▶ end
+                  ▲                                                   │
+                  └──────────── no: returned with a reason ───────────┘
+
+A flow spreads fresh copies of these nodes into its class body (``locals().update(review_nodes())``):
+subclassing a flow would keep the edges bound to the base class (see VIEWFLOW.md). The flow's
+process artifact is the *subject* (a report, a claim, a value …) and plugs in through these names,
+read at run time so that this engine layer imports no domain app:
+
+``review_writer``      the user the write (and revise) step is assigned to, or None;
+``review_owner``       the reviewer the review step is assigned to, or None to leave it in the
+                       queue of everyone holding ``review_permission``;
+``review_permission``  the permission ("app.codename") that lets someone take the review step;
+``review_approved``    True once the reviewer approved (read when the review step finishes);
+``review_apply()``     what approval does to the rest of the system (progress, completion …).
+
+The human steps are done on the subject's own page; services finish the tasks (``engine``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow
+
+from workflows.views import open_subject_page
+
+
+def review_nodes(*, write_title=None, review_title=None, apply_title=None) -> dict:
+    """Fresh ``write → review → approved? → apply → end`` nodes for one flow class."""
+    return {
+        "write": (
+            flow.View(open_subject_page)
+            .Annotation(title=write_title or _("Write and submit"))
+            .Assign(lambda activation: activation.process.artifact.review_writer)
+            .Next(this.review)
+        ),
+        "review": (
+            flow.View(open_subject_page)
+            .Annotation(title=review_title or _("Review"))
+            .Assign(lambda activation: activation.process.artifact.review_owner)
+            .Permission(lambda activation: activation.process.artifact.review_permission)
+            .Next(this.is_approved)
+        ),
+        "is_approved": (
+            flow.If(lambda activation: activation.process.artifact.review_approved)
+            .Annotation(title=_("Approved?"))
+            .Then(this.apply_approval)
+            .Else(this.write)
+        ),
+        "apply_approval": (
+            flow.Function(this.apply_subject_approval).Annotation(title=apply_title or _("Apply the approval")).Next(this.end)
+        ),
+        "end": flow.End(),
+    }
+
+
+class ReviewSteps:
+    """The callbacks of :func:`review_nodes`, mixed into each flow class."""
+
+    def attach_subject(self, activation, subject, parent_task=None):
+        activation.process.artifact = subject
+        if parent_task is not None:
+            activation.process.parent_task = parent_task
+        return activation.process
+
+    def apply_subject_approval(self, activation):
+        activation.process.artifact.review_apply()
