@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("notifications.urls")),
+    path("review/", include("workflows.urls")),
     path("", include("inbox.urls")),
     path("", include("tasks.urls")),
     path("", include("supervision.urls")),

@@ -317,7 +317,7 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
         if mode == "returned":
             progress.report_return(report=report, user=supervisor, reason="佐证材料不足，请补充会议纪要或正式文件后重新报送。", at=submitted_at + datetime.timedelta(days=1))
             continue
-        progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2))
+        progress.report_approve(report=report, user=supervisor, at=submitted_at + datetime.timedelta(days=2), accept_pending_evidence=True)
     _seed_notices(plan, supervisor, tz)
     from demo.evaluation import seed_demo_evaluation
     from demo.funding import seed_demo_funding

@@ -21,3 +21,8 @@ class EvaluationConfig(AppConfig):
         from evaluation.models import Evaluation, GeneratedReport
 
         register_states(Evaluation.Status, SelfAssessment.Status, GeneratedReport.Status)
+
+        from evaluation.review_kinds import SELF_ASSESSMENT
+        from workflows.lifecycle import register_kind
+
+        register_kind(SELF_ASSESSMENT)

@@ -194,26 +194,6 @@ class SelfAssessment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("evaluation:self_assessment", args=[self.pk])
 
-    # --- the review lifecycle's interface (workflows.review): the evaluation's lead reviews ---
-    @property
-    def review_writer(self):
-        from tasks.progress import first_liaison
-
-        return self.submitted_by or first_liaison(self.department)
-
-    @property
-    def review_owner(self):
-        return self.evaluation.lead
-
-    review_permission = None
-
-    @property
-    def review_approved(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    def review_apply(self) -> None:
-        """Acceptance changes nothing else: the lead's scores read the accepted self-assessment."""
-
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}

@@ -13,3 +13,8 @@ class IndicatorsConfig(AppConfig):
         from indicators.models import IndicatorValue
 
         register_owner(IndicatorValue, access.can_view_value)
+
+        from indicators.review_kinds import INDICATOR_VALUE
+        from workflows.lifecycle import register_kind
+
+        register_kind(INDICATOR_VALUE)

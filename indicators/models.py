@@ -199,23 +199,6 @@ class IndicatorValue(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("indicators:value_detail", args=[self.pk])
 
-    # --- the review lifecycle's interface (workflows.review) ---
-    @property
-    def review_writer(self):
-        return self.reported_by
-
-    review_owner = None
-    review_permission = "tasks.review_progressreport"
-
-    @property
-    def review_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    def review_apply(self) -> None:
-        from indicators.services import warn_if_binding_at_risk
-
-        warn_if_binding_at_risk(record=self, at=self.decided_at)
-
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}

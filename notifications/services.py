@@ -34,13 +34,20 @@ def notify(
     *,
     users: Iterable[User],
     kind: str,
-    title: str,
+    title: str = "",
     body: str = "",
+    message: str = "",
+    params: dict | None = None,
     url: str = "",
     send_email: bool = False,
     at: datetime.datetime | None = None,
 ) -> list[Notification]:
     """Notify each user once (duplicates in ``users`` are dropped)."""
+    if message:
+        from notifications.messages import render
+
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = render(message, params)
     unique = {user.pk: user for user in users if user is not None and user.is_active}
     rows = Notification.objects.bulk_create(
         [

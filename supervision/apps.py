@@ -23,3 +23,8 @@ class SupervisionConfig(AppConfig):
         from supervision.models import ExtensionRequest
 
         register_states(SupervisionNotice.Status, SupervisionNotice.Level, ExtensionRequest.Status)
+
+        from supervision.review_kinds import NOTICE_ANSWER
+        from workflows.lifecycle import register_kind
+
+        register_kind(NOTICE_ANSWER)

@@ -99,29 +99,6 @@ class SupervisionNotice(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("supervision:notice_detail", args=[self.pk])
 
-    # --- the review lifecycle's interface (workflows.review): the answer is what is reviewed ---
-    @property
-    def acknowledge_assignee(self):
-        from tasks.progress import first_liaison
-
-        return first_liaison(self.department)
-
-    @property
-    def review_writer(self):
-        return self.responded_by or self.acknowledged_by or self.acknowledge_assignee
-
-    review_owner = None
-    review_permission = "supervision.issue_supervisionnotice"
-
-    @property
-    def review_approved(self) -> bool:
-        return self.status == self.Status.CLOSED
-
-    def review_apply(self) -> None:
-        from supervision.notices import notice_apply_close
-
-        notice_apply_close(notice=self)
-
     @property
     def reference(self) -> str:
         """The official number, e.g. 督办〔2024〕12号."""

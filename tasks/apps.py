@@ -21,3 +21,9 @@ class TasksConfig(AppConfig):
         register_states(
             ProgressReport.Status, Milestone.Status, MilestoneClaim.Status, Contribution.Status, KeyTask.Status, Plan.Status
         )
+
+        from tasks.review_kinds import CONTRIBUTION, MILESTONE_CLAIM, PROGRESS_REPORT
+        from workflows.lifecycle import register_kind
+
+        for kind in (PROGRESS_REPORT, CONTRIBUTION, MILESTONE_CLAIM):
+            register_kind(kind)

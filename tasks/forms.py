@@ -63,18 +63,19 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class DecisionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason / comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    round = forms.IntegerField(required=False, widget=forms.HiddenInput, help_text="The submission the supervisor read")
-
-
 class ContributionForm(forms.Form):
-    content = forms.CharField(label=_("What your department did"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    content = forms.CharField(
+        label=_("What your department did"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"})
+    )
 
 
 class MilestoneClaimForm(forms.Form):
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("What was completed"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(
+        label=_("What was completed"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+    )
 
 
 class ReassignForm(forms.Form):

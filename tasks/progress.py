@@ -21,7 +21,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import User
 from audit.services import audit_record
-from evidence.services import evidence_attach_all
+from evidence.services import evidence_attach_all, evidence_for
 from tasks import access
 from tasks.models import (
     Contribution,
@@ -33,10 +33,10 @@ from tasks.models import (
     Plan,
     ProgressReport,
     ReportingPeriod,
-    ReportSubmission,
     TaskDepartment,
 )
-from workflows.engine import LockedProcess, complete_task, lock_row, process_of
+from workflows import lifecycle
+from workflows.engine import lock_row, process_of
 
 PERIODS_PER_YEAR = {
     KeyTask.Cadence.MONTHLY: 12,
@@ -154,7 +154,6 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
     """Create the report of one task and period (None if it exists) and start its processes.
 
     Safe to run twice at once: the unique (task, period) constraint decides who opens it."""
-    report_flow, contribution_flow, _milestone_flow = _flows()
     if ProgressReport.objects.filter(task=task, period=period).exists():
         return None
     try:
@@ -164,50 +163,23 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
             )
     except IntegrityError:
         return None
-    audit_record(subject=report, action="open", to_state=report.status, comment=period.code)
-    report_flow.open.run(subject=report)
+    lifecycle.review_open(report, comment=period.code)
     for link in task.task_departments.all():
         if link.role != TaskDepartment.Role.COOPERATING:
             continue
         contribution = Contribution.objects.create(
             report=report, department=link.department, assignee=first_liaison(link.department), due_on=period.contribution_due_on
         )
-        audit_record(subject=contribution, action="open", to_state=contribution.status, comment=period.code)
-        contribution_flow.open.run(subject=contribution)
+        lifecycle.review_open(contribution, comment=period.code)
     return report
 
 
-# --- progress reports ----------------------------------------------------------------------
+# --- progress reports: the shared review lifecycle (workflows.lifecycle) with the report's kind --
 
 
-def _check_editable(report: ProgressReport, user: User, version: int | None) -> None:
-    # Rights first: someone who may not act learns nothing about the report's state.
-    if not access.is_report_assignee(user, report):
-        raise PermissionDenied
-    if not access.can_edit_report(user, report):
-        raise ValidationError(_("This report has been submitted and can no longer be changed."))
-    if version is not None and version != report.version:
-        raise ValidationError(
-            _("Someone else saved this report after you opened it. Your changes were not saved: reload the page and enter them again.")
-        )
-
-
-def _clean_report(report: ProgressReport) -> None:
-    report.full_clean(exclude=["task", "period", "department", "assignee", "submitted_by", "decided_by"])
-
-
-@transaction.atomic
 def report_save(*, report: ProgressReport, user: User, data: dict, version: int) -> ProgressReport:
     """Save a draft (save and resume). ``version`` is what the user loaded: a stale save is refused."""
-    report = lock_row(ProgressReport, report.pk)
-    _check_editable(report, user, version)
-    for field in REPORT_FIELDS:
-        if field in data:
-            setattr(report, field, data[field])
-    _clean_report(report)
-    report.version += 1
-    report.save()
-    return report
+    return lifecycle.review_save(report, user=user, data=data, version=version)
 
 
 def report_submit(
@@ -216,61 +188,11 @@ def report_submit(
     """Submit for review (saving ``data`` first). Late submissions are accepted and marked late.
 
     ``at`` is the moment of submission; only the demo data and tests give one."""
-    report_flow = _flows()[0]
-    with LockedProcess(report, report_flow) as process:
-        report = lock_row(ProgressReport, report.pk)
-        if report.status == ProgressReport.Status.SUBMITTED and access.is_report_assignee(user, report):
-            raise ValidationError(_("This report has already been submitted."))
-        _check_editable(report, user, version)
-        for field in REPORT_FIELDS:
-            if data and field in data:
-                setattr(report, field, data[field])
-        _clean_report(report)
-        if not report.achievements.strip():
-            raise ValidationError({"achievements": _("Describe the work done before submitting.")})
-        missing = [c.department for c in report.contributions.select_related("department") if c.status != Contribution.Status.SUBMITTED]
-        if missing and not report.missing_contributions_reason.strip():
-            raise ValidationError(
-                {
-                    "missing_contributions_reason": _(
-                        "Contributions are missing from %(departments)s: wait for them or state why you submit without them."
-                    )
-                    % {"departments": "、".join(str(d) for d in missing)}
-                }
-            )
-        now = at or timezone.now()
-        previous = report.status
-        report.round += 1
-        report.version += 1
-        report.status = ProgressReport.Status.SUBMITTED
-        report.submitted_at, report.submitted_by = now, user
-        report.is_late = timezone.localdate(now) > report.due_on
-        report.return_reason = ""
-        report.save()
-        ReportSubmission.objects.create(
-            report=report,
-            round=report.round,
-            content=_snapshot(report),
-            submitted_by=user,
-            submitted_at=now,
-            is_late=report.is_late,
-        )
-        audit_record(
-            subject=report,
-            actor=user,
-            action="submit",
-            from_state=previous,
-            to_state=report.status,
-            data={"round": report.round, "late": report.is_late},
-            at=now,
-        )
-        complete_task(process, report_flow.write, user)
-    return report
+    return lifecycle.review_submit(report, user=user, data=data, version=version, at=at)
 
 
-def _snapshot(report: ProgressReport) -> dict:
-    from evidence.services import evidence_for
-
+def report_snapshot(report: ProgressReport) -> dict:
+    """What a submission said, kept with its round so that the next one can show what changed."""
     content = {field: getattr(report, field) for field in REPORT_FIELDS}
     content["evidence"] = [{"id": e.pk, "name": e.original_name, "sha256": e.sha256} for e in evidence_for(report)]
     content["contributions"] = [
@@ -280,82 +202,40 @@ def _snapshot(report: ProgressReport) -> dict:
     return content
 
 
-def _decide(
-    report: ProgressReport,
-    user: User,
-    *,
-    approve: bool,
-    reason: str,
-    at: datetime.datetime | None = None,
-    round: int | None = None,
-) -> ProgressReport:
-    report_flow, contribution_flow, _milestone_flow = _flows()
-    if not access.can_review(user):
-        raise PermissionDenied
-    if not approve and not reason.strip():
-        raise ValidationError({"reason": _("Say why the report is returned.")})
-    with LockedProcess(report, report_flow) as process:
-        report = lock_row(ProgressReport, report.pk)
-        if report.status in {ProgressReport.Status.APPROVED, ProgressReport.Status.RETURNED}:
-            raise ValidationError(
-                _("This report was already decided (%(status)s) by someone else; nothing was changed.")
-                % {"status": report.get_status_display()}
-            )
-        if report.status != ProgressReport.Status.SUBMITTED:
-            raise ValidationError(_("This report has not been submitted; there is nothing to decide."))
-        if round is not None and round != report.round:
-            raise ValidationError(
-                _("The report was revised and submitted again after you opened it; nothing was changed. Review the new version.")
-            )
-        now = at or timezone.now()
-        report.status = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
-        report.decided_at, report.decided_by = now, user
-        report.return_reason = "" if approve else reason.strip()
-        report.version += 1
-        report.save()
-        ReportSubmission.objects.filter(report=report, round=report.round).update(
-            decision=report.status, decided_by=user, decided_at=now, reason=reason.strip()
-        )
-        audit_record(
-            subject=report,
-            actor=user,
-            action="approve" if approve else "return",
-            from_state=ProgressReport.Status.SUBMITTED,
-            to_state=report.status,
-            comment=reason.strip(),
-            at=now,
-        )
-        complete_task(process, report_flow.review, user)
-        if approve:
-            _close_contributions(report, contribution_flow, user, now)
-    return report
-
-
-def _close_contributions(report: ProgressReport, contribution_flow, user: User, now: datetime.datetime) -> None:
-    """Contributions still owed when the report is approved are closed, and so are their processes."""
-    for contribution in report.contributions.filter(status=Contribution.Status.PENDING):
+def contributions_close(*, report: ProgressReport, user: User, now: datetime.datetime) -> None:
+    """The report is approved: contributions never written are closed, with their processes."""
+    contribution_flow = _flows()[1]
+    for contribution in report.contributions.filter(status__in=[Contribution.Status.PENDING, Contribution.Status.RETURNED]):
         process = process_of(contribution, contribution_flow)
         for task in Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]):
-            contribution_flow.write.activation_class(task).cancel()
+            task.flow_task.activation_class(task).cancel()
         process.status, process.finished = PROCESS.CANCELED, now
         process.save(update_fields=["status", "finished"])
         audit_record(subject=contribution, actor=user, action="close", from_state=contribution.status, to_state="closed", at=now)
 
 
 def report_approve(
-    *, report: ProgressReport, user: User, comment: str = "", at: datetime.datetime | None = None, round: int | None = None
+    *,
+    report: ProgressReport,
+    user: User,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    round: int | None = None,
+    accept_pending_evidence: bool = False,
 ) -> ProgressReport:
     """Approve: the report becomes immutable and updates its task's progress and status.
 
     ``round`` is the submission the supervisor read: a newer one is not approved blindly."""
-    return _decide(report, user, approve=True, reason=comment, at=at, round=round)
+    return lifecycle.review_decide(
+        report, user=user, approve=True, reason=comment, at=at, round=round, accept_pending_evidence=accept_pending_evidence
+    )
 
 
 def report_return(
     *, report: ProgressReport, user: User, reason: str, at: datetime.datetime | None = None, round: int | None = None
 ) -> ProgressReport:
     """Return to the same liaison with a required reason; they revise and resubmit."""
-    return _decide(report, user, approve=False, reason=reason, at=at, round=round)
+    return lifecycle.review_decide(report, user=user, approve=False, reason=reason, at=at, round=round)
 
 
 def task_apply_report(*, report: ProgressReport) -> KeyTask:
@@ -415,122 +295,86 @@ def report_changes(report: ProgressReport) -> list[FieldChange]:
     return changes
 
 
-def report_attach_evidence(*, report: ProgressReport, user: User, uploads: Iterable) -> list:
-    """Attach files to a draft or returned report (the assignee only)."""
-    with transaction.atomic():
-        report = lock_row(ProgressReport, report.pk)
-        _check_editable(report, user, None)
-        return evidence_attach_all(owner=report, uploads=uploads, user=user)
+def report_attach_evidence(
+    *, report: ProgressReport, user: User, uploads: Iterable, data: dict | None = None, version: int | None = None
+) -> list:
+    """Attach files to a draft or returned report (the assignee only), saving ``data`` first."""
+    return lifecycle.review_attach_evidence(report, user=user, uploads=uploads, data=data, version=version)
 
 
-def report_remove_evidence(*, report: ProgressReport, user: User, evidence) -> None:
-    from evidence.services import evidence_remove
-
-    with transaction.atomic():
-        report = lock_row(ProgressReport, report.pk)
-        _check_editable(report, user, None)
-        if evidence.owner != report:
-            raise PermissionDenied
-        evidence_remove(evidence=evidence, user=user)
+def report_remove_evidence(*, report: ProgressReport, user: User, evidence, data: dict | None = None, version: int | None = None):
+    return lifecycle.review_remove_evidence(report, user=user, evidence=evidence, data=data, version=version)
 
 
 def report_review_evidence(*, report: ProgressReport, user: User, evidence, accepted: bool, reason: str = ""):
     """Accept or reject one file of a submitted report (a reason is required to reject)."""
-    from evidence.services import evidence_review
-
-    if not access.can_review(user):
-        raise PermissionDenied
-    with transaction.atomic():
-        report = lock_row(ProgressReport, report.pk)
-        if report.status != ProgressReport.Status.SUBMITTED or evidence.owner != report:
-            raise ValidationError(_("Files can be judged only while the report awaits review."))
-        return evidence_review(evidence=evidence, accepted=accepted, reason=reason, user=user)
+    return lifecycle.review_decide_evidence(report, user=user, evidence=evidence, accepted=accepted, reason=reason)
 
 
-@transaction.atomic
 def report_reassign(*, report: ProgressReport, user: User, assignee: User) -> ProgressReport:
     """A department head hands a report (and its open viewflow task) to another liaison."""
-    report_flow = _flows()[0]
-    report = lock_row(ProgressReport, report.pk)
-    if not access.is_department_head(user, report.department_id):
-        raise PermissionDenied
-    if not report.is_editable:
-        raise ValidationError(_("Only a report that is being written can be handed to someone else."))
-    if not Membership.objects.filter(
-        user=assignee, department_id=report.department_id, role=Membership.Role.LIAISON, is_active=True
-    ).exists():
-        raise ValidationError({"assignee": _("Choose a liaison of the same department.")})
-    previous = report.assignee
-    report.assignee = assignee
-    report.version += 1
-    report.save(update_fields=["assignee", "version", "updated_at"])
-    Task.objects.filter(
-        process=process_of(report, report_flow), flow_task=report_flow.write, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).update(owner=assignee, status=STATUS.ASSIGNED)
-    audit_record(
-        subject=report,
-        actor=user,
-        action="reassign",
-        from_state=previous.username if previous else "",
-        to_state=assignee.username,
+    return lifecycle.review_reassign(
+        report,
+        user=user,
+        assignee=assignee,
+        may_reassign=access.is_department_head(user, report.department_id),
+        assignee_ok=Membership.objects.filter(
+            user=assignee, department_id=report.department_id, role=Membership.Role.LIAISON, is_active=True
+        ).exists(),
     )
-    return report
 
 
 # --- contributions -------------------------------------------------------------------------
 
 
-def _check_contribution_editable(contribution: Contribution, user: User) -> None:
-    # Rights first: someone outside the department learns nothing about the contribution's state.
-    if contribution.department_id not in access.user_department_ids(user):
-        raise PermissionDenied
-    if contribution.status == Contribution.Status.SUBMITTED:
-        raise ValidationError(_("This contribution has already been submitted."))
-    if not access.can_edit_contribution(user, contribution):
-        raise ValidationError(_("The report has already been approved; the contribution is closed."))
+def contribution_can_edit(user: User, contribution: Contribution) -> bool:
+    kind = lifecycle.kind_of(contribution)
+    return kind.can_write(user, contribution) and kind.is_editable(contribution)
 
 
-@transaction.atomic
+def contribution_can_decide(user: User, contribution: Contribution) -> bool:
+    return contribution.status == Contribution.Status.SUBMITTED and lifecycle.kind_of(contribution).can_review(user, contribution)
+
+
 def contribution_save(*, contribution: Contribution, user: User, content: str) -> Contribution:
-    contribution = lock_row(Contribution, contribution.pk)
-    _check_contribution_editable(contribution, user)
-    contribution.content = content
-    contribution.full_clean(exclude=["report", "department", "assignee", "submitted_by"])
-    contribution.save(update_fields=["content"])
-    return contribution
+    return lifecycle.review_save(contribution, user=user, data={"content": content})
 
 
 def contribution_submit(
     *, contribution: Contribution, user: User, content: str, at: datetime.datetime | None = None
 ) -> Contribution:
-    contribution_flow = _flows()[1]
-    with LockedProcess(contribution, contribution_flow) as process:
-        contribution = lock_row(Contribution, contribution.pk)
-        _check_contribution_editable(contribution, user)
-        if not content.strip():
-            raise ValidationError({"content": _("Write what your department did before submitting.")})
-        contribution.content = content
-        contribution.full_clean(exclude=["report", "department", "assignee", "submitted_by"])
-        now = at or timezone.now()
-        contribution.status = Contribution.Status.SUBMITTED
-        contribution.submitted_at, contribution.submitted_by = now, user
-        contribution.is_late = timezone.localdate(now) > contribution.due_on
-        contribution.save()
-        audit_record(
-            subject=contribution, actor=user, action="submit", from_state=Contribution.Status.PENDING, to_state=contribution.status, at=now
-        )
-        complete_task(process, contribution_flow.write, user)
-    return contribution
+    return lifecycle.review_submit(contribution, user=user, data={"content": content}, at=at)
+
+
+def contribution_accept(*, contribution: Contribution, user: User, comment: str = "") -> Contribution:
+    """The lead department's liaison accepts a contribution into the report."""
+    return lifecycle.review_decide(contribution, user=user, approve=True, reason=comment)
+
+
+def contribution_return(*, contribution: Contribution, user: User, reason: str) -> Contribution:
+    """… or returns it to the co-operating department with a reason."""
+    return lifecycle.review_decide(contribution, user=user, approve=False, reason=reason)
 
 
 # --- milestones ----------------------------------------------------------------------------
 
 
+def check_claim_fields(completed_on, note: str) -> None:
+    errors = {}
+    if completed_on is None:
+        errors["completed_on"] = _("Give the date the milestone was completed.")
+    elif completed_on > today():
+        errors["completed_on"] = _("The completion date cannot be in the future.")
+    if not (note or "").strip():
+        errors["note"] = _("Describe what was completed.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def milestone_claim_submit(
     *, milestone: Milestone, user: User, completed_on: datetime.date, note: str, uploads: Iterable = ()
 ) -> MilestoneClaim:
-    """Claim a milestone complete, with its evidence: starts the verification flow."""
-    milestone_flow = _flows()[2]
+    """Claim a milestone complete, with its evidence: the claim goes straight to verification."""
     uploads = list(uploads)
     with transaction.atomic():
         milestone = Milestone.objects.select_for_update().select_related("task").get(pk=milestone.pk)
@@ -541,101 +385,36 @@ def milestone_claim_submit(
             raise ValidationError(_("This milestone has already been claimed complete."))
         if milestone.status == Milestone.Status.RETURNED:
             raise ValidationError(_("This milestone was returned: revise the open claim instead."))
-        _check_claim_fields(completed_on, note, uploads, milestone)
+        check_claim_fields(completed_on, note)
         claim = MilestoneClaim.objects.create(
-            milestone=milestone,
-            department=department,
-            created_by=user,
-            completed_on=completed_on,
-            note=note.strip(),
-            round=1,
-            submitted_at=timezone.now(),
-            is_late=completed_on > milestone.due_date,
+            milestone=milestone, department=department, created_by=user, status=MilestoneClaim.Status.DRAFT
         )
+        lifecycle.review_open(claim, user=user, audit=False)
         evidence_attach_all(owner=claim, uploads=uploads, user=user)
-        previous = milestone.status
-        milestone.status = Milestone.Status.CLAIMED
-        milestone.save(update_fields=["status"])
-        audit_record(subject=milestone, actor=user, action="claim", from_state=previous, to_state=milestone.status, comment=note.strip())
-        process = milestone_flow.open.run(subject=claim)
-        complete_task(process, milestone_flow.write, user)
-    return claim
-
-
-def _check_claim_fields(completed_on, note: str, uploads: list, milestone: Milestone) -> None:
-    errors = {}
-    if completed_on is None:
-        errors["completed_on"] = _("Give the date the milestone was completed.")
-    elif completed_on > today():
-        errors["completed_on"] = _("The completion date cannot be in the future.")
-    if not note.strip():
-        errors["note"] = _("Describe what was completed.")
-    if errors:
-        raise ValidationError(errors)
+        return lifecycle.review_submit(claim, user=user, data={"completed_on": completed_on, "note": note.strip()})
 
 
 def milestone_claim_resubmit(
     *, claim: MilestoneClaim, user: User, completed_on: datetime.date, note: str, uploads: Iterable = ()
 ) -> MilestoneClaim:
-    milestone_flow = _flows()[2]
     uploads = list(uploads)
-    with LockedProcess(claim, milestone_flow) as process:
+    with transaction.atomic():
         claim = lock_row(MilestoneClaim, claim.pk)
-        if claim.created_by_id != user.pk or access.claiming_department(user, claim.milestone) is None:
+        if not lifecycle.kind_of(claim).can_write(user, claim):
             raise PermissionDenied
         if claim.status != MilestoneClaim.Status.RETURNED:
             raise ValidationError(_("This claim is not waiting for a revision."))
-        _check_claim_fields(completed_on, note, uploads, claim.milestone)
-        claim.completed_on, claim.note = completed_on, note.strip()
-        claim.status, claim.round = MilestoneClaim.Status.SUBMITTED, claim.round + 1
-        claim.submitted_at, claim.is_late = timezone.now(), completed_on > claim.milestone.due_date
-        claim.version += 1
-        claim.save()
+        check_claim_fields(completed_on, note)
         evidence_attach_all(owner=claim, uploads=uploads, user=user)
-        Milestone.objects.filter(pk=claim.milestone_id).update(status=Milestone.Status.CLAIMED)
-        audit_record(subject=claim.milestone, actor=user, action="claim", from_state=Milestone.Status.RETURNED, to_state=Milestone.Status.CLAIMED, comment=claim.note)
-        complete_task(process, milestone_flow.write, user)
-    return claim
+        return lifecycle.review_submit(claim, user=user, data={"completed_on": completed_on, "note": note.strip()})
 
 
-def _decide_claim(claim: MilestoneClaim, user: User, *, approve: bool, reason: str) -> MilestoneClaim:
-    milestone_flow = _flows()[2]
-    if not access.can_review(user):
-        raise PermissionDenied
-    if not approve and not reason.strip():
-        raise ValidationError({"reason": _("Say why the claim is returned.")})
-    with LockedProcess(claim, milestone_flow) as process:
-        claim = lock_row(MilestoneClaim, claim.pk)
-        if claim.status != MilestoneClaim.Status.SUBMITTED:
-            raise ValidationError(
-                _("This claim was already decided (%(status)s) by someone else; nothing was changed.")
-                % {"status": claim.get_status_display()}
-            )
-        claim.status = MilestoneClaim.Status.APPROVED if approve else MilestoneClaim.Status.RETURNED
-        claim.decided_at, claim.decided_by = timezone.now(), user
-        claim.return_reason = "" if approve else reason.strip()
-        claim.version += 1
-        claim.save()
-        milestone_status = Milestone.Status.APPROVED if approve else Milestone.Status.RETURNED
-        Milestone.objects.filter(pk=claim.milestone_id).update(status=milestone_status)
-        audit_record(
-            subject=claim.milestone,
-            actor=user,
-            action="approve" if approve else "return",
-            from_state=Milestone.Status.CLAIMED,
-            to_state=milestone_status,
-            comment=reason.strip(),
-        )
-        complete_task(process, milestone_flow.review, user)
-    return claim
-
-
-def milestone_claim_approve(*, claim: MilestoneClaim, user: User, comment: str = "") -> MilestoneClaim:
-    return _decide_claim(claim, user, approve=True, reason=comment)
+def milestone_claim_approve(*, claim: MilestoneClaim, user: User, comment: str = "", accept_pending_evidence: bool = False) -> MilestoneClaim:
+    return lifecycle.review_decide(claim, user=user, approve=True, reason=comment, accept_pending_evidence=accept_pending_evidence)
 
 
 def milestone_claim_return(*, claim: MilestoneClaim, user: User, reason: str) -> MilestoneClaim:
-    return _decide_claim(claim, user, approve=False, reason=reason)
+    return lifecycle.review_decide(claim, user=user, approve=False, reason=reason)
 
 
 def milestone_apply_claim(*, claim: MilestoneClaim) -> None:

@@ -1,5 +1,6 @@
 """Pages of progress reporting: work lists, reports, contributions, milestone claims. Thin:
-they read through the gatekeeper and selectors and act through ``tasks.progress``."""
+they read through the gatekeeper and selectors and act through ``tasks.progress``; the review
+parts (evidence, decision) are the shared templates under ``templates/review/``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,11 @@ from evidence.models import Evidence
 from evidence.services import evidence_for
 from tasks import access, progress, selectors
 from tasks.filters import ReportFilter
-from tasks.forms import ContributionForm, DecisionForm, MilestoneClaimForm, ReassignForm, ReportForm
+from tasks.forms import ContributionForm, MilestoneClaimForm, ReassignForm, ReportForm
 from tasks.models import Milestone, ProgressReport
 from tasks.tables import ReportTable
+from workflows.forms import DecisionForm
+from workflows.lifecycle import undecided_evidence
 
 PAGE_SIZE = 25
 
@@ -43,10 +46,8 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
-    can_edit = access.can_edit_report(request.user, report)
-    can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
-    form = ReportForm(instance=report, initial={"version": report.version}) if can_edit else None
-    return render_report_page(request, report, form=form, can_edit=can_edit, can_decide=can_decide)
+    form = ReportForm(instance=report, initial={"version": report.version}) if access.can_edit_report(request.user, report) else None
+    return render_report_page(request, report, form=form)
 
 
 # Other apps add panels to the report page (extension requests …): each provider is called with
@@ -59,121 +60,114 @@ def register_report_panel(provider) -> None:
         REPORT_PAGE_PANELS.append(provider)
 
 
-def render_report_page(request, report, *, form, can_edit, can_decide, decision_form=None, status=200, panels=None):
-    contributions = report.contributions.select_related("department", "submitted_by")
+def render_report_page(request, report, *, form=None, decision_form=None, status=200, panels=None, **_ignored):
+    """The report page: the writer's form, the evidence, the reviewer's decision, the history."""
+    report.refresh_from_db()
+    can_edit = access.can_edit_report(request.user, report)
+    can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
+    if can_edit and form is None:
+        form = ReportForm(instance=report, initial={"version": report.version})
     reassign_form = None
     if report.is_editable and access.is_department_head(request.user, report.department_id):
         reassign_form = ReassignForm(department=report.department, initial={"assignee": report.assignee_id})
-    return render(
-        request,
-        "tasks/progress/report_detail.html",
-        {
-            "report": report,
-            "task": report.task,
-            "form": form,
-            "can_edit": can_edit,
-            "can_decide": can_decide,
-            "decision_form": decision_form or DecisionForm(),
-            "reassign_form": reassign_form,
-            "contributions": contributions,
-            "evidence": evidence_for(report),
-            "changes": progress.report_changes(report) if report.round > 1 else [],
-            "submissions": report.submissions.select_related("submitted_by", "decided_by"),
-            "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
-        }
-        | {key: value for provider in REPORT_PAGE_PANELS for key, value in provider(request.user, report, **(panels or {})).items()},
-        status=status,
-    )
+    context = {
+        "report": report,
+        "task": report.task,
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "can_decide": can_decide,
+        "decision_form": decision_form or DecisionForm(),
+        "reassign_form": reassign_form,
+        "contributions": report.contributions.select_related("department", "submitted_by"),
+        "evidence": evidence_for(report),
+        "pending_files": can_decide and bool(undecided_evidence(report)),
+        "changes": progress.report_changes(report) if report.round > 1 else [],
+        "submissions": report.submissions.select_related("submitted_by", "decided_by"),
+        "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
+    }
+    for provider in REPORT_PAGE_PANELS:
+        context.update(provider(request.user, report, **(panels or {})))
+    return render(request, "tasks/progress/report_detail.html", context, status=status)
+
+
+def _typed_report(request: HttpRequest, report: ProgressReport) -> tuple[ReportForm, dict | None, int | None]:
+    """The writer's form as posted, and its data when valid (an upload or removal saves it too)."""
+    form = ReportForm(request.POST, instance=ProgressReport.objects.get(pk=report.pk))
+    if "version" not in request.POST or not form.is_valid():
+        return form, None, None
+    return form, {field: form.cleaned_data[field] for field in form.Meta.fields}, form.cleaned_data["version"]
 
 
 @require_POST
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the draft, or save and submit (button ``submit``)."""
     report = access.get_report_for_user(request.user, pk)
-    form = ReportForm(request.POST, instance=ProgressReport.objects.get(pk=report.pk))
-    if form.is_valid():
-        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+    form, data, version = _typed_report(request, report)
+    if data is not None:
         try:
             if "submit" in request.POST:
-                progress.report_submit(report=report, user=request.user, version=form.cleaned_data["version"], data=data)
+                progress.report_submit(report=report, user=request.user, version=version, data=data)
                 messages.success(request, _("The report has been submitted for review."))
             else:
-                progress.report_save(report=report, user=request.user, data=data, version=form.cleaned_data["version"])
+                progress.report_save(report=report, user=request.user, data=data, version=version)
                 messages.success(request, _("The draft has been saved."))
             return redirect(report)
         except ValidationError as exc:
             add_errors(form, exc, request)
-    report.refresh_from_db()
-    return render_report_page(request, report, form=form, can_edit=access.can_edit_report(request.user, report), can_decide=False, status=400)
+    return render_report_page(request, report, form=form, status=400)
 
 
 @require_POST
 def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     form = DecisionForm(request.POST)
-    decision = request.POST.get("decision")
-    if decision not in {"approve", "return"}:
-        form.add_error(None, _("Choose whether to approve or to return the report."))
     if form.is_valid():
-        seen = form.cleaned_data["round"]
+        data = form.cleaned_data
         try:
-            if decision == "approve":
-                progress.report_approve(report=report, user=request.user, comment=form.cleaned_data["reason"], round=seen)
+            if data["decision"] == "approve":
+                progress.report_approve(
+                    report=report, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
+                )
                 messages.success(request, _("The report has been approved."))
             else:
-                progress.report_return(report=report, user=request.user, reason=form.cleaned_data["reason"], round=seen)
+                progress.report_return(report=report, user=request.user, reason=data["reason"], round=data["round"])
                 messages.success(request, _("The report has been returned to the liaison."))
             return redirect(report)
         except ValidationError as exc:
             add_errors(form, exc, request)
-    report.refresh_from_db()
-    can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
-    return render_report_page(request, report, form=None, can_edit=False, can_decide=can_decide, decision_form=form, status=400)
+    return render_report_page(request, report, decision_form=form, status=400)
 
 
 @require_POST
 def report_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files; the typed fields posted with them are saved as the draft first."""
     report = access.get_report_for_user(request.user, pk)
-    files = request.FILES.getlist("files")
-    if not files:
-        messages.error(request, _("Choose one or more files to upload."))
-        return redirect(report)
+    form, data, version = _typed_report(request, report)
+    if "version" in request.POST and data is None:
+        return render_report_page(request, report, form=form, status=400)
     try:
-        attached = progress.report_attach_evidence(report=report, user=request.user, uploads=files)
+        attached = progress.report_attach_evidence(
+            report=report, user=request.user, uploads=request.FILES.getlist("files"), data=data, version=version
+        )
         messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+        return redirect(report)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect(report)
+        add_errors(form, exc, request)
+    return render_report_page(request, report, form=form, status=400)
 
 
 @require_POST
 def report_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
+    form, data, version = _typed_report(request, report)
     try:
-        progress.report_remove_evidence(report=report, user=request.user, evidence=evidence)
+        progress.report_remove_evidence(report=report, user=request.user, evidence=evidence, data=data, version=version)
         messages.success(request, _("The file has been removed from the draft."))
+        return redirect(report)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(report)
-
-
-@require_POST
-def report_evidence_review(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    report = access.get_report_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    try:
-        progress.report_review_evidence(
-            report=report,
-            user=request.user,
-            evidence=evidence,
-            accepted=request.POST.get("decision") == "accept",
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(report)
+        add_errors(form, exc, request)
+    return render_report_page(request, report, form=form, status=400)
 
 
 @require_POST
@@ -191,31 +185,72 @@ def report_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
+# --- contributions ---------------------------------------------------------------------------
+
+
+def render_contribution_page(request, contribution, *, form=None, decision_form=None, status=200):
+    contribution.refresh_from_db()
+    can_edit = progress.contribution_can_edit(request.user, contribution)
+    if can_edit and form is None:
+        form = ContributionForm(initial={"content": contribution.content})
+    context = {
+        "contribution": contribution,
+        "report": contribution.report,
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "can_decide": progress.contribution_can_decide(request.user, contribution),
+        "decision_form": decision_form or DecisionForm(),
+    }
+    return render(request, "tasks/progress/contribution_detail.html", context, status=status)
+
+
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_contribution_page(request, access.get_contribution_for_user(request.user, pk))
+
+
+@require_POST
+def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the draft, or save and submit to the lead department (button ``submit``)."""
     contribution = access.get_contribution_for_user(request.user, pk)
-    can_edit = access.can_edit_contribution(request.user, contribution)
-    form = ContributionForm(request.POST or None, initial={"content": contribution.content}) if can_edit else None
-    if request.method == "POST":
-        if contribution.department_id not in access.user_department_ids(request.user):
-            raise PermissionDenied
-        form = form or ContributionForm(request.POST)  # submitted meanwhile: the service says so
-        if form.is_valid():
-            try:
-                if "submit" in request.POST:
-                    progress.contribution_submit(contribution=contribution, user=request.user, content=form.cleaned_data["content"])
-                    messages.success(request, _("Your contribution has been submitted to the lead department."))
-                else:
-                    progress.contribution_save(contribution=contribution, user=request.user, content=form.cleaned_data["content"])
-                    messages.success(request, _("The draft has been saved."))
-                return redirect(contribution)
-            except ValidationError as exc:
-                add_errors(form, exc, request)
-    return render(
-        request,
-        "tasks/progress/contribution_detail.html",
-        {"contribution": contribution, "report": contribution.report, "form": form, "can_edit": can_edit},
-        status=400 if request.method == "POST" else 200,
-    )
+    if contribution.department_id not in access.user_department_ids(request.user):
+        raise PermissionDenied
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        content = form.cleaned_data["content"]
+        try:
+            if "submit" in request.POST:
+                progress.contribution_submit(contribution=contribution, user=request.user, content=content)
+                messages.success(request, _("Your contribution has been submitted to the lead department."))
+            else:
+                progress.contribution_save(contribution=contribution, user=request.user, content=content)
+                messages.success(request, _("The draft has been saved."))
+            return redirect(contribution)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_contribution_page(request, contribution, form=form, status=400)
+
+
+@require_POST
+def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead department's liaison accepts the contribution or returns it with a reason."""
+    contribution = access.get_contribution_for_user(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                progress.contribution_accept(contribution=contribution, user=request.user, comment=data["reason"])
+                messages.success(request, _("The contribution has been accepted."))
+            else:
+                progress.contribution_return(contribution=contribution, user=request.user, reason=data["reason"])
+                messages.success(request, _("The contribution has been returned to its department."))
+            return redirect(contribution)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_contribution_page(request, contribution, decision_form=form, status=400)
+
+
+# --- milestone claims ------------------------------------------------------------------------
 
 
 def milestone_claim_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,48 +274,60 @@ def milestone_claim_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def milestone_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = access.get_claim_for_user(request.user, pk)
+def render_claim_page(request, claim, *, revise_form=None, decision_form=None, status=200):
+    claim.refresh_from_db()
     can_revise = claim.is_editable and claim.created_by_id == request.user.pk
-    revise_form = MilestoneClaimForm(initial={"completed_on": claim.completed_on, "note": claim.note}) if can_revise else None
-    decision_form = DecisionForm()
-    status = 200
-    if request.method == "POST":
+    if can_revise and revise_form is None:
+        revise_form = MilestoneClaimForm(initial={"completed_on": claim.completed_on, "note": claim.note})
+    can_decide = access.can_review(request.user) and claim.status == claim.Status.SUBMITTED
+    context = {
+        "claim": claim,
+        "milestone": claim.milestone,
+        "task": claim.milestone.task,
+        "evidence": evidence_for(claim),
+        "pending_files": can_decide and bool(undecided_evidence(claim)),
+        "can_decide": can_decide,
+        "decision_form": decision_form or DecisionForm(),
+        "revise_form": revise_form if can_revise else None,
+        "timeline": AuditEntry.objects.for_object(claim.milestone).select_related("actor"),
+    }
+    return render(request, "tasks/progress/milestone_claim_detail.html", context, status=status)
+
+
+def milestone_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_claim_page(request, access.get_claim_for_user(request.user, pk))
+
+
+@require_POST
+def milestone_claim_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = access.get_claim_for_user(request.user, pk)
+    form = MilestoneClaimForm(request.POST)
+    if form.is_valid():
         try:
-            if request.POST.get("decision") in {"approve", "return"}:
-                decision_form = DecisionForm(request.POST)
-                if decision_form.is_valid():
-                    reason = decision_form.cleaned_data["reason"]
-                    if request.POST["decision"] == "approve":
-                        progress.milestone_claim_approve(claim=claim, user=request.user, comment=reason)
-                        messages.success(request, _("The milestone has been approved."))
-                    else:
-                        progress.milestone_claim_return(claim=claim, user=request.user, reason=reason)
-                        messages.success(request, _("The claim has been returned."))
-                    return redirect(claim)
-            else:
-                revise_form = MilestoneClaimForm(request.POST)
-                if revise_form.is_valid():
-                    progress.milestone_claim_resubmit(
-                        claim=claim, user=request.user, uploads=request.FILES.getlist("files"), **revise_form.cleaned_data
-                    )
-                    messages.success(request, _("The milestone has been claimed again."))
-                    return redirect(claim)
+            progress.milestone_claim_resubmit(claim=claim, user=request.user, uploads=request.FILES.getlist("files"), **form.cleaned_data)
+            messages.success(request, _("The milestone has been claimed again."))
+            return redirect(claim)
         except ValidationError as exc:
-            add_errors(decision_form if request.POST.get("decision") else revise_form, exc, request)
-        status = 400
-    return render(
-        request,
-        "tasks/progress/milestone_claim_detail.html",
-        {
-            "claim": claim,
-            "milestone": claim.milestone,
-            "task": claim.milestone.task,
-            "evidence": evidence_for(claim),
-            "can_decide": access.can_review(request.user) and claim.status == claim.Status.SUBMITTED,
-            "decision_form": decision_form,
-            "revise_form": revise_form,
-            "timeline": AuditEntry.objects.for_object(claim.milestone).select_related("actor"),
-        },
-        status=status,
-    )
+            add_errors(form, exc, request)
+    return render_claim_page(request, claim, revise_form=form, status=400)
+
+
+@require_POST
+def milestone_claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = access.get_claim_for_user(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                progress.milestone_claim_approve(
+                    claim=claim, user=request.user, comment=data["reason"], accept_pending_evidence=data["accept_files"]
+                )
+                messages.success(request, _("The milestone has been approved."))
+            else:
+                progress.milestone_claim_return(claim=claim, user=request.user, reason=data["reason"])
+                messages.success(request, _("The claim has been returned."))
+            return redirect(claim)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_claim_page(request, claim, decision_form=form, status=400)

@@ -20,8 +20,11 @@ urlpatterns = [
     path("reports/<int:pk>/reassign/", progress_views.report_reassign, name="report_reassign"),
     path("reports/<int:pk>/evidence/", progress_views.report_evidence_upload, name="report_evidence_upload"),
     path("reports/<int:pk>/evidence/<int:evidence_pk>/remove/", progress_views.report_evidence_remove, name="report_evidence_remove"),
-    path("reports/<int:pk>/evidence/<int:evidence_pk>/review/", progress_views.report_evidence_review, name="report_evidence_review"),
     path("contributions/<int:pk>/", progress_views.contribution_detail, name="contribution_detail"),
+    path("contributions/<int:pk>/edit/", progress_views.contribution_edit, name="contribution_edit"),
+    path("contributions/<int:pk>/decide/", progress_views.contribution_decide, name="contribution_decide"),
     path("milestones/<int:pk>/claim/", progress_views.milestone_claim_new, name="milestone_claim_new"),
     path("claims/<int:pk>/", progress_views.milestone_claim_detail, name="milestone_claim_detail"),
+    path("claims/<int:pk>/revise/", progress_views.milestone_claim_revise, name="milestone_claim_revise"),
+    path("claims/<int:pk>/decide/", progress_views.milestone_claim_decide, name="milestone_claim_decide"),
 ]

@@ -6,15 +6,16 @@
 
 A flow spreads fresh copies of these nodes into its class body (``locals().update(review_nodes())``):
 subclassing a flow would keep the edges bound to the base class (see VIEWFLOW.md). The flow's
-process artifact is the *subject* (a report, a claim, a value …) and plugs in through these names,
-read at run time so that this engine layer imports no domain app:
+process artifact is the *subject* (a report, a claim, a value …); its ``ReviewKind``
+(``workflows.lifecycle``, registered by the subject's app) answers for it, so that this engine
+layer imports no domain app:
 
-``review_writer``      the user the write (and revise) step is assigned to, or None;
+``writer_of``          the user the write (and revise) step is assigned to, or None;
 ``review_owner``       the reviewer the review step is assigned to, or None to leave it in the
                        queue of everyone holding ``review_permission``;
 ``review_permission``  the permission ("app.codename") that lets someone take the review step;
-``review_approved``    True once the reviewer approved (read when the review step finishes);
-``review_apply()``     what approval does to the rest of the system (progress, completion …).
+``is_approved``        True once the reviewer approved (read when the review step finishes);
+``apply_approval``     what approval does to the rest of the system (progress, completion …).
 
 The human steps are done on the subject's own page; services finish the tasks (``engine``).
 """
@@ -25,7 +26,18 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from workflows.lifecycle import kind_of
 from workflows.views import open_subject_page
+
+
+def _ask(question):
+    """A node callback that asks the subject's kind: ``question(kind, subject)``."""
+
+    def callback(activation):
+        subject = activation.process.artifact
+        return question(kind_of(subject), subject)
+
+    return callback
 
 
 def review_nodes(*, write_title=None, review_title=None, apply_title=None) -> dict:
@@ -34,18 +46,18 @@ def review_nodes(*, write_title=None, review_title=None, apply_title=None) -> di
         "write": (
             flow.View(open_subject_page)
             .Annotation(title=write_title or _("Write and submit"))
-            .Assign(lambda activation: activation.process.artifact.review_writer)
+            .Assign(_ask(lambda kind, subject: kind.writer_of(subject)))
             .Next(this.review)
         ),
         "review": (
             flow.View(open_subject_page)
             .Annotation(title=review_title or _("Review"))
-            .Assign(lambda activation: activation.process.artifact.review_owner)
-            .Permission(lambda activation: activation.process.artifact.review_permission)
+            .Assign(_ask(lambda kind, subject: kind.review_owner(subject)))
+            .Permission(_ask(lambda kind, subject: kind.review_permission(subject)))
             .Next(this.is_approved)
         ),
         "is_approved": (
-            flow.If(lambda activation: activation.process.artifact.review_approved)
+            flow.If(_ask(lambda kind, subject: kind.is_approved(subject)))
             .Annotation(title=_("Approved?"))
             .Then(this.apply_approval)
             .Else(this.write)
@@ -67,4 +79,5 @@ class ReviewSteps:
         return activation.process
 
     def apply_subject_approval(self, activation):
-        activation.process.artifact.review_apply()
+        subject = activation.process.artifact
+        kind_of(subject).apply_approval(subject)

@@ -147,23 +147,6 @@ class ProgressReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:report_detail", args=[self.pk])
 
-    # --- the review lifecycle's interface (workflows.review) ---
-    @property
-    def review_writer(self):
-        return self.assignee
-
-    review_owner = None
-    review_permission = "tasks.review_progressreport"
-
-    @property
-    def review_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    def review_apply(self) -> None:
-        from tasks.progress import task_apply_report
-
-        task_apply_report(report=self)
-
     @property
     def original_due_on(self) -> datetime.date:
         """The period's due date, kept for scoring whatever extension was granted."""
@@ -218,6 +201,8 @@ class Contribution(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("To be written")
         SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="contributions")
     department = models.ForeignKey(
@@ -234,6 +219,12 @@ class Contribution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     is_late = models.BooleanField(_("late"), default=False)
+    round = models.PositiveSmallIntegerField(_("round"), default=0)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
 
     class Meta:
         verbose_name = _("contribution")
@@ -247,15 +238,12 @@ class Contribution(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:contribution_detail", args=[self.pk])
 
-    @property
-    def review_writer(self):
-        return self.assignee
-
 
 class MilestoneClaim(models.Model):
     """A liaison's claim that a milestone is complete, with evidence, and the supervisor's verdict."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Awaiting verification")
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
@@ -285,7 +273,7 @@ class MilestoneClaim(models.Model):
             # At most one open claim per milestone.
             models.UniqueConstraint(
                 fields=["milestone"],
-                condition=Q(status__in=["submitted", "returned"]),
+                condition=Q(status__in=["draft", "submitted", "returned"]),
                 name="milestone_claim_one_open",
             )
         ]
@@ -296,23 +284,6 @@ class MilestoneClaim(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:milestone_claim_detail", args=[self.pk])
 
-    # --- the review lifecycle's interface (workflows.review) ---
-    @property
-    def review_writer(self):
-        return self.created_by
-
-    review_owner = None
-    review_permission = "tasks.review_progressreport"
-
-    @property
-    def review_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    def review_apply(self) -> None:
-        from tasks.progress import milestone_apply_claim
-
-        milestone_apply_claim(claim=self)
-
     @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.RETURNED
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}

@@ -183,12 +183,12 @@ def _post_urls(w):
         "reassign": reverse("tasks:report_reassign", args=[w.draft.pk]),
         "upload": reverse("tasks:report_evidence_upload", args=[w.draft.pk]),
         "remove": reverse("tasks:report_evidence_remove", args=[w.draft.pk, w.draft_file.pk]),
-        "review": reverse("tasks:report_evidence_review", args=[w.waiting.pk, w.waiting_file.pk]),
-        "contribution_save": reverse("tasks:contribution_detail", args=[w.contribution.pk]),
-        "contribution_submit": reverse("tasks:contribution_detail", args=[w.contribution.pk]),
+        "review": reverse("review:evidence_decide", args=["progress_report", w.waiting.pk, w.waiting_file.pk]),
+        "contribution_save": reverse("tasks:contribution_edit", args=[w.contribution.pk]),
+        "contribution_submit": reverse("tasks:contribution_edit", args=[w.contribution.pk]),
         "claim_new": reverse("tasks:milestone_claim_new", args=[w.pending_milestone.pk]),
-        "claim_decide": reverse("tasks:milestone_claim_detail", args=[w.claim.pk]),
-        "claim_revise": reverse("tasks:milestone_claim_detail", args=[w.returned_claim.pk]),
+        "claim_decide": reverse("tasks:milestone_claim_decide", args=[w.claim.pk]),
+        "claim_revise": reverse("tasks:milestone_claim_revise", args=[w.returned_claim.pk]),
     }
 
 

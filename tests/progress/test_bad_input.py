@@ -251,7 +251,7 @@ def test_over_http_a_path_in_a_file_name_never_reaches_the_record(as_liaison, re
 
 def test_contribution_bad_input_is_refused(en_client, contribution, liaison_b):
     en_client.force_login(liaison_b)
-    url = reverse("tasks:contribution_detail", args=[contribution.pk])
+    url = reverse("tasks:contribution_edit", args=[contribution.pk])
     before = snapshot()
     response = en_client.post(url, {"content": "", "submit": ""})
     assert response.status_code == 400 and "This field is required." in _page(response)
@@ -262,13 +262,16 @@ def test_contribution_bad_input_is_refused(en_client, contribution, liaison_b):
 
 def test_a_contribution_submitted_twice_says_already_submitted(en_client, contribution, liaison_b):
     en_client.force_login(liaison_b)
-    url = reverse("tasks:contribution_detail", args=[contribution.pk])
+    url = reverse("tasks:contribution_edit", args=[contribution.pk])
     assert en_client.post(url, {"content": "公安局：完成排查", "submit": ""}).status_code == 302
     before = snapshot()
-    for button in ("submit", "save"):
+    for button, message in (
+        ("submit", "This contribution has already been submitted."),
+        ("save", "This contribution has been submitted and can no longer be changed."),
+    ):
         response = en_client.post(url, {"content": "第二个窗口", button: ""})
         assert response.status_code == 400
-        assert "This contribution has already been submitted." in _page(response)
+        assert message in _page(response)
     assert snapshot() == before
     assert Contribution.objects.get().content == "公安局：完成排查"
 
@@ -311,7 +314,7 @@ def test_a_milestone_claimed_twice_says_already_claimed(en_client, milestone, li
 def test_a_claim_decided_twice_or_returned_without_a_reason_is_refused(en_client, milestone, liaison_a, supervisor):
     claim = progress.milestone_claim_submit(milestone=milestone, user=liaison_a, completed_on=datetime.date(2023, 12, 1), note="上线")
     en_client.force_login(supervisor)
-    url = reverse("tasks:milestone_claim_detail", args=[claim.pk])
+    url = reverse("tasks:milestone_claim_decide", args=[claim.pk])
     before = snapshot()
     response = en_client.post(url, {"decision": "return", "reason": " "})
     assert response.status_code == 400 and "Say why the claim is returned." in _page(response)
@@ -328,7 +331,7 @@ def test_a_claim_revised_twice_says_it_is_not_waiting_for_a_revision(en_client, 
     claim = progress.milestone_claim_submit(milestone=milestone, user=liaison_a, completed_on=datetime.date(2023, 12, 1), note="上线")
     progress.milestone_claim_return(claim=claim, user=supervisor, reason="补充")
     en_client.force_login(liaison_a)
-    url = reverse("tasks:milestone_claim_detail", args=[claim.pk])
+    url = reverse("tasks:milestone_claim_revise", args=[claim.pk])
     data = {"completed_on": "2023-12-05", "note": "补充后"}
     assert en_client.post(url, data).status_code == 302
     before = snapshot()

@@ -10,6 +10,7 @@ from viewflow.workflow.status import STATUS
 from audit.models import AuditEntry
 from evidence.models import Evidence
 from evidence.services import evidence_for
+from notifications.models import Notification
 from tasks import progress
 from tasks.models import Contribution, KeyTask, Milestone, MilestoneClaim, ProgressReport, ReportSubmission
 from tests.progress.conftest import fill, pdf, process_of
@@ -91,8 +92,10 @@ def test_a_report_is_drafted_submitted_returned_revised_and_approved(
     changes = page[page.index('id="changes"') :]
     assert "完成需求调研和系统招标，签订建设合同" in changes and "30" in changes and "60" in changes and "招标文件.pdf" in changes
 
-    # The supervisor approves.
+    # The supervisor judges the file, then approves.
     client.force_login(supervisor)
+    for file in evidence_for(report):
+        client.post(reverse("review:evidence_decide", args=["progress_report", report.pk, file.pk]), {"decision": "accept"})
     page = _page(client.post(decide, {"decision": "approve", "reason": "同意"}, follow=True))
     assert "The report has been approved." in page
     report.refresh_from_db()
@@ -157,7 +160,8 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
     # The supervisor returns it.
     client.force_login(supervisor)
     assert milestone.title in _page(client.get(reverse("inbox:queue")))
-    page = _page(client.post(detail, {"decision": "return", "reason": "缺少验收报告"}, follow=True))
+    decide = reverse("tasks:milestone_claim_decide", args=[claim.pk])
+    page = _page(client.post(decide, {"decision": "return", "reason": "缺少验收报告"}, follow=True))
     assert "The claim has been returned." in page
     claim.refresh_from_db()
     milestone.refresh_from_db()
@@ -168,8 +172,9 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
     assert "缺少验收报告" in _page(client.get(reverse("inbox:inbox")))
     page = _page(client.get(detail))
     assert 'id="return-reason"' in page and "缺少验收报告" in page and 'id="revise-form"' in page
+    revise = reverse("tasks:milestone_claim_revise", args=[claim.pk])
     page = _page(
-        client.post(detail, {"completed_on": "2023-12-28", "note": "平台通过验收", "files": [pdf("验收报告.pdf")]}, follow=True)
+        client.post(revise, {"completed_on": "2023-12-28", "note": "平台通过验收", "files": [pdf("验收报告.pdf")]}, follow=True)
     )
     assert "The milestone has been claimed again." in page
     claim.refresh_from_db()
@@ -179,7 +184,10 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
 
     # The supervisor approves: the completion date is recorded on the milestone.
     client.force_login(supervisor)
-    page = _page(client.post(detail, {"decision": "approve", "reason": ""}, follow=True))
+    # Approval is refused while a file is undecided, unless the supervisor accepts them with it.
+    page = _page(client.post(decide, {"decision": "approve", "reason": ""}))
+    assert "Decide every file before approving" in page and "上线通知.pdf" in page
+    page = _page(client.post(decide, {"decision": "approve", "reason": "", "accept_files": "on"}, follow=True))
     assert "The milestone has been approved." in page
     claim.refresh_from_db()
     milestone.refresh_from_db()
@@ -187,10 +195,10 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
     assert (milestone.status, milestone.completed_on) == (Milestone.Status.APPROVED, datetime.date(2023, 12, 28))
     assert process_of(claim).status == "DONE"
     assert [(a, who, f, t, c) for a, who, f, t, c in _trail(milestone)] == [
-        ("claim", "liaison-a", "pending", "claimed", "平台已上线试运行"),
-        ("return", "supervisor", "claimed", "returned", "缺少验收报告"),
-        ("claim", "liaison-a", "returned", "claimed", "平台通过验收"),
-        ("approve", "supervisor", "claimed", "approved", ""),
+        ("claim", "liaison-a", "draft", "submitted", ""),
+        ("return", "supervisor", "submitted", "returned", "缺少验收报告"),
+        ("claim", "liaison-a", "returned", "submitted", ""),
+        ("approve", "supervisor", "submitted", "approved", ""),
     ]
     assert sorted(e.original_name for e in evidence_for(claim)) == ["上线通知.pdf", "验收报告.pdf"]
 
@@ -198,12 +206,13 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
 def test_a_cooperating_department_contributes_to_the_lead_report(en_client, report, contribution, liaison_a, liaison_b, dept_b):
     client = en_client
     detail = reverse("tasks:contribution_detail", args=[contribution.pk])
+    edit = reverse("tasks:contribution_edit", args=[contribution.pk])
     report_page = reverse("tasks:report_detail", args=[report.pk])
 
     # The co-operating liaison finds it in their inbox and saves a draft.
     client.force_login(liaison_b)
     assert reverse("tasks:contribution_detail", args=[contribution.pk]) in _page(client.get(reverse("inbox:inbox")))
-    page = _page(client.post(detail, {"content": "公安局草稿：排查在册患者", "save": ""}, follow=True))
+    page = _page(client.post(edit, {"content": "公安局草稿：排查在册患者", "save": ""}, follow=True))
     assert "The draft has been saved." in page
     contribution.refresh_from_db()
     assert (contribution.status, contribution.content) == ("pending", "公安局草稿：排查在册患者")
@@ -220,12 +229,14 @@ def test_a_cooperating_department_contributes_to_the_lead_report(en_client, repo
 
     # The co-operating liaison submits.
     client.force_login(liaison_b)
-    page = _page(client.post(detail, {"content": "公安局：完成在册患者排查312人", "submit": ""}, follow=True))
+    page = _page(client.post(edit, {"content": "公安局：完成在册患者排查312人", "submit": ""}, follow=True))
     assert "Your contribution has been submitted to the lead department." in page
     contribution.refresh_from_db()
     assert (contribution.status, contribution.submitted_by) == ("submitted", liaison_b)
-    assert process_of(contribution).status == "DONE"
     assert 'id="contribution-form"' not in _page(client.get(detail))  # no longer editable
+    # … and it waits in the lead liaison's inbox for acceptance (the engine's review task).
+    review = Task.objects.get(process=process_of(contribution), flow_task_type="HUMAN", status=STATUS.ASSIGNED)
+    assert (review.flow_task.name, review.owner) == ("review", liaison_a)
 
     # The lead's report page shows it, and now the lead may submit without a reason.
     client.force_login(liaison_a)
@@ -238,6 +249,14 @@ def test_a_cooperating_department_contributes_to_the_lead_report(en_client, repo
     assert report.submissions.get().content["contributions"] == [
         {"department": str(dept_b), "content": "公安局：完成在册患者排查312人", "status": Contribution.Status.SUBMITTED}
     ]
+
+    # The lead's liaison accepts the contribution: its process ends, its department hears of it.
+    page = _page(client.post(reverse("tasks:contribution_decide", args=[contribution.pk]), {"decision": "approve"}, follow=True))
+    assert "The contribution has been accepted." in page
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by) == ("accepted", liaison_a)
+    assert process_of(contribution).status == "DONE"
+    assert Notification.objects.filter(user=liaison_b, url=detail).exists()
 
 
 def test_a_report_submitted_without_a_contribution_with_a_reason(en_client, report, contribution, liaison_a):
@@ -277,7 +296,7 @@ def test_a_contribution_still_owed_when_the_report_is_approved_is_closed(en_clie
     assert 'id="contribution-form"' not in _page(en_client.get(url))
     before = snapshot()
     for button in ("save", "submit"):
-        response = en_client.post(url, {"content": "审核通过后才写", button: ""})
+        response = en_client.post(reverse("tasks:contribution_edit", args=[contribution.pk]), {"content": "审核通过后才写", button: ""})
         assert response.status_code == 400
         assert "The report has already been approved; the contribution is closed." in _page(response)
     assert snapshot() == before
@@ -304,7 +323,7 @@ def test_files_are_removed_while_drafting_and_judged_while_awaiting_review(en_cl
     assert snapshot() == before
 
     submitted(report, liaison_a)
-    review = reverse("tasks:report_evidence_review", args=[report.pk, minutes.pk])
+    review = reverse("review:evidence_decide", args=["progress_report", report.pk, minutes.pk])
     client.force_login(supervisor)
     before = snapshot()
     page = _page(client.post(review, {"decision": "reject", "reason": ""}, follow=True))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.lifecycle import kind_of
 from workflows.models import NoticeProcess
 from workflows.review import ReviewSteps, review_nodes
 from workflows.views import open_subject_page
@@ -32,7 +33,7 @@ class NoticeFlow(ReviewSteps, flow.Flow):
     acknowledge = (
         flow.View(open_subject_page)
         .Annotation(title=_("Acknowledge receipt"))
-        .Assign(lambda activation: activation.process.artifact.acknowledge_assignee)
+        .Assign(lambda activation: kind_of(activation.process.artifact).acknowledge_assignee(activation.process.artifact))
         .Next(this.write)
     )
 

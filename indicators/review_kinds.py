@@ -1,0 +1,60 @@
+"""How indicator values plug into the review lifecycle (``workflows.lifecycle``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from indicators import access
+from indicators.models import IndicatorValue
+from tasks.review_kinds import department_heads, reviewers
+from workflows.lifecycle import ReviewKind
+
+
+class IndicatorValueKind(ReviewKind):
+    key = "indicator_value"
+    label = _("Indicator value")
+    noun = _("value")
+    model = IndicatorValue
+    content_fields = ("value", "text", "source")
+    submitted_by_field = "reported_by"
+
+    @property
+    def flow_class(self):
+        from workflows.indicator_value.flows import IndicatorValueFlow
+
+        return IndicatorValueFlow
+
+    def get_for_user(self, user, pk):
+        return access.get_value_for_user(user, pk)
+
+    def can_write(self, user, record) -> bool:
+        return access.can_report(user, record.indicator)
+
+    def can_review(self, user, record) -> bool:
+        return access.can_review(user)
+
+    def writer_of(self, record):
+        return record.reported_by
+
+    def review_permission(self, record) -> str:
+        return "tasks.review_progressreport"
+
+    def apply_approval(self, record) -> None:
+        from indicators.services import warn_if_binding_at_risk
+
+        warn_if_binding_at_risk(record=record, at=record.decided_at)
+
+    def department_id(self, record):
+        return record.indicator.department_id
+
+    def title(self, record) -> str:
+        return f"{record.indicator.code} {record.indicator.name} · {record.period_code}"
+
+    def reviewers(self, record):
+        return reviewers()
+
+    def writers(self, record):
+        return [record.reported_by, *department_heads(record.indicator.department_id)]
+
+
+INDICATOR_VALUE = IndicatorValueKind()

@@ -1,0 +1,250 @@
+"""How progress reports, contributions and milestone claims plug into the review lifecycle
+(``workflows.lifecycle``): who writes, who reviews, what is checked, what approval does."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from tasks import access
+from tasks.models import Contribution, Membership, MilestoneClaim, ProgressReport, ReportSubmission
+from workflows.lifecycle import ReviewKind
+
+
+def department_heads(department_id: int) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            department_id=department_id, role=Membership.Role.HEAD, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def reviewers() -> list[User]:
+    """Everyone who reviews progress (supervisors; administrators are not told of each report)."""
+    return list(
+        User.objects.filter(is_active=True, groups__permissions__codename="review_progressreport")
+        .exclude(groups__permissions__codename="import_plan")
+        .distinct()
+    )
+
+
+class ProgressReportKind(ReviewKind):
+    key = "progress_report"
+    label = _("Progress report")
+    noun = _("report")
+    model = ProgressReport
+    content_fields = (
+        "percent_complete",
+        "assessment",
+        "achievements",
+        "problems",
+        "next_steps",
+        "missing_contributions_reason",
+    )
+    writers_share_the_task = False  # the assignee writes; the department head hands it over
+
+    @property
+    def flow_class(self):
+        from workflows.progress_report.flows import ProgressReportFlow
+
+        return ProgressReportFlow
+
+    def get_for_user(self, user, pk):
+        return access.get_report_for_user(user, pk)
+
+    def can_write(self, user, report) -> bool:
+        return access.is_report_assignee(user, report)
+
+    def can_review(self, user, report) -> bool:
+        return access.can_review(user)
+
+    def review_permission(self, report) -> str:
+        return "tasks.review_progressreport"
+
+    def apply_approval(self, report) -> None:
+        from tasks.progress import task_apply_report
+
+        task_apply_report(report=report)
+
+    def title(self, report) -> str:
+        return f"{report.task.code} {report.task.title} · {report.period.code}"
+
+    def check_submission(self, report, user) -> None:
+        if not report.achievements.strip():
+            raise ValidationError({"achievements": _("Describe the work done before submitting.")})
+        missing = [
+            c.department
+            for c in report.contributions.select_related("department")
+            if c.status not in {Contribution.Status.SUBMITTED, Contribution.Status.ACCEPTED}
+        ]
+        if missing and not report.missing_contributions_reason.strip():
+            raise ValidationError(
+                {
+                    "missing_contributions_reason": _(
+                        "Contributions are missing from %(departments)s: wait for them or state why you submit without them."
+                    )
+                    % {"departments": "、".join(str(d) for d in missing)}
+                }
+            )
+
+    def on_submitted(self, report, user, now) -> None:
+        from tasks.progress import report_snapshot
+
+        ReportSubmission.objects.create(
+            report=report,
+            round=report.round,
+            content=report_snapshot(report),
+            submitted_by=user,
+            submitted_at=now,
+            is_late=report.is_late,
+        )
+
+    def on_decided(self, report, user, approved, reason, now) -> None:
+        ReportSubmission.objects.filter(report=report, round=report.round).update(
+            decision=report.status, decided_by=user, decided_at=now, reason=reason
+        )
+        if approved:
+            from tasks.progress import contributions_close
+
+            contributions_close(report=report, user=user, now=now)
+
+    def reviewers(self, report):
+        return reviewers()
+
+    def writers(self, report):
+        return [report.assignee, *department_heads(report.department_id)]
+
+
+class ContributionKind(ReviewKind):
+    """A co-operating department's contribution: written by its liaisons, accepted or returned by
+    the lead department's liaison who writes the report."""
+
+    key = "contribution"
+    label = _("Contribution")
+    noun = _("contribution")
+    model = Contribution
+    draft = "pending"
+    approved = "accepted"
+    content_fields = ("content",)
+    version_field = None
+
+    @property
+    def flow_class(self):
+        from workflows.contribution.flows import ContributionFlow
+
+        return ContributionFlow
+
+    def get_for_user(self, user, pk):
+        return access.get_contribution_for_user(user, pk)
+
+    def can_write(self, user, contribution) -> bool:
+        return contribution.department_id in access.user_department_ids(user)
+
+    def can_review(self, user, contribution) -> bool:
+        return access.is_report_assignee(user, contribution.report)
+
+    def writer_of(self, contribution):
+        return contribution.submitted_by or contribution.assignee
+
+    def review_owner(self, contribution):
+        return contribution.report.assignee
+
+    def is_editable(self, contribution) -> bool:
+        return super().is_editable(contribution) and contribution.report.status != ProgressReport.Status.APPROVED
+
+    def closed_message(self, contribution):
+        if contribution.report.status == ProgressReport.Status.APPROVED:
+            return _("The report has already been approved; the contribution is closed.")
+        return super().closed_message(contribution)
+
+    def title(self, contribution) -> str:
+        report = contribution.report
+        return f"{report.task.code} {report.task.title} · {report.period.code} · {contribution.department}"
+
+    def check_submission(self, contribution, user) -> None:
+        if not contribution.content.strip():
+            raise ValidationError({"content": _("Write what your department did before submitting.")})
+
+    def reviewers(self, contribution):
+        return [contribution.report.assignee]
+
+    def writers(self, contribution):
+        return [contribution.submitted_by or contribution.assignee, *department_heads(contribution.department_id)]
+
+
+class MilestoneClaimKind(ReviewKind):
+    """A claim that a milestone is complete, with its evidence: created and submitted at once."""
+
+    key = "milestone_claim"
+    label = _("Milestone claim")
+    noun = _("claim")
+    model = MilestoneClaim
+    content_fields = ("completed_on", "note")
+    submitted_by_field = None  # the claimant is ``created_by``
+    submit_action = "claim"
+
+    @property
+    def flow_class(self):
+        from workflows.milestone.flows import MilestoneFlow
+
+        return MilestoneFlow
+
+    def get_for_user(self, user, pk):
+        return access.get_claim_for_user(user, pk)
+
+    def can_write(self, user, claim) -> bool:
+        return claim.created_by_id == user.pk and access.claiming_department(user, claim.milestone) is not None
+
+    def can_review(self, user, claim) -> bool:
+        return access.can_review(user)
+
+    def writer_of(self, claim):
+        return claim.created_by
+
+    def review_permission(self, claim) -> str:
+        return "tasks.review_progressreport"
+
+    def apply_approval(self, claim) -> None:
+        from tasks.progress import milestone_apply_claim
+
+        milestone_apply_claim(claim=claim)
+
+    def due_on(self, claim):
+        return claim.milestone.due_date
+
+    def title(self, claim) -> str:
+        return f"{claim.milestone.task.code} {claim.milestone.title}"
+
+    def audit_subject(self, claim):
+        return claim.milestone
+
+    def check_submission(self, claim, user) -> None:
+        from tasks.progress import check_claim_fields
+
+        check_claim_fields(claim.completed_on, claim.note)
+
+    def on_submitted(self, claim, user, now) -> None:
+        from tasks.models import Milestone
+
+        claim.is_late = claim.completed_on > claim.milestone.due_date
+        claim.save(update_fields=["is_late"])
+        Milestone.objects.filter(pk=claim.milestone_id).update(status=Milestone.Status.CLAIMED)
+
+    def on_decided(self, claim, user, approved, reason, now) -> None:
+        from tasks.models import Milestone
+
+        status = Milestone.Status.APPROVED if approved else Milestone.Status.RETURNED
+        Milestone.objects.filter(pk=claim.milestone_id).update(status=status)
+
+    def reviewers(self, claim):
+        return reviewers()
+
+    def writers(self, claim):
+        return [claim.created_by, *department_heads(claim.department_id)]
+
+
+PROGRESS_REPORT = ProgressReportKind()
+CONTRIBUTION = ContributionKind()
+MILESTONE_CLAIM = MilestoneClaimKind()

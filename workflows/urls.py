@@ -1,0 +1,8 @@
+from django.urls import path
+
+from workflows import views
+
+app_name = "review"
+urlpatterns = [
+    path("<slug:kind>/<int:pk>/evidence/<int:evidence_pk>/decide/", views.evidence_decide, name="evidence_decide"),
+]
