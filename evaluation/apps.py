@@ -21,3 +21,7 @@ class EvaluationConfig(AppConfig):
         from evaluation.models import Evaluation, GeneratedReport
 
         register_states(Evaluation.Status, SelfAssessment.Status, GeneratedReport.Status)
+
+        from evaluation import notification_messages
+
+        notification_messages.register()

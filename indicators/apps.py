@@ -13,3 +13,7 @@ class IndicatorsConfig(AppConfig):
         from indicators.models import IndicatorValue
 
         register_owner(IndicatorValue, access.can_view_value)
+
+        from indicators import notification_messages
+
+        notification_messages.register()

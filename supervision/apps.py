@@ -23,3 +23,7 @@ class SupervisionConfig(AppConfig):
         from supervision.models import ExtensionRequest
 
         register_states(SupervisionNotice.Status, SupervisionNotice.Level, ExtensionRequest.Status)
+
+        from supervision import notification_messages
+
+        notification_messages.register()
