@@ -26,3 +26,7 @@ class EvaluationConfig(AppConfig):
         from workflows.lifecycle import register_kind
 
         register_kind(SELF_ASSESSMENT)
+
+        from evaluation import notification_messages
+
+        notification_messages.register()

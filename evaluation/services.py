@@ -188,11 +188,12 @@ def _cancel(process: Process) -> None:
     process.save(update_fields=["status", "finished"])
 
 
-def _notify(users, title: str, body: str = "", url: str = "") -> None:
+def _notify(users, message: str, params: dict, url: str = "") -> None:
+    """An information notification (keys registered in ``evaluation.notification_messages``)."""
     from notifications.models import Notification
     from notifications.services import notify
 
-    notify(users=users, kind=Notification.Kind.INFO, title=title, body=body, url=url)
+    notify(users=users, kind=Notification.Kind.INFO, message=message, params=params, url=url)
 
 
 def _liaisons(department: Department) -> list[User]:
@@ -256,10 +257,8 @@ def evaluation_create(
         assessment_flow.open.run(subject=assessment, parent_task=parent)
         _notify(
             _liaisons(department),
-            _("Self-assessment requested: %(evaluation)s") % {"evaluation": evaluation.title},
-            _(
-                "Score your department's work on each criterion, write the narrative, attach evidence and submit."
-            ),
+            "evaluation.self_assessment.requested",
+            {"evaluation": evaluation.title},
             assessment.get_absolute_url(),
         )
     return evaluation
@@ -299,8 +298,8 @@ def evaluator_assign(
     _flows()[2].open.run(assignment=assignment, parent_task=_sign_off_task(evaluation))
     _notify(
         [evaluator],
-        _("Please score %(department)s: %(evaluation)s")
-        % {"department": department.name, "evaluation": evaluation.title},
+        "evaluation.scoring.assigned",
+        {"department": department.name, "evaluation": evaluation.title},
         url=assignment.get_absolute_url(),
     )
     if evaluation.status == Evaluation.Status.OPEN:
@@ -453,8 +452,8 @@ def scores_save(
             complete_task(process, _flows()[2].score, user)
             _notify(
                 [assignment.evaluation.lead],
-                _("%(evaluator)s submitted the scores of %(department)s")
-                % {"evaluator": user, "department": assignment.department.name},
+                "evaluation.scoring.submitted",
+                {"evaluator": str(user), "department": assignment.department.name},
                 url=assignment.evaluation.get_absolute_url(),
             )
     return assignment
@@ -533,8 +532,8 @@ def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAss
         complete_task(process, assessment_flow.write, user)
         _notify(
             [evaluation.lead],
-            _("%(department)s submitted its self-assessment: %(evaluation)s")
-            % {"department": assessment.department.name, "evaluation": evaluation.title},
+            "evaluation.self_assessment.submitted",
+            {"department": assessment.department.name, "evaluation": evaluation.title},
             url=assessment.get_absolute_url(),
         )
     return assessment
@@ -572,8 +571,8 @@ def _decide_self_assessment(
         if not accept:
             _notify(
                 _liaisons(assessment.department),
-                _("Your self-assessment was returned: %(evaluation)s") % {"evaluation": evaluation.title},
-                assessment.return_reason,
+                "evaluation.self_assessment.returned",
+                {"evaluation": evaluation.title, "reason": assessment.return_reason},
                 assessment.get_absolute_url(),
             )
     return assessment

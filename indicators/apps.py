@@ -18,3 +18,7 @@ class IndicatorsConfig(AppConfig):
         from workflows.lifecycle import register_kind
 
         register_kind(INDICATOR_VALUE)
+
+        from indicators import notification_messages
+
+        notification_messages.register()

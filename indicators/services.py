@@ -325,13 +325,22 @@ def warn_if_binding_at_risk(*, record: IndicatorValue, at: datetime.datetime | N
     now = at or timezone.now()
     if not claim_alert(indicator, "indicator-warning", datetime.date(record.year, 12, 31), now):
         return False
-    label = _("at risk") if state == AT_RISK else _("not met")
+    if indicator.unit_kind == Indicator.UnitKind.YES_NO:  # "yes"/"no", shown in the reader's language
+        value = "—" if record.value is None else ("yes" if record.value == 1 else "no")
+        target = "—" if indicator.target_value is None else ("yes" if indicator.target_value == 1 else "no")
+    else:
+        value, target = record.display, indicator.target_display
     notify(
         users=supervisors(),
         kind=Notification.Kind.INFO,
-        title=_("Binding indicator %(name)s is %(state)s in %(year)d") % {"name": indicator.name, "state": label, "year": record.year},
-        body=_("Value %(value)s against the target %(target)s (%(department)s).")
-        % {"value": record.display, "target": indicator.target_display, "department": indicator.department},
+        message="indicators.binding.at_risk" if state == AT_RISK else "indicators.binding.not_met",
+        params={
+            "name": indicator.name,
+            "year": record.year,
+            "value": value,
+            "target": target,
+            "department": str(indicator.department) if indicator.department_id else "—",
+        },
         url=indicator.get_absolute_url(),
         at=now,
     )

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from notifications.messages import render
 
 
 class Notification(models.Model):
@@ -19,13 +22,20 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("Escalation")
         EXTENSION = "extension", _("Extension request")
         INFO = "info", _("Information")
+        REVIEW = "review", pgettext_lazy("notification kind", "Review")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    message = models.CharField(
+        _("message key"), max_length=100, blank=True, help_text=_("Rendered in the reader's language when shown.")
+    )
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    # The finished text of notifications made before messages had keys (message == ""): shown as
+    # stored, since free text cannot be translated afterwards. Left blank on new notifications.
+    legacy_title = models.CharField(_("title"), max_length=200, blank=True)
+    legacy_body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     send_email = models.BooleanField(
         _("e-mail it"), default=False, help_text=_("Reminders go out in the daily digest instead.")
@@ -46,4 +56,22 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    def rendered(self) -> tuple[str, str]:
+        """(title, body) in the active language; an old row (no key) shows its stored text, and a
+        key no longer registered shows the stored text or, failing that, the key itself."""
+        if self.message:
+            title, body = render(self.message, self.params)
+            if title or body:
+                return title, body
+            return self.legacy_title or self.message, self.legacy_body
+        return self.legacy_title, self.legacy_body
+
+    @property
+    def display_title(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.rendered()[1]

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from accounts.models import User
+from notifications.messages import check_message, check_params
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -34,24 +36,27 @@ def notify(
     *,
     users: Iterable[User],
     kind: str,
-    title: str = "",
-    body: str = "",
-    message: str = "",
-    params: dict | None = None,
+    message: str,
+    params: Mapping[str, Any] | None = None,
     url: str = "",
     send_email: bool = False,
     at: datetime.datetime | None = None,
 ) -> list[Notification]:
-    """Notify each user once (duplicates in ``users`` are dropped)."""
-    if message:
-        from notifications.messages import render
+    """Notify each user once (duplicates in ``users`` are dropped) with the registered ``message``
+    and its ``params``, rendered in each reader's language when shown.
 
-        with translation.override(settings.LANGUAGE_CODE):
-            title, body = render(message, params)
+    ValueError for a key that is not registered (``notifications.messages.register_message``) or
+    params that leave a placeholder of its templates empty; TypeError for params that are not
+    plain JSON values (a lazy translation, a date, a model instance)."""
+    params = check_params(params)
+    check_message(message, params)
     unique = {user.pk: user for user in users if user is not None and user.is_active}
+    created_at = at or timezone.now()
     rows = Notification.objects.bulk_create(
         [
-            Notification(user=user, kind=kind, title=str(title)[:200], body=str(body), url=url, send_email=send_email, created_at=at or timezone.now())
+            Notification(
+                user=user, kind=kind, message=message, params=params, url=url, send_email=send_email, created_at=created_at
+            )
             for user in unique.values()
         ]
     )
@@ -82,10 +87,11 @@ def deliver(notification_id: int) -> bool:
         return False
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     if notification.user.email:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(email_language(notification.user)):
+            title, body = notification.rendered()
             send_mail(
-                subject=f"【{_site_title()}】{notification.title}",
-                message=_email_body(notification),
+                subject=f"【{_site_title()}】{' '.join(title.split())}",  # one line, whatever the params hold
+                message=_email_body(title, body, notification.url),
                 from_email=None,
                 recipient_list=[notification.user.email],
             )
@@ -109,11 +115,20 @@ def _site_title() -> str:
     return str(settings.SITE_TITLE)
 
 
-def _email_body(notification: Notification) -> str:
-    lines = [notification.title, "", notification.body]
-    if notification.url:
-        lines += ["", settings.SITE_URL.rstrip("/") + notification.url]
-    return "\n".join(line for line in lines if line is not None)
+def email_language(user: User) -> str:
+    """The language of the e-mails ``user`` receives (notifications, the daily digest).
+
+    Users have no language preference yet (the site's language is a cookie of the browser), so
+    e-mail goes out in the site's language, settings.LANGUAGE_CODE. The one place to change when a
+    per-user preference arrives."""
+    return settings.LANGUAGE_CODE
+
+
+def _email_body(title: str, body: str, url: str) -> str:
+    lines = [title, "", body]
+    if url:
+        lines += ["", settings.SITE_URL.rstrip("/") + url]
+    return "\n".join(lines)
 
 
 def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

@@ -42,7 +42,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if show not in FILTERS:
         show = "all"
     rows = Notification.objects.filter(user=request.user).only(
-        "pk", "kind", "title", "body", "url", "created_at", "read_at"
+        "pk", "kind", "message", "params", "legacy_title", "legacy_body", "url", "created_at", "read_at"
     )
     if show == "unread":
         rows = rows.filter(read_at__isnull=True)

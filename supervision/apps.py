@@ -28,3 +28,7 @@ class SupervisionConfig(AppConfig):
         from workflows.lifecycle import register_kind
 
         register_kind(NOTICE_ANSWER)
+
+        from supervision import notification_messages
+
+        notification_messages.register()

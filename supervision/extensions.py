@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -51,6 +49,15 @@ def supervisors() -> QuerySet[User]:
 
 def _date(value: datetime.date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def _decision_params(report: ProgressReport) -> dict[str, str]:
+    """What the liaisons are told of a decision: the task, the period and the due date now."""
+    return {
+        "task": f"{report.task.code} {report.task.title}",
+        "period": report.period.code,
+        "due": report.due_on.isoformat(),
+    }
 
 
 def _lock_report(report_id: int) -> ProgressReport:
@@ -128,23 +135,22 @@ def extension_request(
         comment=extension.reason,
         data={"report": report.pk, "from": report.due_on.isoformat(), "to": requested_due_on.isoformat()},
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=supervisors(),
-            kind=Notification.Kind.EXTENSION,
-            title=gettext("Extension requested: %(task)s · %(period)s")
-            % {"task": f"{report.task.code} {report.task.title}", "period": report.period},
-            body=gettext("%(user)s (%(department)s) asks to move the due date from %(from)s to %(to)s. Reason: %(reason)s")
-            % {
-                "user": user,
-                "department": report.department,
-                "from": _date(report.due_on),
-                "to": _date(requested_due_on),
-                "reason": extension.reason,
-            },
-            url=report.get_absolute_url(),
-            send_email=True,
-        )
+    notify(
+        users=supervisors(),
+        kind=Notification.Kind.EXTENSION,
+        message="supervision.extension.requested",
+        params={
+            "task": f"{report.task.code} {report.task.title}",
+            "period": report.period.code,
+            "user": str(user),
+            "department": str(report.department),
+            "from": report.due_on.isoformat(),
+            "to": requested_due_on.isoformat(),
+            "reason": extension.reason,
+        },
+        url=report.get_absolute_url(),
+        send_email=True,
+    )
     return extension
 
 
@@ -199,16 +205,14 @@ def extension_approve(*, extension: ExtensionRequest, user: User, comment: str =
         comment=comment.strip(),
         at=now,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=_liaisons(extension, report),
-            kind=Notification.Kind.EXTENSION,
-            title=gettext("Extension granted: %(task)s · %(period)s is now due %(due)s")
-            % {"task": f"{report.task.code} {report.task.title}", "period": report.period, "due": _date(report.due_on)},
-            body=comment.strip(),
-            url=report.get_absolute_url(),
-            send_email=True,
-        )
+    notify(
+        users=_liaisons(extension, report),
+        kind=Notification.Kind.EXTENSION,
+        message="supervision.extension.granted",
+        params={**_decision_params(report), "comment": comment.strip()},
+        url=report.get_absolute_url(),
+        send_email=True,
+    )
     return extension
 
 
@@ -234,16 +238,14 @@ def extension_reject(*, extension: ExtensionRequest, user: User, reason: str) ->
         comment=extension.decision_reason,
         at=now,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=_liaisons(extension, report),
-            kind=Notification.Kind.EXTENSION,
-            title=gettext("Extension refused: %(task)s · %(period)s stays due %(due)s")
-            % {"task": f"{report.task.code} {report.task.title}", "period": report.period, "due": _date(report.due_on)},
-            body=extension.decision_reason,
-            url=report.get_absolute_url(),
-            send_email=True,
-        )
+    notify(
+        users=_liaisons(extension, report),
+        kind=Notification.Kind.EXTENSION,
+        message="supervision.extension.refused",
+        params={**_decision_params(report), "reason": extension.decision_reason},
+        url=report.get_absolute_url(),
+        send_email=True,
+    )
     return extension
 
 

@@ -190,9 +190,13 @@ def notice_issue(
         notify(
             users=department_members(department.pk),
             kind=Notification.Kind.NOTICE,
-            title=_("Supervision notice %(reference)s: %(task)s") % {"reference": notice.reference, "task": task.title},
-            body=_("%(requirements)s\n\nAcknowledge it and respond by %(date)s.")
-            % {"requirements": requirements, "date": date_format(response_due_on)},
+            message="supervision.notice.issued",
+            params={
+                "reference": notice.reference,
+                "task": task.title,
+                "requirements": requirements,
+                "date": response_due_on.isoformat(),
+            },
             url=notice.get_absolute_url(),
             send_email=True,
             at=now,
@@ -240,8 +244,8 @@ def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionN
         notify(
             users=_issuing_side(notice),
             kind=Notification.Kind.NOTICE,
-            title=_("%(department)s acknowledged notice %(reference)s")
-            % {"department": notice.department.name, "reference": notice.reference},
+            message="supervision.notice.acknowledged",
+            params={"department": notice.department.name, "reference": notice.reference},
             url=notice.get_absolute_url(),
             at=now,
         )
@@ -287,9 +291,8 @@ def notice_respond(*, notice: SupervisionNotice, user: User, response: str, uplo
         notify(
             users=_issuing_side(notice),
             kind=Notification.Kind.NOTICE,
-            title=_("%(department)s responded to notice %(reference)s")
-            % {"department": notice.department.name, "reference": notice.reference},
-            body=response,
+            message="supervision.notice.responded",
+            params={"department": notice.department.name, "reference": notice.reference, "response": response},
             url=notice.get_absolute_url(),
             send_email=True,
             at=now,
@@ -344,8 +347,8 @@ def _decide(notice: SupervisionNotice, user: User, *, accept: bool, reason: str)
             notify(
                 users=_department_side(notice),
                 kind=Notification.Kind.NOTICE,
-                title=_("Notice %(reference)s: the response was returned") % {"reference": notice.reference},
-                body=_("%(reason)s\n\nRespond again by %(date)s.") % {"reason": reason, "date": date_format(notice.response_due_on)},
+                message="supervision.notice.returned",
+                params={"reference": notice.reference, "reason": reason, "date": notice.response_due_on.isoformat()},
                 url=notice.get_absolute_url(),
                 send_email=True,
                 at=now,
@@ -368,8 +371,8 @@ def notice_apply_close(*, notice: SupervisionNotice) -> None:
     notify(
         users=_department_side(notice),
         kind=Notification.Kind.NOTICE,
-        title=_("Notice %(reference)s: the response was accepted and the notice closed") % {"reference": notice.reference},
-        body=notice.task.title,
+        message="supervision.notice.closed",
+        params={"reference": notice.reference, "task": notice.task.title},
         url=notice.get_absolute_url(),
         send_email=True,
         at=notice.decided_at,
@@ -410,10 +413,15 @@ def notice_escalate(*, notice: SupervisionNotice, on: datetime.date) -> bool:
         notify(
             users=[*department_members(notice.department_id), *supervisors()],
             kind=Notification.Kind.ESCALATION,
-            title=_("Notice %(reference)s escalated to %(level)s: %(department)s has not answered")
-            % {"reference": notice.reference, "level": notice.get_level_display(), "department": notice.department.name},
-            body=_("Key task: %(task)s\nThe answer was due on %(old)s; it is now due on %(new)s.")
-            % {"task": f"{notice.task.code} {notice.task.title}", "old": date_format(old_due), "new": date_format(new_due)},
+            message="supervision.notice.escalated",
+            params={
+                "reference": notice.reference,
+                "level": notice.level,
+                "department": notice.department.name,
+                "task": f"{notice.task.code} {notice.task.title}",
+                "old": old_due.isoformat(),
+                "new": new_due.isoformat(),
+            },
             url=notice.get_absolute_url(),
             send_email=True,
         )

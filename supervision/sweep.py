@@ -22,10 +22,11 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import email_language, notify
 from supervision.lights import lights_refresh
 from supervision.models import DeadlineAlert, SupervisionNotice
 from tasks.models import Contribution, Membership, Plan, ProgressReport
@@ -138,9 +139,13 @@ def _sweep_reports(plan: Plan, today: datetime.date, now: datetime.datetime, res
                     notify(
                         users=_recipients(report.assignee, report.department_id, liaisons),
                         kind=Notification.Kind.REMINDER,
-                        title=_("Report due in %(days)d day(s): %(task)s (%(period)s)")
-                        % {"days": days_left, "task": report.task.title, "period": report.period},
-                        body=_("Due on %(date)s.") % {"date": report.due_on.isoformat()},
+                        message="supervision.report.due_soon",
+                        params={
+                            "days": days_left,
+                            "task": report.task.title,
+                            "period": report.period.code,
+                            "date": report.due_on.isoformat(),
+                        },
                         url=report.get_absolute_url(),
                         at=now,
                     )
@@ -151,8 +156,8 @@ def _sweep_reports(plan: Plan, today: datetime.date, now: datetime.datetime, res
                     notify(
                         users=[*_recipients(report.assignee, report.department_id, liaisons), *heads.get(report.department_id, [])],
                         kind=Notification.Kind.OVERDUE,
-                        title=_("Report overdue: %(task)s (%(period)s)") % {"task": report.task.title, "period": report.period},
-                        body=_("It was due on %(date)s and has not been submitted.") % {"date": report.due_on.isoformat()},
+                        message="supervision.report.overdue",
+                        params={"task": report.task.title, "period": report.period.code, "date": report.due_on.isoformat()},
                         url=report.get_absolute_url(),
                         at=now,
                     )
@@ -182,7 +187,8 @@ def _sweep_contributions(plan: Plan, today: datetime.date, now: datetime.datetim
                 notify(
                     users=_recipients(contribution.assignee, contribution.department_id, liaisons),
                     kind=Notification.Kind.REMINDER,
-                    title=_("Contribution due on %(date)s: %(task)s") % {"date": contribution.due_on.isoformat(), "task": contribution.report.task.title},
+                    message="supervision.contribution.due_soon",
+                    params={"date": contribution.due_on.isoformat(), "task": contribution.report.task.title},
                     url=contribution.get_absolute_url(),
                     at=now,
                 )
@@ -246,7 +252,8 @@ def _sweep_notices(today: datetime.date, now: datetime.datetime, result: SweepRe
                 notify(
                     users=liaisons.get(notice.department_id, []),
                     kind=Notification.Kind.REMINDER,
-                    title=_("%(reference)s must be answered by %(date)s") % {"reference": notice.reference, "date": notice.response_due_on.isoformat()},
+                    message="supervision.notice.due_soon",
+                    params={"reference": notice.reference, "date": notice.response_due_on.isoformat()},
                     url=notice.get_absolute_url(),
                     at=now,
                 )
@@ -260,13 +267,37 @@ def _sweep_notices(today: datetime.date, now: datetime.datetime, result: SweepRe
 # --- daily digest --------------------------------------------------------------------------
 
 
+#: What a digest item is, by its kind (a code): the label is shown in the reader's language.
+DIGEST_KINDS = {
+    "report": gettext_lazy("Progress report"),
+    "contribution": gettext_lazy("Contribution"),
+    "notice": gettext_lazy("Supervision notice"),
+}
+
+
 @dataclass
 class DigestItem:
-    kind: str
-    title: str
+    """One line of the digest, as codes and names: rendered in the reader's language when the
+    e-mail is written (the kind's label, the period's label), never stored as a sentence."""
+
+    kind: str  # a key of DIGEST_KINDS
+    title: str  # names only: "code title", "reference title"
     due_on: datetime.date
     url: str
     overdue: bool
+    period: str = ""  # a reporting period's code (2024Q2), shown as its label
+
+    @property
+    def label(self) -> str:
+        return str(DIGEST_KINDS.get(self.kind, self.kind))
+
+    @property
+    def text(self) -> str:
+        if not self.period:
+            return self.title
+        from supervision.notification_messages import period_label
+
+        return f"{self.title} · {period_label(self.period)}"
 
 
 def digest_items(*, on: datetime.date, horizon_days: int = 7) -> dict[int, list[DigestItem]]:
@@ -299,50 +330,63 @@ def digest_items(*, on: datetime.date, horizon_days: int = 7) -> dict[int, list[
     for report in reports:
         for user_id in who(report.assignee_id, report.department_id):
             items[user_id].append(
-                DigestItem(_("Progress report"), f"{report.task.code} {report.task.title} · {report.period}", report.due_on, report.get_absolute_url(), report.due_on < on)
+                DigestItem(
+                    "report",
+                    f"{report.task.code} {report.task.title}",
+                    report.due_on,
+                    report.get_absolute_url(),
+                    report.due_on < on,
+                    period=report.period.code,
+                )
             )
     for contribution in contributions:
         for user_id in who(contribution.assignee_id, contribution.department_id):
             items[user_id].append(
                 DigestItem(
-                    _("Contribution"),
-                    f"{contribution.report.task.code} {contribution.report.task.title} · {contribution.report.period}",
+                    "contribution",
+                    f"{contribution.report.task.code} {contribution.report.task.title}",
                     contribution.due_on,
                     contribution.get_absolute_url(),
                     contribution.due_on < on,
+                    period=contribution.report.period.code,
                 )
             )
     for notice in notices:
         for user_id in members.get(notice.department_id, []):
             items[user_id].append(
-                DigestItem(_("Supervision notice"), f"{notice.reference} {notice.task.title}", notice.response_due_on, notice.get_absolute_url(), notice.response_due_on < on)
+                DigestItem("notice", f"{notice.reference} {notice.task.title}", notice.response_due_on, notice.get_absolute_url(), notice.response_due_on < on)
             )
     return items
 
 
 def digest_send(*, on: datetime.date | None = None) -> int:
     """One e-mail per user listing all their due-soon and overdue items; none for an empty list.
-    Once per user and day, however often it runs. Returns how many e-mails were sent."""
+    Once per user and day, however often it runs. Returns how many e-mails were sent.
+
+    Written in each user's e-mail language (``notifications.services.email_language``: the
+    site's language until users have a preference of their own)."""
     on = on or timezone.localdate()
     now = timezone.now()
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        per_user = digest_items(on=on)
-        users = User.objects.in_bulk(list(per_user))
-        for user_id, items in per_user.items():
-            user = users.get(user_id)
-            if user is None or not user.is_active or not user.email or not items:
+    per_user = digest_items(on=on)
+    users = User.objects.in_bulk(list(per_user))
+    for user_id, items in per_user.items():
+        user = users.get(user_id)
+        if user is None or not user.is_active or not user.email or not items:
+            continue
+        with transaction.atomic():
+            if not claim_alert(user, "digest", on, now):
                 continue
-            with transaction.atomic():
-                if not claim_alert(user, "digest", on, now):
-                    continue
-                items.sort(key=lambda item: (not item.overdue, item.due_on))
-                context = {"user": user, "items": items, "on": on, "site_url": settings.SITE_URL.rstrip("/"), "site_title": settings.SITE_TITLE}
-                send_mail(
-                    subject=_("【%(site)s】%(count)d item(s) due soon or overdue") % {"site": settings.SITE_TITLE, "count": len(items)},
-                    message=render_to_string("supervision/digest_email.txt", context),
-                    from_email=None,
-                    recipient_list=[user.email],
-                )
-                sent += 1
+            items.sort(key=lambda item: (not item.overdue, item.due_on))
+            with translation.override(email_language(user)):
+                subject, body = digest_render(user=user, items=items, on=on)
+            send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+            sent += 1
     return sent
+
+
+def digest_render(*, user: User, items: list[DigestItem], on: datetime.date) -> tuple[str, str]:
+    """(subject, text) of ``user``'s digest in the active language."""
+    context = {"user": user, "items": items, "on": on, "site_url": settings.SITE_URL.rstrip("/"), "site_title": settings.SITE_TITLE}
+    subject = _("【%(site)s】%(count)d item(s) due soon or overdue") % {"site": settings.SITE_TITLE, "count": len(items)}
+    return subject, render_to_string("supervision/digest_email.txt", context)

@@ -568,7 +568,7 @@ def _notify(kind: ReviewKind, subject, event: str, users, *, actor, at=None, rea
     params.update(extra or {})
     notify(
         users=recipients,
-        kind=Notification.Kind.INFO,
+        kind=Notification.Kind.REVIEW,
         message=kind.message_key(event),
         params=params,
         url=subject.get_absolute_url(),

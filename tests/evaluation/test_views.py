@@ -532,7 +532,7 @@ def test_inbox_and_notifications_lead_to_the_work(
     client.force_login(supervisor)  # the lead
     assert assessment.get_absolute_url() in client.get(reverse("inbox:inbox")).content.decode()
     services.self_assessment_return(assessment=assessment, user=supervisor, comment="请补充")
-    assert Notification.objects.filter(user=liaison_a, body="请补充").exists()
+    assert Notification.objects.filter(user=liaison_a, params__reason="请补充").exists()
 
     services.scores_save(
         assignment=assignment,

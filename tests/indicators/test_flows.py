@@ -87,7 +87,7 @@ def test_submit_straight_from_the_indicator_page_and_late(client, rate, liaison_
 def test_binding_indicator_at_risk_warns_supervisors_once(rate, liaison_a, supervisor):
     approved(rate, liaison_a, supervisor, year=2024, value="78.6")  # below the line and the target
     warnings = Notification.objects.filter(user=supervisor, kind="info")
-    assert warnings.count() == 1 and rate.name in warnings.get().title
+    assert warnings.count() == 1 and rate.name in warnings.get().display_title
     approved(rate, liaison_a, supervisor, year=2024, period_code="2024H1", value="78")
     assert warnings.count() == 1
 

@@ -103,7 +103,10 @@ def test_a_granted_extension_moves_the_reports_due_date_but_not_the_periods(repo
     [to_supervisor] = Notification.objects.filter(kind=Notification.Kind.EXTENSION)
     assert to_supervisor.user == supervisor and to_supervisor.send_email
     assert to_supervisor.url == report.get_absolute_url()
-    assert "2024年8月10日" in to_supervisor.body and REASON in to_supervisor.body  # written in Chinese
+    with translation.override("zh-hans"):  # rendered in the reader's language
+        assert "2024年8月10日" in to_supervisor.display_body and REASON in to_supervisor.display_body
+    with translation.override("en"):
+        assert "Aug. 10, 2024" in to_supervisor.display_body and REASON in to_supervisor.display_body
     report.refresh_from_db()
     assert report.due_on == ORIGINAL  # nothing moves before a decision
 
@@ -117,7 +120,9 @@ def test_a_granted_extension_moves_the_reports_due_date_but_not_the_periods(repo
     extend = AuditEntry.objects.for_object(report).get(action="extend")
     assert (extend.actor, extend.from_state, extend.to_state) == (supervisor, "2024-07-10", "2024-08-10")
     [to_liaison] = Notification.objects.filter(user=liaison_a)
-    assert to_liaison.kind == Notification.Kind.EXTENSION and to_liaison.send_email and "2024年8月10日" in to_liaison.title
+    assert to_liaison.kind == Notification.Kind.EXTENSION and to_liaison.send_email
+    with translation.override("zh-hans"):
+        assert "2024年8月10日" in to_liaison.display_title and to_liaison.display_body == "同意延期"
 
     # After the original date, before the new one: on time.
     after_original = timezone.make_aware(datetime.datetime(2024, 8, 1, 10, 0))
@@ -177,7 +182,7 @@ def test_a_supervisor_refuses_with_a_reason_and_the_liaison_is_told(en_client, r
     assert not AuditEntry.objects.for_object(report).filter(action="extend").exists()
     assert AuditEntry.objects.for_object(extension).get(action="reject").comment == "时间充裕，请按期报送"
     [told] = Notification.objects.filter(user=liaison_a)
-    assert told.body == "时间充裕，请按期报送" and told.send_email
+    assert told.display_body == "时间充裕，请按期报送" and told.send_email
     en_client.force_login(liaison_a)
     page = _page(en_client, report)
     assert "时间充裕，请按期报送" in page and 'id="extension-form"' in page  # may ask again

@@ -69,7 +69,7 @@ def test_the_department_heads_liaisons_and_every_supervisor_are_told(notice, lia
     for user in (liaison_b, evaluator, someone):
         assert escalations_of(user) == 0, user
     message = Notification.objects.get(user=liaison_a, kind="escalation")
-    assert notice.reference in message.title and message.url == notice.get_absolute_url() and message.send_email
+    assert notice.reference in message.display_title and message.url == notice.get_absolute_url() and message.send_email
 
 
 def test_escalating_twice_on_the_same_day_escalates_once(notice, liaison_a):

@@ -64,7 +64,7 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     assert _inbox(liaison_a) == [("notice", detail, True)]
     assert _inbox(head_a) == [("notice", detail, True)]
     assert _inbox(liaison_b) == []
-    assert notice.reference in Notification.objects.get(user=liaison_a).title
+    assert notice.reference in Notification.objects.get(user=liaison_a).display_title
 
     # The liaison acknowledges receipt (签收); the issuer hears of it.
     client.force_login(liaison_a)
@@ -139,7 +139,7 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     ]
     assert trail(task_a) == []  # the task's timeline, shown to all its departments, says nothing of notices
     # The department was told of each decision; the acceptance by the flow's close step.
-    titles = list(Notification.objects.filter(user=liaison_a).order_by("pk").values_list("title", flat=True))
+    titles = [n.display_title for n in Notification.objects.filter(user=liaison_a).order_by("pk")]
     assert len(titles) == 3 and "returned" in titles[1] and "accepted and the notice closed" in titles[2]
     # … and the page shows it.
     page = _page(client.get(detail))

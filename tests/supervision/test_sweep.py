@@ -19,6 +19,7 @@ from tests.factories import KeyTaskFactory, MembershipFactory, TaskDepartmentFac
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 D = datetime.date
+NOTICE_DUE = "supervision.notice.due_soon"
 
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -47,7 +48,7 @@ class TestReportReminders:
         assert sweep_deadlines(now=at(D(2024, 7, 3), 15)).reminders == 0
         assert sweep_deadlines(now=at(D(2024, 7, 5))).reminders == 0  # still the 7-day reminder's window
         assert reminders(liaison_a) == ["reminder"]
-        assert "7" in Notification.objects.get(user=liaison_a).title
+        assert "7" in Notification.objects.get(user=liaison_a).display_title
 
     def test_the_day_before_then_nothing_on_the_due_day_then_overdue_the_day_after(self, report, liaison_a, dept_a):
         head = UserFactory(username="head-a")
@@ -210,7 +211,7 @@ def test_with_the_broker_down_the_action_succeeds_and_the_email_goes_out_later(l
     liaison_a.save()
     with mock.patch("notifications.tasks.deliver_notifications.delay", side_effect=OperationalError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
-            notify(users=[liaison_a], kind="notice", title="督办〔2024〕1号", send_email=True)
+            notify(users=[liaison_a], kind="notice", message=NOTICE_DUE, params={"reference": "督办〔2024〕1号", "date": "2024-07-05"}, send_email=True)
     notification = Notification.objects.get()
     assert notification.emailed_at is None and mail.outbox == []
     assert deliver_pending() == 1  # the broker is back: the beat job sends it
@@ -223,7 +224,7 @@ def test_a_notification_is_emailed_once_even_when_delivered_twice(liaison_a, dja
     liaison_a.email = "a@example.gov.cn"
     liaison_a.save()
     with django_capture_on_commit_callbacks(execute=True):
-        (notification,) = notify(users=[liaison_a], kind="notice", title="督办", send_email=True)
+        (notification,) = notify(users=[liaison_a], kind="notice", message=NOTICE_DUE, params={"reference": "督办", "date": "2024-07-05"}, send_email=True)
     assert len(mail.outbox) == 1  # sent by the (eager) job after commit
     assert deliver(notification.pk) is False  # a redelivered message
     assert len(mail.outbox) == 1
@@ -235,7 +236,7 @@ def test_a_worker_killed_mid_send_leaves_the_claim_to_expire_then_sends_once(lia
 
     liaison_a.email = "a@example.gov.cn"
     liaison_a.save()
-    (notification,) = notify(users=[liaison_a], kind="notice", title="督办", send_email=True)
+    (notification,) = notify(users=[liaison_a], kind="notice", message=NOTICE_DUE, params={"reference": "督办", "date": "2024-07-05"}, send_email=True)
     # A worker claimed it and died before sending.
     Notification.objects.filter(pk=notification.pk).update(email_claimed_at=timezone.now())
     assert deliver(notification.pk) is False and deliver_pending() == 0
@@ -251,6 +252,6 @@ def test_a_rolled_back_action_notifies_no_one(liaison_a, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             with transaction.atomic():
-                notify(users=[liaison_a], kind="notice", title="督办", send_email=True)
+                notify(users=[liaison_a], kind="notice", message=NOTICE_DUE, params={"reference": "督办", "date": "2024-07-05"}, send_email=True)
                 raise RuntimeError
     assert Notification.objects.count() == 0 and mail.outbox == []

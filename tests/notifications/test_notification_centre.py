@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.messages import register_message
 from notifications.models import Notification
 from notifications.services import notify, unread_count
 
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("notifications:notification_list")
 READ_ALL = reverse("notifications:notification_read_all")
 T0 = timezone.make_aware(datetime.datetime(2025, 3, 1, 9, 0))
+TEXT = "tests.centre.text"  # a message that shows its parameter as it is
+register_message(TEXT, title="%(text)s")
 
 
 def _read(pk):
@@ -32,7 +35,7 @@ def _open(pk):
 def _notes(user, n, *, start=0, url="/work/", kind=Notification.Kind.INFO):
     """``n`` notifications for ``user``, the i-th created i minutes after T0."""
     return [
-        notify(users=[user], kind=kind, title=f"{user.username} 通知{i}", url=url, at=T0 + datetime.timedelta(minutes=i))[0]
+        notify(users=[user], kind=kind, message=TEXT, params={"text": f"{user.username} 通知{i}"}, url=url, at=T0 + datetime.timedelta(minutes=i))[0]
         for i in range(start, start + n)
     ]
 
@@ -62,7 +65,7 @@ def test_the_list_shows_only_the_users_own_notifications_newest_first(client, li
     positions = [page.index(f"liaison-a 通知{i}") for i in (2, 1, 0)]
     assert positions == sorted(positions)  # newest first
     for note in theirs:
-        assert note.title not in page and _open(note.pk) not in page
+        assert note.display_title not in page and _open(note.pk) not in page
     for note in mine:
         assert _open(note.pk) in page
 
@@ -76,9 +79,9 @@ def test_unread_ones_are_highlighted_and_the_filter_shows_only_them(client, liai
     item = re.search(rf'<li class="[^"]*" data-notification="{unread.pk}">', page).group(0)
     assert "notification-unread" in item
     only_unread = _page(client.get(LIST, {"show": "unread"}))
-    assert unread.title in only_unread and read.title not in only_unread
+    assert unread.display_title in only_unread and read.display_title not in only_unread
     everything = _page(client.get(LIST, {"show": "nonsense"}))  # unknown filter: all
-    assert unread.title in everything and read.title in everything
+    assert unread.display_title in everything and read.display_title in everything
 
 
 def test_the_list_is_paginated_20_a_page(client, liaison_a):
@@ -93,7 +96,7 @@ def test_the_list_is_paginated_20_a_page(client, liaison_a):
 
 
 def test_a_notification_without_a_link_is_shown_without_one(client, liaison_a):
-    [note] = notify(users=[liaison_a], kind=Notification.Kind.INFO, title="无链接通知")
+    [note] = notify(users=[liaison_a], kind=Notification.Kind.INFO, message=TEXT, params={"text": "无链接通知"})
     client.force_login(liaison_a)
     page = _page(client.get(LIST))
     assert "无链接通知" in page and _open(note.pk) not in page
@@ -189,7 +192,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client, liais
     ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example/phish", "http:/evil.example", "javascript:alert(1)", "reports/1/", ""],
 )
 def test_a_link_off_the_site_is_never_followed(client, liaison_a, url):
-    [note] = notify(users=[liaison_a], kind=Notification.Kind.INFO, title="外部链接", url=url)
+    [note] = notify(users=[liaison_a], kind=Notification.Kind.INFO, message=TEXT, params={"text": "外部链接"}, url=url)
     client.force_login(liaison_a)
     response = client.get(_open(note.pk))
     assert response.status_code == 302 and response["Location"] == LIST
