@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation import access
 from evaluation.models import SelfAssessment
@@ -13,7 +14,7 @@ from workflows.lifecycle import ReviewKind
 class SelfAssessmentKind(ReviewKind):
     key = "self_assessment"
     label = _("Self-assessment")
-    noun = _("self-assessment")
+    noun = pgettext_lazy("review subject", "self-assessment")
     model = SelfAssessment
     approved = "accepted"
     content_fields = ("narrative",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators import access
 from indicators.models import IndicatorValue
@@ -13,7 +14,7 @@ from workflows.lifecycle import ReviewKind
 class IndicatorValueKind(ReviewKind):
     key = "indicator_value"
     label = _("Indicator value")
-    noun = _("value")
+    noun = pgettext_lazy("review subject", "value")
     model = IndicatorValue
     content_fields = ("value", "text", "source")
     submitted_by_field = "reported_by"

@@ -7,6 +7,7 @@ acceptance closes the notice."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supervision.models import SupervisionNotice
 from workflows.lifecycle import ReviewKind
@@ -15,7 +16,7 @@ from workflows.lifecycle import ReviewKind
 class NoticeAnswerKind(ReviewKind):
     key = "notice_answer"
     label = _("Answer to a supervision notice")
-    noun = _("response")
+    noun = pgettext_lazy("review subject", "response")
     model = SupervisionNotice
     draft = "acknowledged"
     submitted = "responded"

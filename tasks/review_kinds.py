@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from tasks import access
@@ -33,7 +34,7 @@ def reviewers() -> list[User]:
 class ProgressReportKind(ReviewKind):
     key = "progress_report"
     label = _("Progress report")
-    noun = _("report")
+    noun = pgettext_lazy("review subject", "report")
     model = ProgressReport
     content_fields = (
         "percent_complete",
@@ -123,7 +124,7 @@ class ContributionKind(ReviewKind):
 
     key = "contribution"
     label = _("Contribution")
-    noun = _("contribution")
+    noun = pgettext_lazy("review subject", "contribution")
     model = Contribution
     draft = "pending"
     approved = "accepted"
@@ -179,7 +180,7 @@ class MilestoneClaimKind(ReviewKind):
 
     key = "milestone_claim"
     label = _("Milestone claim")
-    noun = _("claim")
+    noun = pgettext_lazy("review subject", "claim")
     model = MilestoneClaim
     content_fields = ("completed_on", "note")
     submitted_by_field = None  # the claimant is ``created_by``

@@ -33,14 +33,16 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     progress.report_open(task=task, period=period, department=task.primary_lead)
     title = f"{task.code} {task.title}"
 
-    # The liaison drafts, attaches a file and submits.
+    # The liaison types the report, then attaches a file: what was typed is not lost by the upload.
     log_in(page, "liaison-wsjkw")
     open_from(page, "#nav-inbox", title)
+    page.fill("#id_percent_complete", "60")
+    page.fill("#id_achievements", "完成第四季度患者信息审核，形成分析报告。")
     page.set_input_files("#evidence-upload input[type=file]", files=[{"name": "第四季度工作报告.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.locator("#evidence-upload").get_by_role("button", name="上传").click()
     expect(page.locator("#evidence-table")).to_contain_text("第四季度工作报告.pdf")
-    page.fill("#id_percent_complete", "60")
-    page.fill("#id_achievements", "完成第四季度患者信息审核，形成分析报告。")
+    expect(page.locator("#id_percent_complete")).to_have_value("60")
+    expect(page.locator("#id_achievements")).to_have_value("完成第四季度患者信息审核，形成分析报告。")
     page.get_by_role("button", name="报送审核").click()
     expect(page.locator("#report-status")).to_have_text("已报送")
     log_out(page)
@@ -49,7 +51,7 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     log_in(page, "supervisor")
     open_from(page, "#nav-queue", title)
     page.get_by_role("button", name="退回修改").click()
-    expect(page.locator(".alert-danger, .invalid-feedback").first).to_contain_text("退回理由")
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_contain_text("退回该报告的理由")
     page.fill("#id_reason", "请补充分析报告的正式文号。")
     page.get_by_role("button", name="退回修改").click()
     expect(page.locator("#report-status")).to_have_text("已退回")
@@ -68,6 +70,10 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     log_in(page, "supervisor")
     open_from(page, "#nav-queue", title)
     expect(page.locator("#changes")).to_contain_text("示卫〔2025〕12号")
+    page.get_by_role("button", name="审核通过").click()  # refused: the file is undecided
+    expect(page.locator(".alert-danger").first).to_contain_text("第四季度工作报告.pdf")
+    page.locator(".evidence-decision button[value=accept]").click()
+    expect(page.locator("#evidence-table [data-review=accepted]")).to_have_count(1)
     page.get_by_role("button", name="审核通过").click()
     expect(page.locator("#report-status")).to_have_text("已通过")
 
@@ -81,3 +87,27 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     assert report.status == "approved" and report.round == 2
     assert report.submissions.count() == 2
     assert report.is_late == (report.submitted_at.date() > datetime.date(2026, 1, 10))  # 2025Q4 was due then
+
+
+def test_leaving_a_report_with_unsaved_changes_warns(page):
+    summary = seed_demo()
+    task = KeyTask.objects.get(plan=summary.plan, title="严重精神障碍患者信息审核与分析报告")
+    period = progress.reporting_period(plan=summary.plan, cadence="quarterly", year=2025, number=4)
+    progress.report_open(task=task, period=period, department=task.primary_lead)
+    log_in(page, "liaison-wsjkw")
+    open_from(page, "#nav-inbox", f"{task.code} {task.title}")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))  # dismiss: stay
+
+    page.click("#id_achievements")
+    page.keyboard.type("还没保存的文字")
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"] and not page.is_closed()
+
+    # Saved, it leaves without a word.
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator("#id_achievements")).to_have_value("还没保存的文字")
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    assert dialogs == ["beforeunload"]
