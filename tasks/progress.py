@@ -36,6 +36,7 @@ from tasks.models import (
     ReportSubmission,
     TaskDepartment,
 )
+from tasks.periods import period_require_open
 from workflows.engine import LockedProcess, complete_task, lock_row, process_of
 
 PERIODS_PER_YEAR = {
@@ -216,6 +217,7 @@ def report_submit(
     """Submit for review (saving ``data`` first). Late submissions are accepted and marked late.
 
     ``at`` is the moment of submission; only the demo data and tests give one."""
+    period_require_open(report.period_id, at=at)  # a closed period takes nothing (tasks.periods)
     report_flow = _flows()[0]
     with LockedProcess(report, report_flow) as process:
         report = lock_row(ProgressReport, report.pk)
@@ -503,6 +505,7 @@ def contribution_save(*, contribution: Contribution, user: User, content: str) -
 def contribution_submit(
     *, contribution: Contribution, user: User, content: str, at: datetime.datetime | None = None
 ) -> Contribution:
+    period_require_open(report_id=contribution.report_id, at=at)  # a closed period takes nothing
     contribution_flow = _flows()[1]
     with LockedProcess(contribution, contribution_flow) as process:
         contribution = lock_row(Contribution, contribution.pk)
