@@ -122,11 +122,11 @@ class ReportTable(tables.Table):
         empty_text = _("Nothing here.")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "report-table"}
 
-    def render_light(self, value):
-        return light_badge(value)
+    def render_light(self, record):
+        return light_badge(record.task.light)
 
-    def value_light(self, value):
-        return str(LIGHT_LABELS[value])
+    def value_light(self, record):
+        return str(LIGHT_LABELS[record.task.light])
 
     def render_is_late(self, record):
         """逾期: overdue while being written (from the due date on), or submitted late."""
