@@ -186,16 +186,21 @@ def _reports(by_id: dict[int, TaskFacts], ids: list[int], on: datetime.date) -> 
             due=Count("pk", filter=Q(period__due_on__lte=on) | Q(status=APPROVED)),
             approved=Count("pk", filter=Q(status=APPROVED)),
             late=Count("pk", filter=LATE_AGAINST_ORIGINAL),
+            extended=Count("pk", filter=~Q(due_on=F("period__due_on"))),
         )
         .order_by()
     )
+    any_extended = False
     for row in rows:
+        any_extended = any_extended or bool(row["extended"])
         facts = by_id[row["task_id"]]
         facts.reports_due, facts.reports_approved, facts.reports_late = (
             row["due"],
             row["approved"],
             row["late"],
         )
+    if not any_extended:
+        return  # the list of extensions costs a query only when there are some
     extended = (
         ProgressReport.objects.filter(task_id__in=ids)
         .exclude(due_on=F("period__due_on"))
