@@ -819,7 +819,7 @@ def render_bulletin(
 
     story.append(_p(_("3. Overdue reports"), s["h1"]))
     overdue = list(
-        reports.filter(status__in=OPEN, due_on__lt=on)
+        reports.overdue(on)
         .select_related("task", "department")
         .order_by("due_on", "task__position")[:200]
     )
