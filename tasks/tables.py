@@ -106,7 +106,7 @@ def overdue_badge():
 
 class ReportTable(tables.Table):
     # The light of the report's task: the same one as on the task list and page (tasks.lights).
-    light = tables.Column(verbose_name=_("Light"), accessor="task__light", order_by=("task__light",))
+    light = tables.Column(verbose_name=_("Light"), accessor="task__light", orderable=False)
     task = tables.Column(verbose_name=_("Key task"), accessor="task__title", order_by=("task__position",))
     department = tables.Column(verbose_name=_("Department"))
     period = tables.Column(verbose_name=_("Reporting period"), order_by=("period__starts_on",))
