@@ -19,6 +19,7 @@ ACTIONS = {
     "evidence_review": pgettext_lazy("audit action", "file reviewed"),
     "evidence_remove": pgettext_lazy("audit action", "file removed"),
     "close": pgettext_lazy("audit action", "closed"),
+    "reopen": pgettext_lazy("audit action", "reopened"),
     "extend": pgettext_lazy("audit action", "due date extended"),
     "request": pgettext_lazy("audit action", "extension requested"),
     "reject": pgettext_lazy("audit action", "rejected"),

@@ -15,7 +15,7 @@ OPEN = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
 
 
 def overdue_reports(*, user: User, plan: Plan, on: datetime.date) -> QuerySet[ProgressReport]:
-    return selectors.report_rows(user=user, on=on).filter(task__plan=plan, status__in=OPEN, due_on__lt=on)
+    return selectors.report_rows(user=user, on=on).filter(task__plan=plan).overdue(on)  # ProgressReport.is_overdue
 
 
 def reports_due_this_week(*, user: User, plan: Plan, on: datetime.date) -> QuerySet[ProgressReport]:

@@ -330,6 +330,16 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
     from supervision.sweep import sweep_deadlines
 
     sweep_deadlines()
+    # The sweep closed the 2025 periods, long past due today (tasks.periods). A supervisor reopens
+    # the ones still waiting for reports, so that the demo's drafts can be submitted.
+    from tasks.models import ReportingPeriod
+    from tasks.periods import period_reopen
+
+    waiting = ReportingPeriod.objects.filter(
+        plan=plan, closed_at__isnull=False, reports__status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+    ).distinct()
+    for period in waiting:
+        period_reopen(period=period, user=supervisor, reason="尚有报告未报送，重新开放以便补报。")
     counts = {}
     for status in ProgressReport.Status.values:
         counts[status] = ProgressReport.objects.filter(task__plan=plan, status=status).count()

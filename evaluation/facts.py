@@ -2,7 +2,8 @@
 
 For one department of one plan: each task it leads or co-operates on, with
 - its latest approved progress report (percent complete, period) and how many of its reports were
-  due, approved and submitted late;
+  due, approved and submitted late — against the ORIGINAL due dates (the periods'), whatever
+  extension was granted; the extended reports are listed beside, with both dates;
 - its milestones: how many, approved, approved on time (completed on or before the due date),
   overdue and not approved;
 - the supervision notices the department received about it: by level, closed, answered on time or
@@ -17,7 +18,7 @@ row). Plain dataclasses: the page template reads them as they are.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
@@ -40,6 +41,7 @@ from indicators.models import Indicator
 from supervision.models import SupervisionNotice
 from supervision.notices import AWAITING_RESPONSE
 from tasks.models import (
+    LATE_AGAINST_ORIGINAL,
     Department,
     KeyTask,
     Milestone,
@@ -56,6 +58,16 @@ ZERO = Decimal("0.00")
 
 
 @dataclass
+class ExtendedReport:
+    """A report of the task whose due date was extended: "due 2024-04-15 (extended to 2024-04-30)"."""
+
+    period: ReportingPeriod
+    original_due_on: datetime.date
+    due_on: datetime.date
+    late: bool  # submitted after the original due date
+
+
+@dataclass
 class TaskFacts:
     """One key task of the department, with what the data says about it."""
 
@@ -65,9 +77,12 @@ class TaskFacts:
     # Progress reports
     approved_percent: int | None = None  # percent complete of the latest approved report
     approved_period: ReportingPeriod | None = None  # its period (.code e.g. 2024Q2, .label)
-    reports_due: int = 0  # due on or before ``on`` (an approved report counts even if approved early)
+    # Deadlines are the ORIGINAL ones (the period's due date): an extension granted to a report
+    # does not excuse its lateness here; the extensions are listed beside (``extensions``).
+    reports_due: int = 0  # originally due on or before ``on`` (an approved report counts even if approved early)
     reports_approved: int = 0
-    reports_late: int = 0  # submitted after their due date
+    reports_late: int = 0  # submitted after their original due date
+    extensions: list[ExtendedReport] = field(default_factory=list)
 
     # Milestones
     milestones: int = 0
@@ -168,18 +183,38 @@ def _reports(by_id: dict[int, TaskFacts], ids: list[int], on: datetime.date) -> 
         ProgressReport.objects.filter(task_id__in=ids)
         .values("task_id")
         .annotate(
-            due=Count("pk", filter=Q(due_on__lte=on) | Q(status=APPROVED)),
+            due=Count("pk", filter=Q(period__due_on__lte=on) | Q(status=APPROVED)),
             approved=Count("pk", filter=Q(status=APPROVED)),
-            late=Count("pk", filter=Q(is_late=True)),
+            late=Count("pk", filter=LATE_AGAINST_ORIGINAL),
+            extended=Count("pk", filter=~Q(due_on=F("period__due_on"))),
         )
         .order_by()
     )
+    any_extended = False
     for row in rows:
+        any_extended = any_extended or bool(row["extended"])
         facts = by_id[row["task_id"]]
         facts.reports_due, facts.reports_approved, facts.reports_late = (
             row["due"],
             row["approved"],
             row["late"],
+        )
+    if not any_extended:
+        return  # the list of extensions costs a query only when there are some
+    extended = (
+        ProgressReport.objects.filter(task_id__in=ids)
+        .exclude(due_on=F("period__due_on"))
+        .select_related("period")
+        .order_by("period__starts_on", "pk")
+    )
+    for report in extended:
+        by_id[report.task_id].extensions.append(
+            ExtendedReport(
+                period=report.period,
+                original_due_on=report.original_due_on,
+                due_on=report.due_on,
+                late=report.is_late_against_original,
+            )
         )
 
 

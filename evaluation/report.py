@@ -19,7 +19,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,7 +44,16 @@ from indicators.attainment import LABELS, NO_DATA, attainment, latest_approved_v
 from indicators.models import IndicatorValue
 from supervision import pdf as notice_pdf
 from supervision.models import SupervisionNotice
-from tasks.models import Department, KeyTask, Light, MilestoneClaim, Plan, ProgressReport, TaskDepartment
+from tasks.models import (
+    LATE_AGAINST_ORIGINAL,
+    Department,
+    KeyTask,
+    Light,
+    MilestoneClaim,
+    Plan,
+    ProgressReport,
+    TaskDepartment,
+)
 
 OPEN = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
 GREY = colors.HexColor("#555555")
@@ -576,8 +585,14 @@ def _supervision_section(plan: Plan, s, on: datetime.date) -> list:
             "level", "status", "issued_at", "responded_at"
         )
     )
-    overdue = ProgressReport.objects.filter(task__plan=plan, status__in=OPEN, due_on__lt=on).count()
-    late = ProgressReport.objects.filter(task__plan=plan, is_late=True).count()
+    # Against the ORIGINAL due dates (the periods'): an extension does not excuse lateness here.
+    reports = ProgressReport.objects.filter(task__plan=plan)
+    tally = reports.aggregate(
+        overdue=Count("pk", filter=Q(status__in=OPEN, period__due_on__lt=on)),
+        late=Count("pk", filter=LATE_AGAINST_ORIGINAL),
+        extended=Count("pk", filter=~Q(due_on=F("period__due_on"))),
+    )
+    overdue, late = tally["overdue"], tally["late"]
     if notices:
         counts = defaultdict(int)
         for level, status, _issued, _responded in notices:
@@ -611,6 +626,35 @@ def _supervision_section(plan: Plan, s, on: datetime.date) -> list:
             s["body"],
         )
     )
+    story.append(
+        _p(
+            _("Lateness is measured against the original due dates; %(extended)d report(s) had their due date extended.")
+            % {"extended": tally["extended"]},
+            s["body"],
+        )
+    )
+    extended = list(
+        reports.exclude(due_on=F("period__due_on")).select_related("task", "period", "department").order_by("period__starts_on", "task__position")[:200]
+    )
+    if extended:
+        rows = [
+            [
+                r.task.code,
+                r.task.title,
+                r.period.code,
+                _("due %(original)s (extended to %(due)s)") % {"original": r.original_due_on.isoformat(), "due": r.due_on.isoformat()},
+                _("Late") if r.is_late_against_original else "",
+            ]
+            for r in extended
+        ]
+        story.append(
+            _table(
+                [_("No."), _("Key task"), _("Period"), _("Due on"), _("Late")],
+                rows,
+                s,
+                [14 * mm, 66 * mm, 20 * mm, 54 * mm, 16 * mm],
+            )
+        )
     return story
 
 
@@ -775,7 +819,7 @@ def render_bulletin(
 
     story.append(_p(_("3. Overdue reports"), s["h1"]))
     overdue = list(
-        reports.filter(status__in=OPEN, due_on__lt=on)
+        reports.overdue(on)
         .select_related("task", "department")
         .order_by("due_on", "task__position")[:200]
     )

@@ -7,7 +7,10 @@ learns nothing about the state), runs in one transaction, writes the audit trail
   a later date, at most ``MAX_EXTENSION_DAYS`` after the current one, and a reason; one pending
   request per report.
 - ``extension_approve``: a supervisor moves ``report.due_on``; the period's own due date
-  (``report.period.due_on``) is never touched, so scoring can still use the original deadline.
+  (``report.period.due_on`` = ``report.original_due_on``) is never touched: scoring
+  (``evaluation.facts``, the final report) measures lateness against it. The task's light is
+  recomputed at once.
+- Neither is possible while the report's period is closed (``tasks.periods``).
 - ``extension_reject``: a supervisor refuses, with a reason.
 
 Locks, in this order everywhere: the report, then the request (``SELECT … FOR UPDATE``), so two
@@ -30,7 +33,9 @@ from notifications.models import Notification
 from notifications.services import notify
 from supervision.models import ExtensionRequest
 from tasks import access
+from tasks.lights import task_light_refresh
 from tasks.models import ProgressReport
+from tasks.periods import period_require_open
 
 MAX_EXTENSION_DAYS = 90
 MAX_REASON_LENGTH = 2000
@@ -113,6 +118,7 @@ def extension_request(
         raise ValidationError(
             _("This report has been submitted; an extension can be requested only while it is being written.")
         )
+    period_require_open(report.period_id)
     if ExtensionRequest.objects.filter(report=report, status=ExtensionRequest.Status.PENDING).exists():
         raise _already_pending()
     _check_request(report, requested_due_on, reason)
@@ -178,10 +184,12 @@ def extension_approve(*, extension: ExtensionRequest, user: User, comment: str =
             _("The report has already been submitted (%(status)s): its due date can no longer change. Refuse the request instead.")
             % {"status": report.get_status_display()}
         )
+    period_require_open(report.period_id)  # reopen the period first: it takes nothing while closed
     now = timezone.now()
     previous_due_on = report.due_on
     report.due_on = extension.requested_due_on
     report.save(update_fields=["due_on", "updated_at"])
+    task_light_refresh(report.task)  # a report no longer overdue may turn the task's light
     extension.status = ExtensionRequest.Status.APPROVED
     extension.decided_by, extension.decided_at = user, now
     extension.decision_reason = comment.strip()

@@ -30,6 +30,7 @@ from notifications.services import email_language, notify
 from supervision.lights import lights_refresh
 from supervision.models import DeadlineAlert, SupervisionNotice
 from tasks.models import Contribution, Membership, Plan, ProgressReport
+from tasks.periods import periods_close_due
 
 logger = logging.getLogger(__name__)
 OPEN_REPORT = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
@@ -46,6 +47,7 @@ class SweepResult:
     auto_notices: int = 0
     auto_notices_refused: int = 0
     lights_changed: int = 0
+    periods_closed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -101,7 +103,8 @@ def _heads(department_ids) -> dict[int, list[User]]:
 
 def sweep_deadlines(*, now: datetime.datetime | None = None) -> SweepResult:
     """Reminders before due dates, overdue notices after them, automatic supervision notices,
-    escalation of unanswered notices, and the lights. Idempotent."""
+    escalation of unanswered notices, closing the reporting periods due to close (tasks.periods),
+    and the lights. Idempotent."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = SweepResult()
@@ -111,6 +114,7 @@ def sweep_deadlines(*, now: datetime.datetime | None = None) -> SweepResult:
             _sweep_contributions(plan, today, now, result)
             _raise_auto_notices(plan, today, now, result)
         _sweep_notices(today, now, result)
+    result.periods_closed = periods_close_due(today, at=now)
     result.lights_changed = lights_refresh(on=today)["changed"]
     return result
 

@@ -105,7 +105,7 @@ class KeyTaskAdmin(admin.ModelAdmin):
     list_filter = ["plan", "status", "cadence"]
     search_fields = ["code", "title", "content"]
     list_select_related = ["plan", "section"]
-    readonly_fields = ["status", "progress"]
+    readonly_fields = ["status", "progress", "light"]  # the light is written by tasks.lights only
     inlines = [TaskDepartmentInline, AnnualTargetInline, MilestoneInline]
 
 

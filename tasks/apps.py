@@ -16,10 +16,16 @@ class TasksConfig(AppConfig):
         register_owner(MilestoneClaim, lambda user, claim: access.visible_claims(user).filter(pk=claim.pk).exists())
 
         from audit.labels import register_states
-        from tasks.models import Contribution, KeyTask, Milestone, Plan
+        from tasks.models import Contribution, KeyTask, Milestone, Plan, ReportingPeriod
 
         register_states(
-            ProgressReport.Status, Milestone.Status, MilestoneClaim.Status, Contribution.Status, KeyTask.Status, Plan.Status
+            ProgressReport.Status,
+            Milestone.Status,
+            MilestoneClaim.Status,
+            Contribution.Status,
+            KeyTask.Status,
+            Plan.Status,
+            ReportingPeriod.State,
         )
 
         from tasks.review_kinds import CONTRIBUTION, MILESTONE_CLAIM, PROGRESS_REPORT

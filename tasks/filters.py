@@ -74,12 +74,21 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Late"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Late")), ("false", _("On time"))]),
     )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue, not submitted")), ("false", _("Not overdue"))]),
+    )
     light = django_filters.ChoiceFilter(
-        label=_("Light"),
-        choices=[("red", _("Red: overdue")), ("yellow", _("Yellow: due soon")), ("green", _("Green"))],
-        empty_label=_("All"),
+        label=_("Light"), field_name="task__light", choices=Light.choices, empty_label=_("All")
     )
 
     class Meta:
         model = ProgressReport
-        fields = ["department", "period", "status", "is_late", "light"]
+        fields = ["department", "period", "status", "is_late", "overdue", "light"]
+
+    def filter_overdue(self, queryset, name, value):
+        # The querysets of the work lists carry the ``overdue`` annotation (selectors.report_rows).
+        if value is None:
+            return queryset
+        return queryset.filter(overdue=value)

@@ -89,3 +89,11 @@ class ReassignForm(forms.Form):
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__department=department, memberships__role=Membership.Role.LIAISON, memberships__is_active=True
         ).distinct()
+
+
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why reopen it"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodCloseForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from tasks import access
 from tasks.models import Contribution, Membership, MilestoneClaim, ProgressReport, ReportSubmission
+from tasks.periods import period_require_open
 from workflows.lifecycle import ReviewKind
 
 
@@ -65,9 +66,14 @@ class ProgressReportKind(ReviewKind):
         return "tasks.review_progressreport"
 
     def apply_approval(self, report) -> None:
+        from tasks.lights import task_light_refresh
         from tasks.progress import task_apply_report
 
         task_apply_report(report=report)
+        task_light_refresh(report.task)
+
+    def check_open_for_submission(self, report, at) -> None:
+        period_require_open(report.period_id, at=at)  # a closed period takes nothing (tasks.periods)
 
     def title(self, report) -> str:
         return f"{report.task.code} {report.task.title} · {report.period.code}"
@@ -163,6 +169,9 @@ class ContributionKind(ReviewKind):
     def title(self, contribution) -> str:
         report = contribution.report
         return f"{report.task.code} {report.task.title} · {report.period.code} · {contribution.department}"
+
+    def check_open_for_submission(self, contribution, at) -> None:
+        period_require_open(report_id=contribution.report_id, at=at)
 
     def check_submission(self, contribution, user) -> None:
         if not contribution.content.strip():

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,6 +22,7 @@ from tasks.models import (
     Plan,
     PlanSection,
     ProgressReport,
+    ReportingPeriod,
     TaskDepartment,
 )
 
@@ -132,30 +133,32 @@ def department_rows(*, user: User) -> QuerySet[Department]:
 
 # --- progress ------------------------------------------------------------------------------
 
-LIGHT_DUE_SOON_DAYS = 7
-
-
 def report_rows(*, user: User, on: datetime.date | None = None) -> QuerySet[ProgressReport]:
-    """Reports the user may see, with everything a table shows joined, and a deadline light:
-    red when overdue and not submitted, yellow when due within a week and not submitted."""
-    on = on or timezone.localdate()
-    open_states = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+    """Reports the user may see, with everything a table shows joined: the light of the report's
+    task (``KeyTask.light``, the one light of ``tasks.lights``) and whether the report is overdue
+    on ``on`` (``overdue``, the rule of ``ProgressReport.is_overdue``)."""
     return (
         access.visible_reports(user)
         .select_related("task__plan", "period", "department", "assignee")
-        .annotate(
-            light=Case(
-                When(Q(status__in=open_states, due_on__lt=on), then=Value("red")),
-                When(
-                    Q(status__in=open_states, due_on__lte=on + datetime.timedelta(days=LIGHT_DUE_SOON_DAYS)),
-                    then=Value("yellow"),
-                ),
-                default=Value("green"),
-                output_field=CharField(),
-            )
-        )
+        .with_overdue(on or timezone.localdate())
         .order_by("due_on", "task__position", "pk")
     )
+
+
+def plan_periods(*, plan: Plan) -> list[ReportingPeriod]:
+    """The plan's reporting periods that have reports, latest first, each with its report counts
+    (``reports_count``, ``unapproved``), ``latest_due_on`` and ``auto_close_on`` (tasks.periods)."""
+    from tasks.periods import period_auto_close_on, periods_with_counts
+
+    rows = list(
+        periods_with_counts(plan.periods.all())
+        .filter(reports_count__gt=0)
+        .select_related("closed_by", "reopened_by")
+        .order_by("-due_on", "cadence")
+    )
+    for period in rows:
+        period.auto_close_on = None if period.closed_at else period_auto_close_on(period, plan)
+    return rows
 
 
 def inbox_reports(*, user: User) -> QuerySet[ProgressReport]:

@@ -99,15 +99,21 @@ class KeyTaskTable(tables.Table):
         )
 
 
+def overdue_badge():
+    """逾期: a report still being written after its due date (``ProgressReport.is_overdue``)."""
+    return format_html('<span class="badge text-bg-danger" data-overdue="true">{}</span>', _("Overdue"))
+
+
 class ReportTable(tables.Table):
-    light = tables.Column(verbose_name=_("Light"), orderable=False)
+    # The light of the report's task: the same one as on the task list and page (tasks.lights).
+    light = tables.Column(verbose_name=_("Light"), accessor="task__light", orderable=False)
     task = tables.Column(verbose_name=_("Key task"), accessor="task__title", order_by=("task__position",))
     department = tables.Column(verbose_name=_("Department"))
     period = tables.Column(verbose_name=_("Reporting period"), order_by=("period__starts_on",))
     due = tables.Column(verbose_name=_("Due"), accessor="due_on")
     status = tables.Column(verbose_name=_("Status"))
     percent_complete = tables.Column(verbose_name=_("Progress"))
-    is_late = tables.BooleanColumn(verbose_name=_("Late"), yesno=(_("Late"), ""))
+    is_late = tables.Column(verbose_name=_("Late"), empty_values=(), order_by=("is_late", "due_on"))
     assignee = tables.Column(verbose_name=_("Liaison"), orderable=False)
 
     class Meta:
@@ -116,11 +122,22 @@ class ReportTable(tables.Table):
         empty_text = _("Nothing here.")
         attrs = {"class": "table table-sm table-hover align-middle", "id": "report-table"}
 
-    def render_light(self, value):
-        return light_badge(value)
+    def render_light(self, record):
+        return light_badge(record.task.light)
 
-    def value_light(self, value):
-        return str(LIGHT_LABELS[value])
+    def value_light(self, record):
+        return str(LIGHT_LABELS[record.task.light])
+
+    def render_is_late(self, record):
+        """逾期: overdue while being written (from the due date on), or submitted late."""
+        if record.is_overdue:
+            return overdue_badge()
+        return _("Late") if record.is_late else ""
+
+    def value_is_late(self, record):
+        if record.is_overdue:
+            return str(_("Overdue"))
+        return str(_("Late")) if record.is_late else ""
 
     def render_task(self, record):
         return format_html('<a href="{}">{} {}</a>', record.get_absolute_url(), record.task.code, record.task.title)

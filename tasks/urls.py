@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import progress_views, views
+from tasks import period_views, progress_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.xlsx", views.plan_export_download, name="plan_export"),
     path("plans/<int:plan_pk>/tasks/", views.key_task_list, name="task_list"),
+    path("plans/<int:plan_pk>/periods/", period_views.period_list, name="period_list"),
+    path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),
+    path("periods/<int:pk>/reopen/", period_views.period_reopen, name="period_reopen"),
     path("tasks/<int:pk>/", views.key_task_detail, name="task_detail"),
     path("departments/", views.department_list, name="department_list"),
     path("work/archive/", progress_views.archive, name="archive"),

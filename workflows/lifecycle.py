@@ -122,8 +122,9 @@ class ReviewKind:
     def check_submission(self, subject, user) -> None:
         """Raise ValidationError (field errors where they belong) if the subject is incomplete."""
 
-    def check_open_for_submission(self, subject) -> None:
-        """Raise ValidationError when submissions are closed (a locked reporting period)."""
+    def check_open_for_submission(self, subject, at) -> None:
+        """Raise ValidationError when submissions are closed (a locked reporting period).
+        ``at`` is the moment of submission (None: now)."""
 
     def submit_data(self, subject, user, now) -> dict:
         """Extra data recorded in the audit entry of a submission."""
@@ -373,7 +374,7 @@ def review_submit(subject, *, user, data: dict | None = None, version: int | Non
         subject = kind.lock(subject)
         _check_writer(kind, subject, user, version, submitting=True)
         _apply(kind, subject, data)
-        kind.check_open_for_submission(subject)
+        kind.check_open_for_submission(subject, at)
         kind.check_submission(subject, user)
         now = at or timezone.now()
         previous = kind.state(subject)

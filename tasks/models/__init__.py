@@ -15,14 +15,17 @@ from tasks.models.plan import (
     TaskDepartment,
 )
 from tasks.models.progress import (
+    LATE_AGAINST_ORIGINAL,
     Contribution,
     MilestoneClaim,
     ProgressReport,
     ReportingPeriod,
     ReportSubmission,
+    overdue_condition,
 )
 
 __all__ = [
+    "LATE_AGAINST_ORIGINAL",
     "AnnualTarget",
     "Contribution",
     "Department",
@@ -40,4 +43,5 @@ __all__ = [
     "ReportSubmission",
     "ReportingPeriod",
     "TaskDepartment",
+    "overdue_condition",
 ]

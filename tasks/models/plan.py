@@ -183,6 +183,15 @@ class Plan(models.Model):
     notice_response_working_days = models.PositiveSmallIntegerField(
         _("notice response time (working days)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    period_lock_days = models.PositiveSmallIntegerField(
+        _("close reporting periods after (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "A reporting period closes this many days after its latest due date (extensions included); "
+            "0: only when all its reports are approved or a supervisor closes it."
+        ),
+    )
     auto_notice_after_days = models.PositiveSmallIntegerField(
         _("raise a notice for reports overdue by (days)"),
         null=True,

@@ -12,13 +12,21 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tasks.models.plan import Department, KeyTask, Milestone, Plan
 
 
 class ReportingPeriod(models.Model):
     """报告期: a month, quarter, half-year or year of a plan, with the date its reports are due."""
+
+    class State(models.TextChoices):
+        """Not stored: the states the audit trail names when a period closes or reopens."""
+
+        OPEN = "open", pgettext_lazy("reporting period", "Open")
+        CLOSED = "closed", pgettext_lazy("reporting period", "Closed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("plan"))
     cadence = models.CharField(_("cadence"), max_length=12, choices=KeyTask.Cadence.choices)
@@ -28,6 +36,16 @@ class ReportingPeriod(models.Model):
     ends_on = models.DateField(_("ends on"))
     due_on = models.DateField(_("report due on"), db_index=True)
     contribution_due_on = models.DateField(_("contributions due on"))
+    # 关闭 / 重新开放: see ``tasks.periods``. Closed: no report or contribution of it is submitted.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("closed by")
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reopened by")
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True, max_length=1000)
 
     class Meta:
         verbose_name = _("reporting period")
@@ -39,6 +57,11 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed now (``tasks.periods.period_is_locked`` answers for another moment)."""
+        return self.closed_at is not None
 
     @property
     def code(self) -> str:
@@ -58,6 +81,31 @@ class ReportingPeriod(models.Model):
         if self.cadence == KeyTask.Cadence.MONTHLY:
             return _("%(year)d-%(number)02d") % {"year": self.year, "number": self.number}
         return _("%(year)d (year)") % {"year": self.year}
+
+
+OPEN_REPORT_STATES = ("draft", "returned")
+
+
+def overdue_condition(on: datetime.date) -> Q:
+    """逾期未报: being written (draft or returned) and its current due date (after any extension)
+    before ``on``. The one rule: ``ProgressReport.is_overdue``, the tables and the filters use it."""
+    return Q(status__in=OPEN_REPORT_STATES, due_on__lt=on)
+
+
+# 逾期报送 for scoring: submitted after the period's own (original) due date, whatever extension
+# was granted. ``is_late`` stays "submitted after the due date in force then".
+LATE_AGAINST_ORIGINAL = Q(submitted_at__isnull=False, submitted_at__date__gt=models.F("period__due_on"))
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def overdue(self, on: datetime.date | None = None):
+        return self.filter(overdue_condition(on or timezone.localdate()))
+
+    def with_overdue(self, on: datetime.date | None = None):
+        """Annotated with ``overdue`` (read by ``ProgressReport.is_overdue``), computed by the database."""
+        return self.annotate(
+            overdue=models.ExpressionWrapper(overdue_condition(on or timezone.localdate()), output_field=models.BooleanField())
+        )
 
 
 class ProgressReport(models.Model):
@@ -121,6 +169,8 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ProgressReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
@@ -149,8 +199,14 @@ class ProgressReport(models.Model):
 
     @property
     def original_due_on(self) -> datetime.date:
-        """The period's due date, kept for scoring whatever extension was granted."""
+        """The period's due date, before any extension (``due_on`` is the one in force): extensions
+        move ``due_on`` only, so scoring measures lateness against this one."""
         return self.period.due_on
+
+    @property
+    def is_late_against_original(self) -> bool:
+        """Submitted after the original due date (``LATE_AGAINST_ORIGINAL`` for querysets)."""
+        return self.submitted_at is not None and timezone.localdate(self.submitted_at) > self.original_due_on
 
     @property
     def is_extended(self) -> bool:
@@ -160,8 +216,13 @@ class ProgressReport(models.Model):
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED} and today > self.due_on
+    @property
+    def is_overdue(self) -> bool:
+        """逾期未报 today: the ``with_overdue`` annotation when the row has it, else the same rule."""
+        annotated = self.__dict__.get("overdue")
+        if annotated is not None:
+            return annotated
+        return self.status in OPEN_REPORT_STATES and self.due_on < timezone.localdate()
 
 
 class ReportSubmission(models.Model):

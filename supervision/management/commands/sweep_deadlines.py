@@ -8,7 +8,7 @@ from supervision.sweep import sweep_deadlines
 
 
 class Command(BaseCommand):
-    help = "Send reminders and overdue notices, raise and escalate supervision notices, update the lights."
+    help = "Send reminders and overdue notices, raise and escalate supervision notices, close reporting periods, update the lights."
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="sweep as if it were this moment (ISO 8601, e.g. 2025-07-01T09:00)")
@@ -31,3 +31,4 @@ class Command(BaseCommand):
             )
             % result.as_dict()
         )
+        self.stdout.write(_("Reporting periods closed: %(periods_closed)d") % result.as_dict())

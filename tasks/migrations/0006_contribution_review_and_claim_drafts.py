@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0004_due_in_working_days'),
+        ('tasks', '0005_period_lock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
