@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from audit.models import AuditEntry
@@ -44,6 +44,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     return report_list_page(request, selectors.archive_reports(user=request.user), title=_("Archive"), name="archive")
 
 
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     form = ReportForm(instance=report, initial={"version": report.version}) if access.can_edit_report(request.user, report) else None
@@ -204,6 +205,7 @@ def render_contribution_page(request, contribution, *, form=None, decision_form=
     return render(request, "tasks/progress/contribution_detail.html", context, status=status)
 
 
+@require_safe
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_contribution_page(request, access.get_contribution_for_user(request.user, pk))
 
@@ -294,6 +296,7 @@ def render_claim_page(request, claim, *, revise_form=None, decision_form=None, s
     return render(request, "tasks/progress/milestone_claim_detail.html", context, status=status)
 
 
+@require_safe
 def milestone_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_claim_page(request, access.get_claim_for_user(request.user, pk))
 

@@ -54,7 +54,7 @@ def test_the_service_refuses_with_the_message(english, liaison_a, report, closed
 def test_a_contribution_cannot_be_submitted_into_a_closed_period(client, liaison_b, contribution, closed):
     before = snapshot()
     client.force_login(liaison_b)
-    response = client.post(reverse("tasks:contribution_detail", args=[contribution.pk]), {"content": "已完成", "submit": ""})
+    response = client.post(reverse("tasks:contribution_edit", args=[contribution.pk]), {"content": "已完成", "submit": ""})
     assert response.status_code == 400 and MESSAGE in response.content.decode()
     assert snapshot() == before
     assert Contribution.objects.get(pk=contribution.pk).status == "pending"
