@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config.health import HealthView
 from tasks.views import home
@@ -9,7 +10,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("health/", login_not_required(HealthView.as_view()), name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher works before logging in too (login and lockout pages).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("tasks.urls")),
