@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint bench messages browser-deps clean
+.PHONY: run test smoke lint bench messages browser-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(VENV)/.installed browser-deps
 	$(VENV)/bin/ruff check .
 	DEBUG=0 $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## smoke: the documented production deployment (config/deploy/, README) started for real — DEBUG=0,
+##        collectstatic, migrate, gunicorn, Celery worker and beat on Redis — and checked over HTTP
+smoke: $(VENV)/.installed
+	$(PY) scripts/smoke.py
 
 ## bench: benchmarks that print figures (not timed tests)
 bench: $(VENV)/.installed

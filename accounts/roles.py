@@ -56,6 +56,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditentry",
         "auth.view_group",
         "evaluation.change_scoringrubric",
+        # Login throttling (django-axes): see who is locked out, unlock by deleting the attempt.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
         *_ORG_ADMIN,
     ],
 }

@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
+from config.health import HealthView
 from tasks.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", login_not_required(HealthView.as_view()), name="health"),
+    # The language switcher works before logging in too (login and lockout pages).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("notifications.urls")),

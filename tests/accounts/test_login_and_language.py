@@ -23,6 +23,12 @@ def test_the_language_switcher_turns_the_ui_english_and_back(client, supervisor)
     assert "规划督导平台" in client.get(reverse("tasks:plan_list")).content.decode()
 
 
+def test_the_language_switcher_works_before_logging_in(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert '<html lang="en">' in client.get(reverse("login")).content.decode()
+
+
 @override_settings(SHOW_DEMO_ACCOUNTS=True)
 def test_the_login_page_lists_the_demo_accounts_in_debug(client):
     seed_demo()
