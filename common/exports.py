@@ -9,7 +9,9 @@ shows as text:
   itself stores when someone types ``'=…`` — so the value is shown exactly as stored, stays text
   when the cell is edited, and reads back unchanged (the plan export is imported again).
 
-Only text is touched: numbers (also negative ones), dates and empty cells are written as they are.
+Only text is touched: numbers (also negative ones), dates and empty cells are written as they are,
+and so is text that is only a signed number ("-3.5", "+12%"): a spreadsheet reads it as a number,
+never as a formula.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import csv
 import datetime
 import decimal
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,13 +32,14 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SIGNED_NUMBER = re.compile(r"[+-]\d[\d,]*(\.\d+)?(E[+-]?\d+)?\s*[%‰]?", re.IGNORECASE)
 
 _PLAIN = (int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, bool)
 
 
 def is_dangerous(value: Any) -> bool:
     """Text that a spreadsheet program would take for a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not SIGNED_NUMBER.fullmatch(value)
 
 
 def csv_value(value: Any) -> Any:

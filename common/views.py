@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 
 from common.exports import csv_text, xlsx_bytes
 
@@ -36,11 +40,18 @@ def requested_export(request: HttpRequest) -> str | None:
     return export_format if export_format in EXPORT_FORMATS else None
 
 
+def _as_text(value):
+    """A cell of an export: HTML that a column renders (badges, links) as its text."""
+    if isinstance(value, SafeData):
+        return html.unescape(strip_tags(value))
+    return value
+
+
 def export_table(table, export_format: str, name: str) -> HttpResponse:
     """A django-tables2 table (every row, not one page) as a download: CSV with a byte-order mark
     so that Excel reads Chinese, or an Excel workbook. Text that a spreadsheet would take for a
     formula is neutralised (see ``common.exports``)."""
-    rows = table.as_values()
+    rows = ([_as_text(value) for value in row] for row in table.as_values())
     if export_format == "csv":
         response = HttpResponse("\ufeff" + csv_text(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
