@@ -11,13 +11,16 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-MAX_ROWS = 5000
+from common.archives import ArchiveTooLarge, inspect_zip
+
+MEGABYTE = 1024 * 1024
 YEAR_HEADER_RE = re.compile(r"^(20\d\d)\s*年?\s*(年度)?(目标|任务)?$")
 
 
@@ -76,11 +79,57 @@ def year_of(text: str) -> int | None:
     m = YEAR_HEADER_RE.match(compact(text))
     return int(m.group(1)) if m else None
 
+def _megabytes(size: int) -> str:
+    value = size / MEGABYTE
+    return str(int(value)) if value.is_integer() else f"{value:.1f}"
+
+
+def check_workbook_bytes(data: bytes) -> None:
+    """Refuse (TableError) a workbook too large to open: the file itself, or what its zip unpacks
+    to (a zip bomb). Runs before openpyxl sees the file."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise TableError(
+            [Problem(gettext_lazy("The file is too large: workbooks may be at most %(limit)s MB.") % {"limit": _megabytes(limit)})]
+        )
+    unpacked_limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    try:
+        inspect_zip(io.BytesIO(data), max_total=unpacked_limit, max_ratio=settings.UNCOMPRESSED_MAX_RATIO)
+    except ArchiveTooLarge as exc:
+        raise TableError(
+            [
+                Problem(
+                    gettext_lazy(
+                        "The workbook unpacks to too much data (more than %(limit)s MB, or compressed suspiciously "
+                        "well): it is not imported. Copy the table into a new workbook and try again."
+                    )
+                    % {"limit": _megabytes(unpacked_limit)}
+                )
+            ]
+        ) from exc
+
+
+def _extent(sheet) -> tuple[int, int]:
+    """The last row and column that hold a value (or start a merge), when the sheet's recorded
+    dimensions are larger than the limits (formatting alone can stretch them to column XFD)."""
+    max_row = max_col = 0
+    for (row, col), cell in sheet._cells.items():  # noqa: SLF001 - only the cells that exist
+        if cell.value is not None:
+            max_row, max_col = max(max_row, row), max(max_col, col)
+    for merged in sheet.merged_cells.ranges:
+        if sheet.cell(merged.min_row, merged.min_col).value is not None:
+            max_row, max_col = max(max_row, merged.max_row), max(max_col, merged.max_col)
+    return max_row, max_col
+
+
 def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
     """The first sheet as a grid of values with merged cells filled in.
 
     Also returns, for each cell that is part of a vertical merge, the number of rows it spans.
+    Bounded: the file's size and unpacked size, then the sheet's rows and columns (settings
+    IMPORT_MAX_*), each refused with a TableError saying the limit.
     """
+    check_workbook_bytes(data)
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -88,15 +137,25 @@ def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], 
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None or sheet.max_row is None or (sheet.max_row <= 1 and sheet.max_column <= 1 and sheet.cell(1, 1).value is None):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    if sheet.max_row > MAX_ROWS:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS})])
-    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row)]
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    last_row, last_col = sheet.max_row, sheet.max_column
+    if last_row > max_rows or last_col > max_columns:
+        last_row, last_col = _extent(sheet)
+    if last_row > max_rows:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
+    if last_col > max_columns:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
+    if last_row == 0:
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
     spans: dict[tuple[int, int], int] = {}
     for merged in sheet.merged_cells.ranges:
+        if merged.min_row > last_row or merged.min_col > last_col:
+            continue
         value = grid[merged.min_row - 1][merged.min_col - 1]
-        height = merged.max_row - merged.min_row + 1
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
+        height = min(merged.max_row, last_row) - merged.min_row + 1
+        for r in range(merged.min_row, min(merged.max_row, last_row) + 1):
+            for c in range(merged.min_col, min(merged.max_col, last_col) + 1):
                 grid[r - 1][c - 1] = value
                 if height > 1:
                     spans[(r - 1, c - 1)] = height

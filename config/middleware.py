@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -32,3 +34,27 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose body is larger than REQUEST_MAX_BYTES, before anything reads it.
+
+    Django bounds the form fields of a request (DATA_UPLOAD_MAX_MEMORY_SIZE) but not its files;
+    each file is checked by evidence.validation, this bounds them all together.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.REQUEST_MAX_BYTES
+        if length > limit:
+            message = _("The request is too large: at most %(limit)d MB may be sent at once.") % {
+                "limit": limit // (1024 * 1024)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

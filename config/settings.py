@@ -23,7 +23,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.PlanSupervisorAdminConfig",  # django.contrib.admin, our site (config.admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,9 +138,28 @@ STORAGES = {
         else "config.storage.ManifestStaticFilesStorage"  # hashed names, compressed, long cache
     },
 }
-# Upload limits (evidence files and spreadsheets).
+# Size limits, all from the environment (MB unless the name says bytes).
+# One uploaded file (evidence, notice responses); evidence.validation refuses larger ones.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# A whole request body (a form with several files): larger requests are answered 413 before a
+# view reads them (config.middleware.RequestSizeLimitMiddleware).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 100) * 1024 * 1024
+# Django's own limits: the non-file part of a request, and the size above which an uploaded file
+# goes to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 100)
+# Spreadsheet imports (task breakdown tables, indicator sheets), see common.spreadsheets: the file,
+# what its zip unpacks to (checked before openpyxl opens it), and the sheet's rows and columns.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 100) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# What an uploaded Office file or zip may unpack to (zip bombs): in total, and per entry relative
+# to its compressed size.
+UNCOMPRESSED_MAX_BYTES = env_int("UNCOMPRESSED_MAX_MB", 200) * 1024 * 1024
+UNCOMPRESSED_MAX_RATIO = env_int("UNCOMPRESSED_MAX_RATIO", 100)
 
 # E-mail
 EMAIL_BACKEND = env_str(

@@ -825,6 +825,8 @@ def scorecards_xlsx(evaluation: Evaluation) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from common.exports import neutralise_sheet
+
     criteria = list(evaluation.rubric.criteria.all())
     workbook = Workbook()
     sheet = workbook.active
@@ -849,6 +851,7 @@ def scorecards_xlsx(evaluation: Evaluation) -> bytes:
     sheet.column_dimensions["B"].width = 30
     for column in range(3, 4 + len(criteria)):
         sheet.column_dimensions[sheet.cell(row=2, column=column).column_letter].width = 18
+    neutralise_sheet(sheet)  # stored text that looks like a formula stays text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

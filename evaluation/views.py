@@ -10,12 +10,11 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from common.views import add_errors, export_table
+from common.pagination import paginate
+from common.views import add_errors, export_table, requested_export
 from evaluation import access, facts, generation, services
 from evaluation.filters import EvaluationFilter, GeneratedReportFilter
 from evaluation.forms import (
@@ -60,10 +59,10 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     filterset = EvaluationFilter(request.GET or None, queryset=access.visible_evaluations(user))
     filterset.filters["plan"].queryset = visible_plans(user)
     table = EvaluationTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    paginate(request, table, default=PAGE_SIZE)
     own = access.visible_self_assessments(user).filter(department_id__in=access.user_department_ids(user))
     assessments = SelfAssessmentTable(own, prefix="sa-")
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(assessments)
+    paginate(request, assessments, default=PAGE_SIZE)
     assignments = (
         EvaluatorAssignment.objects.filter(evaluator=user)
         .select_related("evaluation", "department")
@@ -475,9 +474,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user))
     filterset.filters["plan"].queryset = plans
     table = GeneratedReportTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, "generated-reports")
     form = None
     if access.can_generate_reports(request.user):

@@ -3,6 +3,17 @@
 The extension a user gives is only a claim: the first bytes of the file (and, for Office Open XML,
 the zip directory) must show that the content is of that kind. An executable renamed ``.pdf`` is
 refused. Nothing here reads a whole file into memory.
+
+Also refused (each with its own message, before anything is stored):
+- names with a folder path, control characters, more than 200 characters, or a Windows device
+  name (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9, with any extension): refused, not renamed;
+- zip bombs: an Office file or zip that would unpack to more than UNCOMPRESSED_MAX_MB, or with an
+  entry compressed more than UNCOMPRESSED_MAX_RATIO times (common.archives);
+- macros: Office files holding a VBA project (vbaProject.bin in .docx/.xlsx, a _VBA_PROJECT stream
+  in .doc/.xls); .docm/.xlsm are not accepted kinds at all;
+- HTML in disguise: a PDF or image whose first kilobyte holds an HTML tag (<html, <script,
+  <!doctype …) — a polyglot a browser could sniff as a page. Downloads are served as attachments
+  with nosniff and a sandboxing CSP as well (evidence.views.download).
 """
 
 from __future__ import annotations
@@ -18,9 +29,18 @@ from django.core.files import File
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.archives import ArchiveTooLarge, inspect_zip
+
 NAME_MAX_LENGTH = 200  # Evidence.original_name
 HEAD_BYTES = 16  # enough for every signature below
+SNIFF_BYTES = 1024  # how much of a PDF or image is searched for HTML
 MEGABYTE = 1024 * 1024
+# What a browser would take for a page (HTML sniffing looks at the first bytes only).
+HTML_MARKERS = (b"<html", b"<script", b"<!doctype", b"<body", b"<head", b"<iframe", b"<svg", b"<object", b"<embed", b"<meta")
+# The stream every VBA project has, as OLE2 directory entries spell names (UTF-16LE).
+VBA_STREAM = "_VBA_PROJECT".encode("utf-16-le")
+# Windows device names: a file called "CON.pdf" cannot be saved on Windows (and used to hang it).
+RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))})
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls (Compound File Binary)
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -140,6 +160,17 @@ ALLOWED_TYPES: dict[str, FileKind] = {
     ".zip": _ZIP,
 }
 
+# Kinds a browser might sniff as HTML: they must not start with a page.
+_SNIFFABLE = (_PDF, _JPEG, _PNG, _GIF, _BMP, _WEBP)
+
+
+def _looks_like_html(upload: File) -> bool:
+    upload.seek(0)
+    start = (upload.read(SNIFF_BYTES) or b"").lower()
+    upload.seek(0)
+    return any(marker in start for marker in HTML_MARKERS)
+
+
 # For <input type="file" accept="…">.
 ACCEPT_ATTRIBUTE = ",".join(ALLOWED_TYPES)
 STORED_EXTENSIONS = frozenset(kind.extension for kind in ALLOWED_TYPES.values())
@@ -179,7 +210,54 @@ def clean_name(raw_name: str | None) -> str:
             code="name_too_long",
             params={"max": NAME_MAX_LENGTH},
         )
+    if name.split(".")[0].strip().upper() in RESERVED_NAMES:
+        raise ValidationError(
+            _("“%(name)s” is a name Windows reserves for a device: rename the file and upload it again."),
+            code="name_reserved",
+            params={"name": name},
+        )
     return name
+
+
+def _check_archive(uploaded_file: File, name: str) -> list[str] | None:
+    """The entry names if the file is a zip (Office files are), after the zip-bomb limits."""
+    handle = getattr(uploaded_file, "file", None) or uploaded_file
+    try:
+        listing = inspect_zip(
+            handle, max_total=settings.UNCOMPRESSED_MAX_BYTES, max_ratio=settings.UNCOMPRESSED_MAX_RATIO
+        )
+    except ArchiveTooLarge as exc:
+        raise ValidationError(
+            _(
+                "“%(name)s” unpacks to too much data (more than %(limit)s MB, or compressed suspiciously well) "
+                "and is not accepted."
+            ),
+            code="zip_bomb",
+            params={"name": name, "limit": _megabytes(settings.UNCOMPRESSED_MAX_BYTES)},
+        ) from exc
+    return listing.names if listing else None
+
+
+def _has_vba_stream(uploaded_file: File) -> bool:
+    """An OLE2 file (.doc, .xls) with a VBA project, searched in chunks."""
+    uploaded_file.seek(0)
+    tail = b""
+    try:
+        for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else iter(lambda: uploaded_file.read(65536), b""):
+            if VBA_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(VBA_STREAM) :]
+        return False
+    finally:
+        uploaded_file.seek(0)
+
+
+def _macro_refusal(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” contains macros, which are not accepted: save it without macros (.docx, .xlsx or PDF)."),
+        code="macros",
+        params={"name": name},
+    )
 
 
 def _extension(name: str) -> str:
@@ -218,10 +296,24 @@ def check_upload(uploaded_file: File) -> DetectedType:
             code="too_large",
             params={"name": name, "limit": _megabytes(settings.UPLOAD_MAX_BYTES)},
         )
-    if not kind.matches(uploaded_file, _head(uploaded_file)):
+    head = _head(uploaded_file)
+    entries = _check_archive(uploaded_file, name) if head.startswith(ZIP_SIGNATURE) else None
+    if not kind.matches(uploaded_file, head):
         raise ValidationError(
             _("“%(name)s” is not a %(kind)s file: its content does not match its extension."),
             code="content_mismatch",
             params={"name": name, "kind": kind.label},
+        )
+    if kind in (_DOCX, _XLSX) and any(
+        entry.lower().endswith(("vbaproject.bin", "vbadata.xml")) for entry in entries or ()
+    ):
+        raise _macro_refusal(name)
+    if kind in (_DOC, _XLS) and _has_vba_stream(uploaded_file):
+        raise _macro_refusal(name)
+    if kind in _SNIFFABLE and _looks_like_html(uploaded_file):
+        raise ValidationError(
+            _("“%(name)s” contains web page code (HTML) and is not accepted."),
+            code="html_content",
+            params={"name": name},
         )
     return DetectedType(media_type=kind.media_type, extension=kind.extension, name=name)

@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
-from common.views import add_errors, export_table
+from common.pagination import paginate
+from common.views import add_errors, export_table, requested_export
 from evidence.models import Evidence
 from funding import access, selectors, services
 from funding.filters import FundingLineFilter
@@ -44,9 +43,9 @@ def line_list(request: HttpRequest) -> HttpResponse:
         return render(request, "funding/line_list.html", {"plan": None})
     filterset = FundingLineFilter(request.GET or None, queryset=selectors.line_rows(user=request.user, plan=plan), plan=plan, plans=plans)
     table = FundingLineTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, f"funding-lines-{plan.pk}")
     return render(
         request,

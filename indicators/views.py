@@ -10,11 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
-from common.views import add_errors, export_table
+from common.pagination import paginate
+from common.views import add_errors, export_table, requested_export
 from evidence.services import evidence_for
 from indicators import access, selectors, services
 from indicators.attainment import indicator_statuses, indicator_trend
@@ -57,9 +56,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
     rows = filterset.qs
     table = IndicatorTable(rows, statuses=indicator_statuses(rows, year) if plan else {})
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
     return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
 

@@ -2,13 +2,13 @@
 notifications (another user's id answers 404); following a notification's link marks it read
 and goes only to a path on this site."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from common.pagination import paginate_rows
 from notifications.models import Notification
 from notifications.services import mark_read
 
@@ -46,7 +46,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
     if show == "unread":
         rows = rows.filter(read_at__isnull=True)
-    page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate_rows(request, rows.order_by("-created_at", "-pk"), per_page=PAGE_SIZE)
     return render(
         request,
         "notifications/notification_list.html",

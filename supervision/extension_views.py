@@ -16,8 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_tables2 import RequestConfig
 
+from common.pagination import paginate
 from common.views import add_errors
 from supervision import extensions
 from supervision.models import ExtensionRequest
@@ -216,5 +216,5 @@ def extension_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     rows = extensions.pending_extensions().filter(report__in=access.visible_reports(request.user))
     table = PendingExtensionTable(rows)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    paginate(request, table, default=PAGE_SIZE)
     return render(request, "supervision/extension_list.html", {"table": table})

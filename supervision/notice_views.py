@@ -9,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from audit.models import AuditEntry
-from common.views import add_errors, export_table
+from common.pagination import paginate
+from common.views import add_errors, export_table, requested_export
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from supervision import notices
@@ -31,9 +30,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """督办单: the notices the user may see, filtered, paginated, exportable."""
     filterset = NoticeFilter(request.GET or None, queryset=notices.notice_rows(user=request.user))
     table = NoticeTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, "supervision-notices")
     return render(request, "supervision/notice_list.html", {"filter": filterset, "table": table})
 

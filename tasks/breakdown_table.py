@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from common.exports import neutralise_sheet
 from common.spreadsheets import (
     Problem,
     TableError,
@@ -569,6 +570,7 @@ def write_breakdown_table(*, title: str, years: list[int], rows: list[TableRow])
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A3"
+    neutralise_sheet(sheet)  # stored text that looks like a formula stays text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

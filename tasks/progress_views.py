@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from audit.models import AuditEntry
-from common.views import add_errors, export_table
+from common.pagination import paginate
+from common.views import add_errors, export_table, requested_export
 from evidence.models import Evidence
 from evidence.services import evidence_for
 from tasks import access, progress, selectors
@@ -28,11 +28,9 @@ PAGE_SIZE = 25
 def report_list_page(request: HttpRequest, queryset, *, title: str, name: str, extra: dict | None = None) -> HttpResponse:
     filterset = ReportFilter(request.GET or None, queryset=queryset)
     table = ReportTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    from django_tables2.export import TableExport
-
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, name)
     return render(
         request, "tasks/progress/work_list.html", {"title": title, "filter": filterset, "table": table, "list_name": name, **(extra or {})}

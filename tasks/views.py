@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
+from common.pagination import paginate
+from common.views import export_table, requested_export
 from tasks import access, selectors
 from tasks.breakdown_table import TableError
 from tasks.filters import KeyTaskFilter
@@ -50,21 +50,11 @@ def key_task_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, plan_pk)
     filterset = KeyTaskFilter(request.GET or None, queryset=selectors.key_task_rows(user=request.user, plan=plan), plan=plan)
     table = KeyTaskTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    paginate(request, table, default=PAGE_SIZE)
+    export_format = requested_export(request)
+    if export_format:
         return export_table(table, export_format, f"key-tasks-{plan.pk}")
     return render(request, "tasks/key_task_list.html", {"plan": plan, "filter": filterset, "table": table})
-
-
-def export_table(table, export_format: str, name: str) -> HttpResponse:
-    exporter = TableExport(export_format, table)
-    if export_format == "csv":
-        # A byte-order mark so that Excel opens the Chinese text as UTF-8.
-        response = HttpResponse("\ufeff" + exporter.export(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    return exporter.response(filename=f"{name}.{export_format}")
 
 
 def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:

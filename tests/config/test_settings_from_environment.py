@@ -61,3 +61,21 @@ def test_a_secret_may_come_from_a_file(tmp_path):
     secret.write_text("from-a-file-" + "y" * 40)
     result = _settings(SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
+
+
+def test_size_limits_come_from_the_environment():
+    probe = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps([settings.UPLOAD_MAX_BYTES, settings.REQUEST_MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE,"
+        " settings.FILE_UPLOAD_MAX_MEMORY_SIZE, settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS, settings.UNCOMPRESSED_MAX_BYTES]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
+    clean.update(
+        DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings", UPLOAD_MAX_MB="5", REQUEST_MAX_MB="30",
+        DATA_UPLOAD_MAX_MEMORY_SIZE="1000", FILE_UPLOAD_MAX_MEMORY_SIZE="2000", IMPORT_MAX_MB="3",
+        IMPORT_MAX_ROWS="700", UNCOMPRESSED_MAX_MB="50",
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    mb = 1024 * 1024
+    assert json.loads(result.stdout) == [5 * mb, 30 * mb, 1000, 2000, 3 * mb, 700, 50 * mb]

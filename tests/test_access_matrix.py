@@ -1,0 +1,285 @@
+"""Role × URL access matrix, generated from the URL resolver: every page of the site, asked for by
+every role, with the ids of *another department's* objects in its path.
+
+- A liaison (or head) of department A never gets a 200 for an object of department B.
+- Nobody gets a 500, anywhere (the failure names the URL and the role).
+- Views that only accept POST are also posted to with an empty body.
+- A new URL is covered automatically; if its path parameters are not in ``OBJECT_FOR`` the test
+  fails and says so: add the parameter to the map.
+
+One world (the demo plan with its activity, plus what the demo lacks), one client per role.
+Admin, static files and i18n URLs are left out (the admin has its own tests).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+from demo.plan import seed_demo, seed_demo_activity
+from evaluation.models import Evaluation, EvaluatorAssignment, GeneratedReport, SelfAssessment
+from evidence.services import evidence_attach
+from funding.models import FundingLine
+from indicators.models import Indicator, IndicatorImport, IndicatorValue
+from notifications.models import Notification
+from supervision.models import ExtensionRequest, SupervisionNotice
+from supervision.notices import notice_issue
+from tasks.models import (
+    Contribution,
+    Department,
+    KeyTask,
+    Membership,
+    Milestone,
+    MilestoneClaim,
+    PlanImport,
+    ProgressReport,
+)
+from tests.factories import MembershipFactory, MilestoneFactory, make_administrator, make_user
+from tests.indicators.conftest import draft, make_indicator
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
+ROLES = ("anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluator", "administrator")
+# Liaisons and heads of department A: what they may not open of department B.
+OF_DEPARTMENT_A = ("liaison_a", "head_a")
+# Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
+# generated report of the whole plan): everyone signed in may be shown them.
+SHARED = {"plan", "evaluation", "rubric", "generated_report"}
+
+# (route prefix, path parameter) → the world's object whose id fills it. The first match wins, so
+# longer prefixes come first. A parameter no entry matches fails the test.
+OBJECT_FOR: list[tuple[str, str, str]] = [
+    ("plans/import/", "pk", "plan_import_b"),
+    ("plans/", "pk", "plan"),
+    ("plans/", "plan_pk", "plan"),
+    ("tasks/", "pk", "task_b"),
+    ("reports/", "pk", "report_b"),
+    ("reports/", "evidence_pk", "report_b_evidence"),
+    ("contributions/", "pk", "contribution_b"),
+    ("milestones/", "pk", "milestone_b"),
+    ("claims/", "pk", "claim_b"),
+    ("notices/", "pk", "notice_b"),
+    ("extensions/new/", "report_id", "report_b"),
+    ("extensions/", "pk", "extension_b"),
+    ("indicators/import/", "pk", "indicator_import_b"),
+    ("indicators/", "pk", "indicator_b"),
+    ("indicator-values/", "pk", "value_b"),
+    ("funding/lines/", "pk", "line_b"),
+    ("evaluations/assignments/", "pk", "assignment_b"),
+    ("evaluations/", "pk", "evaluation"),
+    ("self-assessments/", "pk", "assessment_b"),
+    ("self-assessments/", "evidence_pk", "assessment_b_evidence"),
+    ("rubrics/", "pk", "rubric"),
+    ("generated-reports/", "pk", "generated_report"),
+    ("notifications/", "pk", "notification_b"),
+    ("evidence/download/", "public_id", "evidence_b"),
+]
+BAD_PAGING = ("per_page=-1&page=999999", "per_page=100000&page=abc", "page=-3&sa-per_page=0&sa-page=x")
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+def url_patterns(patterns=None, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    """Every (route, pattern) of the site, includes flattened."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found.extend(url_patterns(pattern.url_patterns, route))
+        else:
+            found.append((route, pattern))
+    return found
+
+
+def _object_key(route: str, parameter: str) -> str | None:
+    for prefix, name, key in OBJECT_FOR:
+        if route.startswith(prefix) and name == parameter:
+            return key
+    return None
+
+
+def _involves(task: KeyTask, department: Department) -> bool:
+    return task.task_departments.filter(department=department).exists()
+
+
+def build_world() -> dict:
+    """The demo plan and its activity; departments A and B that share no task; B's objects."""
+    plan = seed_demo().plan
+    seed_demo_activity(plan)
+    world: dict = {"plan": plan}
+    liaisons = Membership.objects.filter(role=Membership.Role.LIAISON, is_active=True).select_related("department", "user")
+    report_b = dept_a = None
+    # A: the first department with a liaison that has no part in some report's task; B: that report's.
+    for membership in liaisons.order_by("department__position"):
+        dept_a = membership.department
+        report_b = (
+            ProgressReport.objects.filter(task__plan=plan, department__memberships__role=Membership.Role.LIAISON)
+            .exclude(department=dept_a)
+            .exclude(task__task_departments__department=dept_a)
+            .select_related("department", "task", "period")
+            .order_by("-contributions__pk", "pk")
+            .first()
+        )
+        if report_b is not None:
+            break
+    assert report_b is not None, "the demo has no two departments that share no task"
+    dept_b = report_b.department
+    world.update(dept_a=dept_a, dept_b=dept_b, report_b=report_b, task_b=report_b.task)
+
+    users = {
+        "liaison_a": liaisons.filter(department=dept_a).first().user,
+        "liaison_b": liaisons.filter(department=dept_b).first().user,
+        "supervisor": User.objects.get(username="supervisor"),
+        "evaluator": User.objects.get(username="evaluator"),
+        "administrator": make_administrator("matrix-admin"),  # an administrator, not a superuser
+    }
+    head_a = make_user("liaison", "matrix-head-a")
+    MembershipFactory(user=head_a, department=dept_a, role=Membership.Role.HEAD)
+    users["head_a"] = head_a
+    world["users"] = users
+    other_admin = make_administrator("matrix-other-admin")
+
+    def of_b(queryset, **department):
+        return queryset.filter(**(department or {"department": dept_b})).first()
+
+    world["report_b_evidence"] = evidence_attach(owner=report_b, upload=SimpleUploadedFile("乙.pdf", PDF), user=users["liaison_b"])
+    world["evidence_b"] = world["report_b_evidence"]
+    world["contribution_b"] = of_b(
+        Contribution.objects.exclude(report__department=dept_a).exclude(report__task__task_departments__department=dept_a)
+    )
+    world["milestone_b"] = Milestone.objects.filter(task=world["task_b"]).first() or MilestoneFactory(task=world["task_b"])
+    world["claim_b"] = of_b(
+        MilestoneClaim.objects.exclude(milestone__task__task_departments__department=dept_a)
+    ) or MilestoneClaim.objects.create(
+        milestone=world["milestone_b"], department=dept_b, created_by=users["liaison_b"], completed_on=datetime.date(2025, 6, 30)
+    )
+    world["notice_b"] = of_b(SupervisionNotice.objects.exclude(Q(task__task_departments__department=dept_a))) or notice_issue(
+        task=world["task_b"], department=dept_b, level=SupervisionNotice.Level.BLUE,
+        requirements="请乙单位说明进展", user=users["supervisor"],
+    )
+    world["extension_b"] = ExtensionRequest.objects.filter(report__department=dept_b).first() or ExtensionRequest.objects.create(
+        report=report_b,
+        current_due_on=report_b.period.due_on,
+        requested_due_on=report_b.period.due_on + datetime.timedelta(days=14),
+        reason="乙单位申请延期",
+        requested_by=users["liaison_b"],
+    )
+    world["indicator_b"] = of_b(Indicator.objects.filter(plan=plan)) or make_indicator(plan, dept_b, code="99")
+    world["value_b"] = of_b(IndicatorValue.objects.all(), indicator__department=dept_b) or draft(
+        world["indicator_b"], users["liaison_b"]
+    )
+    world["line_b"] = of_b(FundingLine.objects.filter(plan=plan))
+    world["evaluation"] = Evaluation.objects.filter(plan=plan).first()
+    world["rubric"] = world["evaluation"].rubric
+    world["assignment_b"] = of_b(EvaluatorAssignment.objects.filter(evaluation=world["evaluation"]))
+    world["assessment_b"] = of_b(SelfAssessment.objects.filter(evaluation=world["evaluation"]))
+    world["assessment_b_evidence"] = evidence_attach(
+        owner=world["assessment_b"], upload=SimpleUploadedFile("乙自评.pdf", PDF), user=users["liaison_b"]
+    )
+    world["generated_report"] = GeneratedReport.objects.filter(plan=plan).first() or GeneratedReport.objects.create(
+        plan=plan, kind=GeneratedReport.Kind.FINAL, version=1, requested_by=users["supervisor"]
+    )
+    world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, title="乙的通知", url="/")
+    plan_import = PlanImport(original_name="乙.xlsx", uploaded_by=other_admin, options={})
+    plan_import.file.save("table.xlsx", ContentFile(b"PK"), save=False)
+    plan_import.save()
+    world["plan_import_b"] = plan_import
+    indicator_import = IndicatorImport(original_name="乙.xlsx", uploaded_by=other_admin, plan=plan)
+    indicator_import.file.save("indicators.xlsx", ContentFile(b"PK"), save=False)
+    indicator_import.save()
+    world["indicator_import_b"] = indicator_import
+    missing = sorted(key for key, value in world.items() if value is None)
+    assert not missing, f"the world lacks objects of department B: {missing}"
+    return world
+
+
+def _path(route: str, pattern: URLPattern, world: dict, problems: list[str]) -> tuple[str, set[str]] | None:
+    """The URL with B's ids filled in, and the keys of the objects it names."""
+    keys = set()
+    path = route.lstrip("^").rstrip("$")
+
+    def fill(match: re.Match) -> str:
+        key = _object_key(route, match["name"])
+        if key is None:
+            problems.append(f"/{route}: no object for the path parameter {match['name']!r}: add it to OBJECT_FOR")
+            return "0"
+        keys.add(key)
+        obj = world[key]
+        return str(obj.public_id if match["converter"] == "uuid" else obj.pk)
+
+    path = PARAMETER.sub(fill, path)
+    if "<" in path or "(?P" in path:
+        problems.append(f"/{route}: a path this test cannot fill")
+        return None
+    return "/" + path, keys
+
+
+def _request(client: Client, method: str, path: str) -> int | str:
+    try:
+        return (client.get if method == "GET" else client.post)(path).status_code
+    except Exception as exc:  # the test client re-raises a view's exception: that is a 500
+        return f"500 ({type(exc).__name__}: {exc})"
+
+
+def test_role_by_url_matrix(world_timer):
+    world = build_world()
+    clients = {"anonymous": Client(raise_request_exception=True)}
+    for role in ROLES[1:]:
+        clients[role] = Client(raise_request_exception=True)
+        clients[role].force_login(world["users"][role])
+
+    problems: list[str] = []
+    probed = 0
+    seen_by_b: set[str] = set()  # B's objects that B's liaison was shown: the ids are real
+    for route, pattern in url_patterns():
+        if route.startswith(SKIPPED_PREFIXES) or pattern.name in {"logout", "set_language"}:
+            continue
+        filled = _path(route, pattern, world, problems)
+        if filled is None:
+            continue
+        path, keys = filled
+        of_b = bool(keys - SHARED)
+        for role in ROLES:
+            status = _request(clients[role], "GET", path)
+            probed += 1
+            if status == 200 and role == "liaison_b":
+                seen_by_b |= keys
+            if not keys and status == 200 and role in ("liaison_a", "supervisor"):
+                # Every list, paged out of bounds: clamped, never a 500 (nor a 404).
+                for query in BAD_PAGING:
+                    code = _request(clients[role], "GET", f"{path}?{query}")
+                    probed += 1
+                    if code != 200:
+                        problems.append(f"GET {path}?{query} as {role}: {code}")
+            methods = [("GET", status)]
+            if status == 405:
+                methods.append(("POST", _request(clients[role], "POST", path)))
+                probed += 1
+            for method, code in methods:
+                if isinstance(code, str) or code >= 500:
+                    problems.append(f"{method} {path} as {role}: {code}")
+                elif code == 200 and of_b and role in OF_DEPARTMENT_A:
+                    problems.append(f"{method} {path} as {role}: 200 on department B's {sorted(keys - SHARED)}")
+    world_timer["probed"] = probed
+    assert probed > 300
+    assert {"task_b", "report_b", "contribution_b", "claim_b", "notice_b", "indicator_b", "value_b", "line_b", "assessment_b", "evidence_b"} <= seen_by_b
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def world_timer():
+    """Reports how many requests the matrix made and how long it took (-s to see)."""
+    figures: dict = {}
+    started = time.monotonic()
+    yield figures
+    print(f"\naccess matrix: {figures.get('probed')} requests in {time.monotonic() - started:.1f} s")

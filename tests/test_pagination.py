@@ -1,0 +1,64 @@
+"""Bounded lists: common.pagination clamps the page size and keeps the page number in range."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from common.pagination import MAX_PER_PAGE, clamp_per_page, page_number, paginate, paginate_rows
+from tasks.tables import KeyTaskTable
+from tests.factories import KeyTaskFactory, TaskDepartmentFactory
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [(None, 25), ("", 25), ("abc", 25), ("-1", 1), ("0", 1), ("1", 1), ("50", 50), ("100", 100), ("101", 100), ("10" * 30, 100), ("1e3", 25)],
+)
+def test_per_page_is_clamped(raw, expected):
+    assert clamp_per_page(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected", [(None, 1), ("abc", 1), ("-2", 1), ("0", 1), ("2", 2), ("3", 3), ("4", 3), ("9" * 40, 3), ("last", 1)]
+)
+def test_page_number_stays_in_range(raw, expected):
+    assert page_number(raw, last=3) == expected
+
+
+@pytest.mark.django_db
+def test_a_table_page_beyond_the_end_shows_the_last_page(plan, dept_a):
+    for _ in range(7):
+        TaskDepartmentFactory(task=KeyTaskFactory(plan=plan), department=dept_a)
+    request = RequestFactory().get("/", {"per_page": "3", "page": "99"})
+    table = paginate(request, KeyTaskTable(plan.key_tasks.all()))
+    assert table.paginator.per_page == 3 and table.page.number == 3 and len(table.page.object_list) == 1
+    table = paginate(RequestFactory().get("/", {"per_page": "-1", "page": "x"}), KeyTaskTable(plan.key_tasks.all()))
+    assert table.paginator.per_page == 1 and table.page.number == 1
+
+
+def test_rows_are_paged_the_same_way():
+    page = paginate_rows(RequestFactory().get("/", {"page": "500"}), list(range(45)), per_page=20)
+    assert page.number == 3 and list(page.object_list) == [40, 41, 42, 43, 44]
+    assert paginate_rows(RequestFactory().get("/", {"page": "x"}), [], per_page=20).number == 1
+
+
+def test_page_size_never_exceeds_the_maximum():
+    assert MAX_PER_PAGE == 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["inbox:inbox", "tasks:archive", "indicators:indicator_list", "supervision:notice_list", "funding:line_list", "evaluation:evaluation_list", "notifications:notification_list"])
+@pytest.mark.parametrize("query", [{"per_page": "-1"}, {"per_page": "0", "page": "-5"}, {"per_page": "1000000", "page": "99999"}, {"page": "abc"}])
+def test_lists_answer_bad_paging_with_a_page(client, supervisor, plan, task_a, url_name, query):
+    client.force_login(supervisor)
+    assert client.get(reverse(url_name), query).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_key_task_list_clamps_a_huge_page_size(client, supervisor, plan, dept_a):
+    for _ in range(3):
+        TaskDepartmentFactory(task=KeyTaskFactory(plan=plan), department=dept_a)
+    client.force_login(supervisor)
+    response = client.get(reverse("tasks:task_list", args=[plan.pk]), {"per_page": "-1", "page": "7"})
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.paginator.per_page == 1 and table.page.number == 3
