@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
@@ -54,7 +55,7 @@ ROLES = ("anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluat
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
 # generated report of the whole plan): everyone signed in may be shown them.
-SHARED = {"plan", "evaluation", "rubric", "generated_report"}
+SHARED = {"plan", "evaluation", "rubric", "generated_report", "period", "review_kind"}
 
 # (route prefix, path parameter) → the world's object whose id fills it. The first match wins, so
 # longer prefixes come first. A parameter no entry matches fails the test.
@@ -63,6 +64,10 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("plans/", "pk", "plan"),
     ("plans/", "plan_pk", "plan"),
     ("tasks/", "pk", "task_b"),
+    ("review/", "kind", "review_kind"),
+    ("review/", "evidence_pk", "report_b_evidence"),
+    ("review/", "pk", "report_b"),
+    ("periods/", "pk", "period"),
     ("reports/", "pk", "report_b"),
     ("reports/", "evidence_pk", "report_b_evidence"),
     ("contributions/", "pk", "contribution_b"),
@@ -154,6 +159,8 @@ def build_world() -> dict:
 
     world["report_b_evidence"] = evidence_attach(owner=report_b, upload=SimpleUploadedFile("乙.pdf", PDF), user=users["liaison_b"])
     world["evidence_b"] = world["report_b_evidence"]
+    world["review_kind"] = SimpleNamespace(pk="progress_report")  # /review/<kind>/…: the report's kind
+    world["period"] = report_b.period
     world["contribution_b"] = of_b(
         Contribution.objects.exclude(report__department=dept_a).exclude(report__task__task_departments__department=dept_a)
     )
@@ -189,7 +196,7 @@ def build_world() -> dict:
     world["generated_report"] = GeneratedReport.objects.filter(plan=plan).first() or GeneratedReport.objects.create(
         plan=plan, kind=GeneratedReport.Kind.FINAL, version=1, requested_by=users["supervisor"]
     )
-    world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, title="乙的通知", url="/")
+    world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, legacy_title="乙的通知", url="/")
     plan_import = PlanImport(original_name="乙.xlsx", uploaded_by=other_admin, options={})
     plan_import.file.save("table.xlsx", ContentFile(b"PK"), save=False)
     plan_import.save()

@@ -3,8 +3,8 @@ static file, the filter forms and the language switcher still work, before and a
 
 import pytest
 from playwright.sync_api import expect
-from tasks.demo import seed_demo
 
+from demo.plan import seed_demo
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
