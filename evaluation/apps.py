@@ -30,3 +30,24 @@ class EvaluationConfig(AppConfig):
         from evaluation import notification_messages
 
         notification_messages.register()
+
+        # The evaluation's own steps in the work lists: the lead's sign-off, each evaluator's scoring.
+        from evaluation.models import Evaluation, EvaluatorAssignment
+        from workflows.listing import register_work
+
+        register_work(
+            "evaluation_sign_off",
+            _("Evaluation sign-off"),
+            Evaluation,
+            lambda evaluation: {"title": evaluation.title, "state": evaluation.status},
+        )
+        register_work(
+            "evaluator_scoring",
+            _("Evaluator scoring"),
+            EvaluatorAssignment,
+            lambda assignment: {
+                "title": f"{assignment.evaluation.title} · {assignment.department}",
+                "department_id": assignment.department_id,
+                "state": "submitted" if assignment.submitted_at else "",
+            },
+        )

@@ -6,4 +6,5 @@ app_name = "inbox"
 urlpatterns = [
     path("work/", views.inbox, name="inbox"),
     path("work/queue/", views.queue, name="queue"),
+    path("work/department/", views.department_queue, name="department"),
 ]

@@ -1,39 +1,49 @@
-"""我的待办 and 审核队列: every kind of pending work, for the person in front of the page."""
+"""我的待办, 审核队列 and the department queue: every kind of pending work, read from the engine's
+tasks (``inbox.selectors``), in one table filterable by kind, department and overdue."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.selectors import evaluation_work
-from tasks import access as task_access
-from tasks import selectors as task_selectors
-from tasks.progress_views import report_list_page
+from common.pagination import paginate
+from common.views import export_table
+from inbox import selectors
+from inbox.filters import WorkFilter
+from inbox.tables import WorkTable
+
+PAGE_SIZE = 25
+
+
+def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpResponse:
+    filterset = WorkFilter(request.GET or None, queryset=tasks)
+    table = WorkTable(filterset.qs)
+    export_format = request.GET.get("_export")
+    if export_format in {"csv", "xlsx"}:
+        rows = list(filterset.qs)
+        selectors.attach_row_facts(rows, today=timezone.localdate())
+        return export_table(WorkTable(rows), export_format, name)
+    paginate(request, table, default=PAGE_SIZE)
+    selectors.attach_row_facts([row.record for row in table.page.object_list], today=timezone.localdate())
+    context = {"title": title, "filter": filterset, "table": table, "list_name": name}
+    return render(request, "inbox/work_list.html", context)
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    """我的待办: reports assigned to me, my departments' contributions, my returned claims, and the
-    evaluation work waiting for me (self-assessments to write or review, departments to score)."""
-    return report_list_page(
-        request,
-        task_selectors.inbox_reports(user=request.user),
-        title=_("My inbox"),
-        name="inbox",
-        extra={
-            "contributions": task_selectors.inbox_contributions(user=request.user)[:50],
-            "claims": task_selectors.inbox_claims(user=request.user)[:50],
-            "evaluation_work": evaluation_work(user=request.user),
-        },
-    )
+    """我的待办: what is assigned to me and what my departments owe."""
+    return _work_page(request, selectors.my_work(user=request.user), title=_("My inbox"), name="inbox")
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    """审核队列: submitted reports and milestone claims awaiting a supervisor."""
-    if not task_access.can_review(request.user):
+    """审核队列: what waits for a reviewer holding my permissions."""
+    if not selectors.reviews_anything(request.user):
         raise PermissionDenied
-    return report_list_page(
-        request,
-        task_selectors.queue_reports(user=request.user),
-        title=_("Review queue"),
-        name="queue",
-        extra={"queue_claims": task_selectors.queue_claims(user=request.user)[:50]},
-    )
+    return _work_page(request, selectors.review_queue(user=request.user), title=_("Review queue"), name="queue")
+
+
+def department_queue(request: HttpRequest) -> HttpResponse:
+    """部门待办: everything assigned to the liaisons of the departments I head."""
+    if not selectors.headed_department_ids(request.user):
+        raise PermissionDenied
+    return _work_page(request, selectors.department_work(user=request.user), title=_("Department queue"), name="department")

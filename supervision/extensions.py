@@ -36,6 +36,7 @@ from tasks import access
 from tasks.lights import task_light_refresh
 from tasks.models import ProgressReport
 from tasks.periods import period_require_open
+from workflows.listing import listing_refresh
 
 MAX_EXTENSION_DAYS = 90
 MAX_REASON_LENGTH = 2000
@@ -190,6 +191,7 @@ def extension_approve(*, extension: ExtensionRequest, user: User, comment: str =
     report.due_on = extension.requested_due_on
     report.save(update_fields=["due_on", "updated_at"])
     task_light_refresh(report.task)  # a report no longer overdue may turn the task's light
+    listing_refresh(report)  # the work lists show the new due date
     extension.status = ExtensionRequest.Status.APPROVED
     extension.decided_by, extension.decided_at = user, now
     extension.decision_reason = comment.strip()

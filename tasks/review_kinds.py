@@ -166,6 +166,9 @@ class ContributionKind(ReviewKind):
             return _("The report has already been approved; the contribution is closed.")
         return super().closed_message(contribution)
 
+    def task_id_of(self, contribution):
+        return contribution.report.task_id
+
     def title(self, contribution) -> str:
         report = contribution.report
         return f"{report.task.code} {report.task.title} · {report.period.code} · {contribution.department}"
@@ -223,6 +226,9 @@ class MilestoneClaimKind(ReviewKind):
 
     def due_on(self, claim):
         return claim.milestone.due_date
+
+    def task_id_of(self, claim):
+        return claim.milestone.task_id
 
     def title(self, claim) -> str:
         return f"{claim.milestone.task.code} {claim.milestone.title}"

@@ -40,6 +40,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_attach_all, evidence_for, evidence_remove, evidence_review
 from notifications.messages import register_message
 from workflows.engine import LockedProcess, complete_task, lock_row, process_of
+from workflows.listing import register_work
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -115,6 +116,22 @@ class ReviewKind:
 
     def title(self, subject) -> str:
         return str(subject)
+
+    def task_id_of(self, subject) -> int | None:
+        """The key task the subject is about (its light is shown in the work lists), if any."""
+        return getattr(subject, "task_id", None)
+
+    def listing(self, subject) -> dict:
+        """The subject's line in the work lists (``workflows.listing``)."""
+        return {
+            "department_id": self.department_id(subject),
+            "due_on": self.due_on(subject),
+            "title": self.title(subject),
+            "task_id": self.task_id_of(subject),
+            "state": self.state(subject),
+            "reason": getattr(subject, self.reason_field, "") if self.reason_field else "",
+            "late": bool(getattr(subject, self.late_field, False)) if self.late_field else False,
+        }
 
     def audit_subject(self, subject) -> models.Model:
         return subject
@@ -192,6 +209,7 @@ _KINDS: dict[str, ReviewKind] = {}
 def register_kind(kind: ReviewKind) -> ReviewKind:
     """Make a kind known (its messages included). Called from the subject app's ``ready()``."""
     _KINDS[kind.key] = kind
+    register_work(kind.key, kind.label, kind.model, kind.listing)
     label = kind.label
     register_message(
         kind.message_key("submitted"),
@@ -234,41 +252,13 @@ def kinds() -> list[ReviewKind]:
     return list(_KINDS.values())
 
 
-# --- the engine's listing data ---------------------------------------------------------------
-
-
-def listing_data(kind: ReviewKind, subject) -> dict:
-    """What the inbox and the queue read from the process (filter and order on the database)."""
-    due_on = kind.due_on(subject)
-    return {
-        "kind": kind.key,
-        "department_id": kind.department_id(subject),
-        "due_on": due_on.isoformat() if due_on else "",
-        "title": kind.title(subject)[:300],
-        "task_id": getattr(subject, "task_id", None),
-    }
-
-
-def review_refresh_listing(subject) -> None:
-    """Write the subject's listing data on its process again (its due date or title changed)."""
-    kind = kind_of(subject)
-    process = process_of(subject, kind.flow_class)
-    data = dict(process.data or {})
-    data.update(listing_data(kind, subject))
-    if data != process.data:
-        process.data = data
-        process.save(update_fields=["data"])
-
-
 # --- opening ---------------------------------------------------------------------------------
 
 
 def review_open(subject, *, user=None, parent_task=None, comment: str = "", at: datetime.datetime | None = None, audit=True):
     """Start the subject's process: its write step waits for the writer."""
     kind = kind_of(subject)
-    process = kind.flow_class.open.run(subject=subject, parent_task=parent_task)
-    process.data = listing_data(kind, subject)
-    process.save(update_fields=["data"])
+    process = kind.flow_class.open.run(subject=subject, parent_task=parent_task)  # listing data: workflows.listing
     if audit:
         audit_record(
             subject=kind.audit_subject(subject), actor=user, action="open", to_state=kind.state(subject), comment=comment, at=at

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
 "$PY" manage.py migrate --noinput
+"$PY" manage.py refresh_work_lists
 "$PY" manage.py collectstatic --noinput --verbosity 0
 "$PY" manage.py check --deploy --fail-level WARNING

@@ -23,7 +23,7 @@ def log_out(page):
 
 def open_from(page, nav_id: str, task_title: str):
     page.click(nav_id)
-    page.locator("#report-table").get_by_role("link", name=task_title).click()
+    page.locator("#work-table").get_by_role("link", name=task_title).first.click()
 
 
 def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(page):

@@ -520,7 +520,7 @@ def test_inbox_and_notifications_lead_to_the_work(
 
     client.force_login(liaison_a)
     inbox = client.get(reverse("inbox:inbox")).content.decode()
-    assert 'id="inbox-evaluation"' in inbox and assessment.get_absolute_url() in inbox
+    assert 'data-kind="self_assessment"' in inbox and assessment.get_absolute_url() in inbox
     client.force_login(evaluator)
     assert assignment.get_absolute_url() in client.get(reverse("inbox:inbox")).content.decode()
 

@@ -18,8 +18,11 @@ TODAY = timezone.localdate
 
 def due(report, days: int) -> ProgressReport:
     """The report's due date moved to ``days`` from today (an extension does just that)."""
+    from workflows.listing import listing_refresh
+
     report.due_on = TODAY() + datetime.timedelta(days=days)
     report.save(update_fields=["due_on"])
+    listing_refresh(report)  # as the extension service does: the work lists show the new date
     return report
 
 

@@ -52,16 +52,17 @@ def _queries(client, url, params=None):
 
 
 PAGES = [
-    # who, page, parameters, the reports it lists once 30 tasks exist
-    ("liaison_a", "inbox", {}, 30),
-    ("liaison_b", "inbox", {}, 0),  # … and the contributions B owes
+    # who, page, parameters, the rows it lists once 30 tasks exist (the inbox and the queue list
+    # every kind of work: reports, contributions, claims …)
+    ("liaison_a", "inbox", {}, 60),  # 30 drafts and 30 returned claims
+    ("liaison_b", "inbox", {}, 60),  # the contributions B owes (those of approved reports are closed)
     ("supervisor", "inbox", {}, 0),
-    ("supervisor", "queue", {}, 30),  # … and the claims awaiting verification
+    ("supervisor", "queue", {}, 60),  # 30 submitted reports and 30 claims awaiting verification
     ("supervisor", "archive", {}, 30),
     ("liaison_a", "archive", {}, 30),
     ("liaison_b", "archive", {}, 30),  # approved reports of tasks B co-operates on
     ("evaluator", "archive", {}, 30),
-    ("supervisor", "queue", {"status": "submitted", "is_late": "false"}, 30),
+    ("supervisor", "queue", {"kind": "progress_report", "overdue": "false"}, 30),
     ("supervisor", "archive", {"_export": "csv"}, None),
 ]
 
@@ -78,6 +79,11 @@ def test_the_work_lists_issue_the_same_number_of_queries_for_3_and_30_reports(re
         many, response = _queries(en_client, reverse(URL_NAMES[name]), params)
         assert many == few[(who, name, str(params))], (who, name, params)
         if count is not None:
-            assert f'id="result-count">{count} report' in response.content.decode(), (who, name, params)
+            page = response.content.decode()
+            unit = "item" if name in {"inbox", "queue"} else "report"
+            assert f'id="result-count">{count} {unit}' in page, (who, name, params)
+    # The inbox is one table of every kind of work, paginated on the database: B owes 60
+    # contributions, the page shows 25 of them.
     en_client.force_login(request.getfixturevalue("liaison_b"))
-    assert en_client.get(reverse("inbox:inbox")).content.decode().count("/contributions/") == 50  # 90 owed, 50 shown
+    page = en_client.get(reverse("inbox:inbox")).content.decode()
+    assert 'id="result-count">60 items' in page and page.count('data-kind="contribution"') == 25

@@ -1,0 +1,11 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def work(request):
+    """Whether to show the department queue in the menu (queried only when a template reads it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"heads_a_department": False}
+    from inbox.selectors import headed_department_ids
+
+    return {"heads_a_department": SimpleLazyObject(lambda: bool(headed_department_ids(user)))}
