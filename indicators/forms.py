@@ -40,13 +40,6 @@ class NewValueForm(ValueForm):
         self.order_fields(["year", "period_code"])
 
 
-class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class JudgementForm(forms.Form):
     judgement = forms.ChoiceField(
         label=_("Judgement"), choices=IndicatorValue.Judgement.choices, widget=forms.Select(attrs={"class": "form-select"})

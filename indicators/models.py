@@ -173,6 +173,7 @@ class IndicatorValue(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=0, help_text=_("How many times it was submitted"))
     version = models.PositiveIntegerField(_("version"), default=0, help_text=_("Guards against overwriting"))
     supervisor_judgement = models.CharField(_("supervisor's judgement"), max_length=8, choices=Judgement.choices, blank=True)
     judgement_comment = models.TextField(_("judgement comment"), blank=True)

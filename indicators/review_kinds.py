@@ -1,7 +1,10 @@
-"""How indicator values plug into the review lifecycle (``workflows.lifecycle``)."""
+"""How indicator values plug into the review lifecycle (``workflows.lifecycle``): a liaison of the
+responsible department writes the value, a supervisor approves it or returns it with a reason;
+approval may warn that a binding indicator is at risk."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,6 +53,21 @@ class IndicatorValueKind(ReviewKind):
 
     def title(self, record) -> str:
         return f"{record.indicator.code} {record.indicator.name} · {record.period_code}"
+
+    def check_submission(self, record, user) -> None:
+        """A value (or, for a qualitative indicator, words) and its source."""
+        errors = {}
+        if record.indicator.is_numeric and record.value is None:
+            errors["value"] = _("Enter the value before submitting.")
+        if not record.indicator.is_numeric and not record.text:
+            errors["text"] = _("Describe the result before submitting.")
+        if not record.source:
+            errors["source"] = _("Say where the figure comes from before submitting.")
+        if errors:
+            raise ValidationError(errors)
+
+    def submit_data(self, record, user, now) -> dict:
+        return {"value": str(record.value) if record.value is not None else record.text}
 
     def reviewers(self, record):
         return reviewers()

@@ -1,7 +1,11 @@
-"""Indicator values: every state change goes through here (same pattern as ``tasks.progress``).
+"""Indicator values: every state change goes through here.
 
-Each service checks who may act, validates before it changes anything, writes the audit trail and
-moves the viewflow process (``workflows/indicator_value``). A refused call changes nothing.
+Writing, submitting, reviewing and the evidence are the shared review lifecycle
+(``workflows.lifecycle``) with the value's kind (``indicators.review_kinds``): it checks who may
+act, refuses stale versions and rounds, writes the audit trail, moves the viewflow process and
+notifies. What is the value's own is here: reading a typed figure against the indicator's unit,
+the supervisor's judgement of qualitative indicators and the warning on binding indicators.
+A refused call changes nothing.
 """
 
 from __future__ import annotations
@@ -21,16 +25,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.services import audit_record
 from common.db import DryRunRollback
-from evidence.services import evidence_attach_all
 from indicators import access
 from indicators.attainment import AT_RISK, NOT_MET, attainment
 from indicators.models import AnnualIndicatorTarget, Indicator, IndicatorValue, value_due_on
+from indicators.review_kinds import INDICATOR_VALUE
 from indicators.sheet import ParsedIndicator, ParsedIndicatorSheet, read_indicator_sheet
 from tasks.access import can_review
 from tasks.breakdown_table import Problem, TableError
 from tasks.models import Plan, Region
 from tasks.services import DepartmentDirectory, department_create
-from workflows.engine import LockedProcess, complete_task, lock_row
+from workflows import lifecycle
+from workflows.engine import lock_row
 
 VALUE_FIELDS = ("value", "text", "source")
 MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
@@ -41,12 +46,6 @@ RANGES = {
 UNIT_SIGNS = {"%": Indicator.UnitKind.PERCENT, "％": Indicator.UnitKind.PERCENT, "‰": Indicator.UnitKind.PER_MILLE}
 YES = {"1", "是", "yes", "y", "true"}
 NO = {"0", "否", "no", "n", "false"}
-
-
-def _flow():
-    from workflows.indicator_value.flows import IndicatorValueFlow
-
-    return IndicatorValueFlow
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -107,37 +106,25 @@ def parse_value(indicator: Indicator, raw) -> Decimal | None:
     return number.quantize(Decimal("0.0001"))
 
 
-def _apply(record: IndicatorValue, data: dict | None) -> None:
-    data = data or {}
+def clean_value_data(indicator: Indicator, data: dict | None) -> dict | None:
+    """The typed fields as the model keeps them: the number checked against the indicator's unit,
+    the words and the source without surrounding blanks."""
+    if data is None:
+        return None
+    cleaned = {}
     if "value" in data:
-        record.value = parse_value(record.indicator, data["value"])
+        cleaned["value"] = parse_value(indicator, data["value"])
     for field in ("text", "source"):
         if field in data:
-            setattr(record, field, (data[field] or "").strip())
-    record.full_clean(exclude=["indicator", "region", "reported_by", "decided_by", "judged_by", "value"])
+            cleaned[field] = (data[field] or "").strip()
+    return cleaned
 
 
-def _check_complete(record: IndicatorValue) -> None:
-    errors = {}
-    if record.indicator.is_numeric and record.value is None:
-        errors["value"] = _("Enter the value before submitting.")
-    if not record.indicator.is_numeric and not record.text:
-        errors["text"] = _("Describe the result before submitting.")
-    if not record.source:
-        errors["source"] = _("Say where the figure comes from before submitting.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_editable(record: IndicatorValue, user: User, version: int | None) -> None:
-    if not access.can_report(user, record.indicator):
+def _typed(record: IndicatorValue, user: User, data: dict | None) -> dict | None:
+    # Rights first (as the lifecycle does): someone who may not write learns nothing from the figure.
+    if not INDICATOR_VALUE.can_write(user, record):
         raise PermissionDenied
-    if not record.is_editable:
-        raise ValidationError(_("This value has been submitted and can no longer be changed."))
-    if version is not None and version != record.version:
-        raise ValidationError(
-            _("Someone else saved this value after you opened it. Your changes were not saved: reload the page and enter them again.")
-        )
+    return clean_value_data(record.indicator, data)
 
 
 # --- reporting -------------------------------------------------------------------------------
@@ -179,25 +166,20 @@ def value_save(
         if existing is not None:
             return value_save(user=user, record=existing, data=data, version=version)
         return _value_create(indicator=indicator, year=year, code=code, region=region, user=user, data=data)
-    with transaction.atomic():
-        record = lock_row(IndicatorValue, record.pk)
-        _check_editable(record, user, version)
-        _apply(record, data)
-        record.version += 1
-        record.save()
-    return record
+    return lifecycle.review_save(record, user=user, data=_typed(record, user, data), version=version)
 
 
 def _value_create(*, indicator, year, code, region, user, data) -> IndicatorValue:
     record = IndicatorValue(
         indicator=indicator, year=year, period_code=code, region=region, reported_by=user, due_on=value_due_on(year, code)
     )
-    _apply(record, data)
+    for field, value in (clean_value_data(indicator, data) or {}).items():
+        setattr(record, field, value)
+    record.full_clean(exclude=["indicator", "region", "reported_by", "decided_by", "judged_by", "value"])
     try:
         with transaction.atomic():
             record.save()
-            audit_record(subject=record, actor=user, action="open", to_state=record.status, comment=code)
-            _flow().open.run(subject=record)
+            lifecycle.review_open(record, user=user, comment=code)
     except IntegrityError as exc:
         raise ValidationError(_("Someone else has just started this value: reload the page.")) from exc
     return record
@@ -207,70 +189,30 @@ def value_submit(
     *, record: IndicatorValue, user: User, version: int | None = None, data: dict | None = None, at: datetime.datetime | None = None
 ) -> IndicatorValue:
     """Submit for review (saving ``data`` first). A late value is accepted and marked late."""
-    flow = _flow()
-    with LockedProcess(record, flow) as process:
-        record = lock_row(IndicatorValue, record.pk)
-        if record.status == IndicatorValue.Status.SUBMITTED and access.can_report(user, record.indicator):
-            raise ValidationError(_("This value has already been submitted."))
-        _check_editable(record, user, version)
-        _apply(record, data)
-        _check_complete(record)
-        now = at or timezone.now()
-        previous = record.status
-        record.status = IndicatorValue.Status.SUBMITTED
-        record.submitted_at, record.reported_by = now, user
-        record.is_late = timezone.localdate(now) > record.due_on
-        record.return_reason = ""
-        record.version += 1
-        record.save()
-        audit_record(
-            subject=record, actor=user, action="submit", from_state=previous, to_state=record.status,
-            data={"value": str(record.value) if record.value is not None else record.text, "late": record.is_late}, at=now,
-        )
-        complete_task(process, flow.write, user)
-    return record
+    return lifecycle.review_submit(record, user=user, data=_typed(record, user, data), version=version, at=at)
 
 
-def _decide(record: IndicatorValue, user: User, *, approve: bool, reason: str, at=None, version=None) -> IndicatorValue:
-    flow = _flow()
-    if not can_review(user):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError({"reason": _("Say why the value is returned.")})
-    with LockedProcess(record, flow) as process:
-        record = lock_row(IndicatorValue, record.pk)
-        if record.status in {IndicatorValue.Status.APPROVED, IndicatorValue.Status.RETURNED}:
-            raise ValidationError(
-                _("This value was already decided (%(status)s) by someone else; nothing was changed.")
-                % {"status": record.get_status_display()}
-            )
-        if record.status != IndicatorValue.Status.SUBMITTED:
-            raise ValidationError(_("This value has not been submitted; there is nothing to decide."))
-        if version is not None and version != record.version:
-            raise ValidationError(_("The value was changed after you opened it; nothing was changed. Review the new version."))
-        now = at or timezone.now()
-        record.status = IndicatorValue.Status.APPROVED if approve else IndicatorValue.Status.RETURNED
-        record.decided_at, record.decided_by = now, user
-        record.return_reason = "" if approve else reason
-        record.version += 1
-        record.save()
-        audit_record(
-            subject=record, actor=user, action="approve" if approve else "return",
-            from_state=IndicatorValue.Status.SUBMITTED, to_state=record.status, comment=reason, at=now,
-        )
-        complete_task(process, flow.review, user)
-    return record
+def value_approve(
+    *,
+    record: IndicatorValue,
+    user: User,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    round: int | None = None,
+    accept_pending_evidence: bool = False,
+) -> IndicatorValue:
+    """Approve: the value becomes final and counts for attainment (binding indicators may warn).
+    ``round`` is the submission the supervisor read."""
+    return lifecycle.review_decide(
+        record, user=user, approve=True, reason=comment, at=at, round=round, accept_pending_evidence=accept_pending_evidence
+    )
 
 
-def value_approve(*, record: IndicatorValue, user: User, comment: str = "", at=None, version: int | None = None) -> IndicatorValue:
-    """Approve: the value becomes final and counts for attainment (binding indicators may warn)."""
-    return _decide(record, user, approve=True, reason=comment, at=at, version=version)
-
-
-def value_return(*, record: IndicatorValue, user: User, reason: str, at=None, version: int | None = None) -> IndicatorValue:
+def value_return(
+    *, record: IndicatorValue, user: User, reason: str, at: datetime.datetime | None = None, round: int | None = None
+) -> IndicatorValue:
     """Return to the department with a required reason; they revise and submit again."""
-    return _decide(record, user, approve=False, reason=reason, at=at, version=version)
+    return lifecycle.review_decide(record, user=user, approve=False, reason=reason, at=at, round=round)
 
 
 @transaction.atomic
@@ -298,11 +240,18 @@ def value_judge(*, record: IndicatorValue, user: User, judgement: str, comment: 
     return record
 
 
-def value_attach_evidence(*, record: IndicatorValue, user: User, uploads: Iterable) -> list:
-    with transaction.atomic():
-        record = lock_row(IndicatorValue, record.pk)
-        _check_editable(record, user, None)
-        return evidence_attach_all(owner=record, uploads=uploads, user=user)
+def value_attach_evidence(
+    *, record: IndicatorValue, user: User, uploads: Iterable, data: dict | None = None, version: int | None = None
+) -> list:
+    """Attach files to a draft or returned value, saving the typed ``data`` first."""
+    return lifecycle.review_attach_evidence(record, user=user, uploads=uploads, data=_typed(record, user, data), version=version)
+
+
+def value_remove_evidence(
+    *, record: IndicatorValue, user: User, evidence, data: dict | None = None, version: int | None = None
+) -> IndicatorValue:
+    """Remove a file from a draft or returned value, saving the typed ``data`` first."""
+    return lifecycle.review_remove_evidence(record, user=user, evidence=evidence, data=_typed(record, user, data), version=version)
 
 
 # --- warnings --------------------------------------------------------------------------------

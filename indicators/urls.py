@@ -11,4 +11,11 @@ urlpatterns = [
     path("indicators/completeness/", views.completeness, name="completeness"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("indicator-values/<int:pk>/", views.value_detail, name="value_detail"),
+    path("indicator-values/<int:pk>/edit/", views.value_edit, name="value_edit"),
+    path("indicator-values/<int:pk>/decide/", views.value_decide, name="value_decide"),
+    path("indicator-values/<int:pk>/judge/", views.value_judge, name="value_judge"),
+    path("indicator-values/<int:pk>/evidence/", views.value_evidence_upload, name="value_evidence_upload"),
+    path(
+        "indicator-values/<int:pk>/evidence/<int:evidence_pk>/remove/", views.value_evidence_remove, name="value_evidence_remove"
+    ),
 ]

@@ -9,21 +9,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEntry
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
+from evidence.models import Evidence
 from evidence.services import evidence_for
 from indicators import access, selectors, services
-from indicators.attainment import indicator_statuses, indicator_trend
+from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend
 from indicators.filters import IndicatorFilter
-from indicators.forms import DecisionForm, IndicatorImportForm, JudgementForm, NewValueForm, ValueForm
+from indicators.forms import IndicatorImportForm, JudgementForm, NewValueForm, ValueForm
 from indicators.models import Indicator, IndicatorImport, IndicatorValue
 from indicators.tables import IndicatorTable
 from tasks.access import can_review, get_plan_for_user, require_plan_import, sees_all_tasks, visible_plans
 from tasks.breakdown_table import TableError
 from tasks.models import Plan
+from workflows.forms import DecisionForm
+from workflows.lifecycle import undecided_evidence
 
 PAGE_SIZE = 25
 
@@ -113,94 +116,140 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = access.get_value_for_user(request.user, pk)
+def render_value_page(request, record, *, form=None, decision_form=None, judgement_form=None, status=200):
+    """The value page: the liaison's form, the evidence, the supervisor's decision and judgement."""
+    record.refresh_from_db()
     indicator = record.indicator
     can_edit = access.can_edit_value(request.user, record)
-    form = ValueForm(initial={"value": _plain(record.value), "text": record.text, "source": record.source, "version": record.version}, indicator=indicator) if can_edit else None
-    decision_form, judgement_form = DecisionForm(), JudgementForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action in {"save", "submit"}:
-                if not access.can_report(request.user, indicator):
-                    raise PermissionDenied
-                form = ValueForm(request.POST, indicator=indicator)
-                if form.is_valid():
-                    data = {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}
-                    version = form.cleaned_data["version"]
-                    if action == "submit":
-                        services.value_submit(record=record, user=request.user, version=version, data=data)
-                        messages.success(request, _("The value has been submitted for review."))
-                    else:
-                        services.value_save(user=request.user, record=record, data=data, version=version)
-                        messages.success(request, _("The draft has been saved."))
-                    return redirect(record)
-            elif action in {"approve", "return"}:
-                if not can_review(request.user):
-                    raise PermissionDenied
-                decision_form = DecisionForm(request.POST)
-                if decision_form.is_valid():
-                    reason, version = decision_form.cleaned_data["reason"], decision_form.cleaned_data["version"]
-                    if action == "approve":
-                        services.value_approve(record=record, user=request.user, comment=reason, version=version)
-                        messages.success(request, _("The value has been approved."))
-                    else:
-                        services.value_return(record=record, user=request.user, reason=reason, version=version)
-                        messages.success(request, _("The value has been returned to the department."))
-                    return redirect(record)
-            elif action == "judge":
-                if not can_review(request.user):
-                    raise PermissionDenied
-                judgement_form = JudgementForm(request.POST)
-                if judgement_form.is_valid():
-                    services.value_judge(record=record, user=request.user, **judgement_form.cleaned_data)
-                    messages.success(request, _("The judgement has been recorded."))
-                    return redirect(record)
-            elif action == "evidence":
-                files = request.FILES.getlist("files")
-                if not files:
-                    messages.error(request, _("Choose one or more files to upload."))
-                else:
-                    attached = services.value_attach_evidence(record=record, user=request.user, uploads=files)
-                    messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-                    return redirect(record)
-            else:
-                messages.error(request, _("Choose an action."))
-        except ValidationError as exc:
-            target = {"approve": decision_form, "return": decision_form, "judge": judgement_form}.get(action, form)
-            if target is not None:
-                add_errors(target, exc, request)
-            else:
-                for message in exc.messages:
-                    messages.error(request, message)
-        status = 400
-        record.refresh_from_db()
-    can_decide = can_review(request.user) and record.status == IndicatorValue.Status.SUBMITTED
-    can_judge = can_review(request.user) and not indicator.is_numeric and record.status in {IndicatorValue.Status.SUBMITTED, IndicatorValue.Status.APPROVED}
-    from indicators.attainment import LABELS, attainment
-
+    if can_edit and form is None:
+        form = ValueForm(initial={**_typed_initial(record), "version": record.version}, indicator=indicator)
+    reviews = can_review(request.user)
+    can_decide = reviews and record.status == IndicatorValue.Status.SUBMITTED
     state = attainment(indicator, record.year, record)
-    return render(
-        request,
-        "indicators/value_detail.html",
-        {
-            "record": record,
-            "indicator": indicator,
-            "plan": indicator.plan,
-            "form": form if access.can_edit_value(request.user, record) else None,
-            "can_decide": can_decide,
-            "can_judge": can_judge,
-            "decision_form": decision_form,
-            "judgement_form": judgement_form,
-            "evidence": evidence_for(record),
-            "attainment": state,
-            "attainment_label": LABELS[state],
-            "timeline": AuditEntry.objects.for_object(record).select_related("actor"),
-        },
-        status=status,
-    )
+    context = {
+        "record": record,
+        "indicator": indicator,
+        "plan": indicator.plan,
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "can_decide": can_decide,
+        "can_judge": reviews and not indicator.is_numeric and record.status in {IndicatorValue.Status.SUBMITTED, IndicatorValue.Status.APPROVED},
+        "decision_form": decision_form or DecisionForm(),
+        "judgement_form": judgement_form or JudgementForm(),
+        "evidence": evidence_for(record),
+        "pending_files": can_decide and bool(undecided_evidence(record)),
+        "attainment": state,
+        "attainment_label": LABELS[state],
+        "timeline": AuditEntry.objects.for_object(record).select_related("actor"),
+    }
+    return render(request, "indicators/value_detail.html", context, status=status)
+
+
+def _typed_initial(record: IndicatorValue) -> dict:
+    return {"value": _plain(record.value), "text": record.text, "source": record.source}
+
+
+@require_safe
+def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_value_page(request, access.get_value_for_user(request.user, pk))
+
+
+def _typed_value(request: HttpRequest, record: IndicatorValue) -> tuple[ValueForm, dict | None, int | None]:
+    """The liaison's form as posted, and its data when valid (an upload or removal saves it too)."""
+    form = ValueForm(request.POST, indicator=record.indicator)
+    if "version" not in request.POST or not form.is_valid():
+        return form, None, None
+    return form, {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}, form.cleaned_data["version"]
+
+
+@require_POST
+def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the draft, or save and submit (button ``submit``)."""
+    record = access.get_value_for_user(request.user, pk)
+    form, data, version = _typed_value(request, record)
+    if data is not None:
+        try:
+            if "submit" in request.POST:
+                services.value_submit(record=record, user=request.user, version=version, data=data)
+                messages.success(request, _("The value has been submitted for review."))
+            else:
+                services.value_save(user=request.user, record=record, data=data, version=version)
+                messages.success(request, _("The draft has been saved."))
+            return redirect(record)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_value_page(request, record, form=form, status=400)
+
+
+@require_POST
+def value_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor approves the value or returns it with a reason."""
+    record = access.get_value_for_user(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.value_approve(
+                    record=record, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
+                )
+                messages.success(request, _("The value has been approved."))
+            else:
+                services.value_return(record=record, user=request.user, reason=data["reason"], round=data["round"])
+                messages.success(request, _("The value has been returned to the department."))
+            return redirect(record)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_value_page(request, record, decision_form=form, status=400)
+
+
+@require_POST
+def value_judge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor records whether a qualitative indicator's target is met."""
+    record = access.get_value_for_user(request.user, pk)
+    if not can_review(request.user):
+        raise PermissionDenied
+    form = JudgementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.value_judge(record=record, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The judgement has been recorded."))
+            return redirect(record)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_value_page(request, record, judgement_form=form, status=400)
+
+
+@require_POST
+def value_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files; the typed fields posted with them are saved as the draft first."""
+    record = access.get_value_for_user(request.user, pk)
+    form, data, version = _typed_value(request, record)
+    if "version" in request.POST and data is None:
+        return render_value_page(request, record, form=form, status=400)
+    try:
+        attached = services.value_attach_evidence(
+            record=record, user=request.user, uploads=request.FILES.getlist("files"), data=data, version=version
+        )
+        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+        return redirect(record)
+    except ValidationError as exc:
+        add_errors(form, exc, request)
+    return render_value_page(request, record, form=form, status=400)
+
+
+@require_POST
+def value_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    record = access.get_value_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
+    form, data, version = _typed_value(request, record)
+    try:
+        services.value_remove_evidence(record=record, user=request.user, evidence=evidence, data=data, version=version)
+        messages.success(request, _("The file has been removed from the draft."))
+        return redirect(record)
+    except ValidationError as exc:
+        add_errors(form, exc, request)
+    return render_value_page(request, record, form=form, status=400)
 
 
 def _plain(number) -> str:

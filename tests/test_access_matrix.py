@@ -79,6 +79,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("indicators/import/", "pk", "indicator_import_b"),
     ("indicators/", "pk", "indicator_b"),
     ("indicator-values/", "pk", "value_b"),
+    ("indicator-values/", "evidence_pk", "value_b_evidence"),
     ("funding/lines/", "pk", "line_b"),
     ("evaluations/assignments/", "pk", "assignment_b"),
     ("evaluations/", "pk", "evaluation"),
@@ -185,6 +186,7 @@ def build_world() -> dict:
     world["value_b"] = of_b(IndicatorValue.objects.all(), indicator__department=dept_b) or draft(
         world["indicator_b"], users["liaison_b"]
     )
+    world["value_b_evidence"] = evidence_attach(owner=world["value_b"], upload=SimpleUploadedFile("乙指标.pdf", PDF), user=users["liaison_b"])
     world["line_b"] = of_b(FundingLine.objects.filter(plan=plan))
     world["evaluation"] = Evaluation.objects.filter(plan=plan).first()
     world["rubric"] = world["evaluation"].rubric

@@ -86,8 +86,13 @@ def test_only_the_responsible_liaison_reports(client, cast, rate, role):
 def test_only_supervisors_decide(client, cast, records, role):
     record = records["submitted"]
     client.force_login(cast[role])
-    for action in ("approve", "return", "judge"):
-        response = client.post(record.get_absolute_url(), {"action": action, "reason": "x", "judgement": "met", "comment": "x"})
+    decide, judge = reverse("indicators:value_decide", args=[record.pk]), reverse("indicators:value_judge", args=[record.pk])
+    for url, data in [
+        (decide, {"decision": "approve", "reason": "x", "round": record.round}),
+        (decide, {"decision": "return", "reason": "x", "round": record.round}),
+        (judge, {"judgement": "met", "comment": "x"}),
+    ]:
+        response = client.post(url, data)
         assert response.status_code in {403, 404}
     record.refresh_from_db()
     assert record.status == "submitted"

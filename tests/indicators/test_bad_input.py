@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from indicators import services
@@ -53,7 +54,9 @@ def test_bad_value_over_http_keeps_the_draft(en_client, rate, liaison_a):
     before = snapshot()
     client.force_login(liaison_a)
     with translation.override("en"):
-        response = client.post(record.get_absolute_url(), {"action": "submit", "value": "120", "source": "x", "version": record.version})
+        response = client.post(
+            reverse("indicators:value_edit", args=[record.pk]), {"submit": "", "value": "120", "source": "x", "version": record.version}
+        )
     assert response.status_code == 400
     assert "between 0 and 100" in response.content.decode()
     assert snapshot() == before
@@ -85,13 +88,13 @@ def test_qualitative_needs_words_not_numbers(qualitative, liaison_a, english):
     assert snapshot() == before
 
 
-def test_return_needs_a_reason_and_stale_version_is_refused(rate, liaison_a, supervisor, english):
+def test_return_needs_a_reason_and_a_stale_round_is_refused(rate, liaison_a, supervisor, english):
     record = submitted(rate, liaison_a)
     before = snapshot()
     with pytest.raises(ValidationError, match="Say why"):
         services.value_return(record=record, user=supervisor, reason="  ")
-    with pytest.raises(ValidationError, match="changed after you opened it"):
-        services.value_approve(record=record, user=supervisor, version=record.version - 1)
+    with pytest.raises(ValidationError, match="submitted again after you opened it"):
+        services.value_approve(record=record, user=supervisor, round=record.round - 1)
     assert snapshot() == before
 
 
