@@ -11,6 +11,7 @@ from accounts.models import User
 from tasks import access
 from tasks.models import Contribution, Membership, MilestoneClaim, ProgressReport, ReportSubmission
 from tasks.periods import period_require_open
+from workflows import lifecycle
 from workflows.lifecycle import ReviewKind
 
 
@@ -99,6 +100,11 @@ class ProgressReportKind(ReviewKind):
     def on_submitted(self, report, user, now) -> None:
         from tasks.progress import report_snapshot
 
+        # Submitting the report consolidates the contributions it received: those still waiting
+        # for the lead's decision are accepted by this submission.
+        for contribution in report.contributions.filter(status=Contribution.Status.SUBMITTED):
+            lifecycle.review_decide(contribution, user=user, approve=True, at=now)
+
         ReportSubmission.objects.create(
             report=report,
             round=report.round,
@@ -136,6 +142,7 @@ class ContributionKind(ReviewKind):
     approved = "accepted"
     content_fields = ("content",)
     version_field = None
+    has_evidence = False
 
     @property
     def flow_class(self):

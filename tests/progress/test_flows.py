@@ -247,16 +247,34 @@ def test_a_cooperating_department_contributes_to_the_lead_report(en_client, repo
     report.refresh_from_db()
     assert report.status == "submitted"
     assert report.submissions.get().content["contributions"] == [
-        {"department": str(dept_b), "content": "公安局：完成在册患者排查312人", "status": Contribution.Status.SUBMITTED}
+        {"department": str(dept_b), "content": "公安局：完成在册患者排查312人", "status": Contribution.Status.ACCEPTED}
     ]
 
-    # The lead's liaison accepts the contribution: its process ends, its department hears of it.
-    page = _page(client.post(reverse("tasks:contribution_decide", args=[contribution.pk]), {"decision": "approve"}, follow=True))
-    assert "The contribution has been accepted." in page
+    # Submitting the report consolidated the contribution: accepted by the lead's liaison, its
+    # process ended, and its department heard of it.
     contribution.refresh_from_db()
     assert (contribution.status, contribution.decided_by) == ("accepted", liaison_a)
     assert process_of(contribution).status == "DONE"
-    assert Notification.objects.filter(user=liaison_b, url=detail).exists()
+    assert Notification.objects.filter(user=liaison_b, url=detail, message="review.contribution.approved").exists()
+
+
+def test_the_lead_returns_a_contribution_and_the_department_revises_it(en_client, report, contribution, liaison_a, liaison_b):
+    client = en_client
+    progress.contribution_submit(contribution=contribution, user=liaison_b, content="公安局：数字待核")
+    client.force_login(liaison_a)
+    decide = reverse("tasks:contribution_decide", args=[contribution.pk])
+    assert _page(client.post(decide, {"decision": "return", "reason": ""})).count("Say why the contribution is returned.") == 1
+    page = _page(client.post(decide, {"decision": "return", "reason": "请核实312人"}, follow=True))
+    assert "The contribution has been returned to its department." in page
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.return_reason) == ("returned", "请核实312人")
+    assert Notification.objects.filter(user=liaison_b, message="review.contribution.returned").exists()
+    progress.contribution_submit(contribution=contribution, user=liaison_b, content="公安局：核实为312人")
+    page = _page(client.post(decide, {"decision": "approve"}, follow=True))
+    assert "The contribution has been accepted." in page
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.round) == ("accepted", 2)
+    assert process_of(contribution).status == "DONE"
 
 
 def test_a_report_submitted_without_a_contribution_with_a_reason(en_client, report, contribution, liaison_a):
