@@ -276,7 +276,7 @@ def notice_respond(
     """Submit the department's answer: the measures taken. Files given here are attached in the
     same action — all of them and the answer, or nothing (their bytes too)."""
     uploads, data = list(uploads), _answer(response)
-    with transaction.atomic():
+    with LockedProcess(notice, _flow()):  # the process first, then the row, as every step takes them
         attached = lifecycle.review_attach_evidence(notice, user=user, uploads=uploads, data=data, version=version) if uploads else []
         try:
             return lifecycle.review_submit(notice, user=user, data=data, version=None if attached else version, at=at)
