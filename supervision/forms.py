@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from supervision.models import SupervisionNotice
 from tasks.models import Department, KeyTask
 
-FILE_TYPES = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png,.gif,.bmp,.webp,.zip"
-
 
 class NoticeIssueForm(forms.Form):
     """A supervisor's notice about one task: to one of the task's departments (its answerable
@@ -48,15 +46,14 @@ class NoticeIssueForm(forms.Form):
 
 
 class NoticeResponseForm(forms.Form):
+    """The department's answer. Empty is fine for a draft; submitting asks for the measures.
+    ``version`` is what the liaison loaded, so that a colleague's later save is not overwritten."""
+
     response = forms.CharField(
         label=_("Measures taken"),
+        required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What your department has done about the notice, and by when the rest will be done."),
     )
-
-
-class NoticeDecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason / comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -77,12 +78,18 @@ class SupervisionNotice(models.Model):
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    response = models.TextField(_("measures taken"), blank=True, max_length=5000)
+    response = models.TextField(
+        _("measures taken"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # The review lifecycle's counters: ``round`` is the answer's submission (a decision names the
+    # round the supervisor read); ``version`` the draft's save (a stale save is refused).
+    round = models.PositiveSmallIntegerField(_("round"), default=0, help_text=_("How many times it was submitted"))
+    version = models.PositiveIntegerField(_("version"), default=0, help_text=_("Guards against overwriting"))
     escalations = models.PositiveSmallIntegerField(_("escalations"), default=0)
 
     class Meta:

@@ -1,27 +1,32 @@
 """Pages of supervision notices (督办单): the list, the issue form, the notice with the action of
-whoever may act, and the PDF. Thin: they read through the gatekeeper in ``supervision.notices``
-and act through its services."""
+whoever may act (one URL and one view per action), and the PDF. Thin: they read through the
+gatekeeper in ``supervision.notices`` and act through its services; the answer's evidence and the
+decision are the shared review templates (``templates/review/``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from audit.models import AuditEntry
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
+from evidence.models import Evidence
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from supervision import notices
 from supervision.filters import NoticeFilter
-from supervision.forms import FILE_TYPES, NoticeDecisionForm, NoticeIssueForm, NoticeResponseForm
+from supervision.forms import NoticeIssueForm, NoticeResponseForm
 from supervision.pdf import notice_pdf
+from supervision.review_kinds import NOTICE_ANSWER
 from supervision.tables import LEVEL_CSS, STATUS_CSS, NoticeTable
 from tasks import access
 from workdays.calendar import add_working_days
+from workflows.forms import DecisionForm
+from workflows.lifecycle import undecided_evidence
 
 PAGE_SIZE = 25
 
@@ -67,35 +72,37 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = notices.get_notice_for_user(request.user, pk)
-    return _render_notice(request, notice)
+    return render_notice_page(request, notices.get_notice_for_user(request.user, pk))
 
 
-def _render_notice(request, notice, *, response_form=None, decision_form=None, status=200) -> HttpResponse:
+def render_notice_page(request, notice, *, answer_form=None, decision_form=None, status=200) -> HttpResponse:
+    """The notice: its facts, the answer (the liaison's form, or what was answered), the evidence
+    with the shared controls, the supervisor's decision, the history."""
+    notice.refresh_from_db()
     user = request.user
     can_respond = notices.can_respond(user, notice)
-    return render(
-        request,
-        "supervision/notice_detail.html",
-        {
-            "notice": notice,
-            "task": notice.task,
-            "plan": notice.task.plan,
-            "level_css": LEVEL_CSS[notice.level],
-            "status_css": STATUS_CSS[notice.status],
-            "overdue": notices.is_overdue(notice),
-            "can_acknowledge": notices.can_acknowledge(user, notice),
-            "can_respond": can_respond,
-            "can_decide": notices.can_decide(user, notice),
-            "response_form": response_form or (NoticeResponseForm(initial={"response": notice.response}) if can_respond else None),
-            "decision_form": decision_form or NoticeDecisionForm(),
-            "file_types": FILE_TYPES,
-            "evidence": evidence_for(notice),
-            "timeline": AuditEntry.objects.for_object(notice).select_related("actor"),
-        },
-        status=status,
-    )
+    can_decide = notices.can_decide(user, notice)
+    if can_respond and answer_form is None:
+        answer_form = NoticeResponseForm(initial={"response": notice.response, "version": notice.version})
+    context = {
+        "notice": notice,
+        "task": notice.task,
+        "plan": notice.task.plan,
+        "level_css": LEVEL_CSS[notice.level],
+        "status_css": STATUS_CSS[notice.status],
+        "overdue": notices.is_overdue(notice),
+        "can_acknowledge": notices.can_acknowledge(user, notice),
+        "can_respond": can_respond,
+        "can_decide": can_decide,
+        "response_form": answer_form if can_respond else None,
+        "decision_form": decision_form or DecisionForm(),
+        "evidence": evidence_for(notice),
+        "pending_files": can_decide and bool(undecided_evidence(notice)),
+        "timeline": AuditEntry.objects.for_object(notice).select_related("actor"),
+    }
+    return render(request, "supervision/notice_detail.html", context, status=status)
 
 
 @require_POST
@@ -110,47 +117,92 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(notice)
 
 
+def _typed_answer(request: HttpRequest, notice) -> tuple[NoticeResponseForm, str | None, int | None]:
+    """The liaison's form as posted (rights first), and its answer when valid: an upload or a
+    removal saves it too, so nothing typed is lost."""
+    if not NOTICE_ANSWER.can_write(request.user, notice):
+        raise PermissionDenied
+    form = NoticeResponseForm(request.POST)
+    if "response" not in request.POST or not form.is_valid():
+        return form, None, None
+    return form, form.cleaned_data["response"], form.cleaned_data["version"]
+
+
 @require_POST
 def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the answer as a draft, or save and submit it (button ``submit``) with any file chosen."""
     notice = notices.get_notice_for_user(request.user, pk)
-    form = NoticeResponseForm(request.POST)
-    if form.is_valid():
+    form, response, version = _typed_answer(request, notice)
+    if response is not None:
         try:
-            notices.notice_respond(
-                notice=notice, user=request.user, response=form.cleaned_data["response"], uploads=request.FILES.getlist("files")
-            )
-            messages.success(request, _("Your response has been sent to the supervisor."))
+            if "submit" in request.POST:
+                notices.notice_respond(
+                    notice=notice, user=request.user, response=response, version=version, uploads=request.FILES.getlist("files")
+                )
+                messages.success(request, _("Your response has been sent to the supervisor."))
+            else:
+                notices.notice_save(notice=notice, user=request.user, response=response, version=version)
+                messages.success(request, _("The draft has been saved."))
             return redirect(notice)
         except ValidationError as exc:
             add_errors(form, exc, request)
-    elif not notices.is_liaison_of(request.user, notice.department_id):
-        raise PermissionDenied
-    notice.refresh_from_db()
-    return _render_notice(request, notice, response_form=form if notices.can_respond(request.user, notice) else None, status=400)
+    return render_notice_page(request, notice, answer_form=form, status=400)
+
+
+@require_POST
+def notice_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files to the answer; the answer typed with them is saved as the draft first."""
+    notice = notices.get_notice_for_user(request.user, pk)
+    form, response, version = _typed_answer(request, notice)
+    if "response" in request.POST and response is None:
+        return render_notice_page(request, notice, answer_form=form, status=400)
+    try:
+        attached = notices.notice_attach_evidence(
+            notice=notice, user=request.user, uploads=request.FILES.getlist("files"), response=response, version=version
+        )
+        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+        return redirect(notice)
+    except ValidationError as exc:
+        add_errors(form, exc, request)
+    return render_notice_page(request, notice, answer_form=form, status=400)
+
+
+@require_POST
+def notice_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    notice = notices.get_notice_for_user(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
+    form, response, version = _typed_answer(request, notice)
+    try:
+        notices.notice_remove_evidence(notice=notice, user=request.user, evidence=evidence, response=response, version=version)
+        messages.success(request, _("The file has been removed from the draft."))
+        return redirect(notice)
+    except ValidationError as exc:
+        add_errors(form, exc, request)
+    return render_notice_page(request, notice, answer_form=form, status=400)
 
 
 @require_POST
 def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor accepts the answer (the notice is closed) or returns it with a reason."""
     notice = notices.get_notice_for_user(request.user, pk)
-    form = NoticeDecisionForm(request.POST)
-    decision = request.POST.get("decision")
-    if decision not in {"accept", "return"}:
-        form.add_error(None, _("Choose whether to accept or to return the response."))
+    if not NOTICE_ANSWER.can_review(request.user, notice):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            if decision == "accept":
-                notices.notice_accept(notice=notice, user=request.user, comment=form.cleaned_data["reason"])
+            if data["decision"] == "approve":
+                notices.notice_accept(
+                    notice=notice, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
+                )
                 messages.success(request, _("The response has been accepted and the notice closed."))
             else:
-                notices.notice_return(notice=notice, user=request.user, reason=form.cleaned_data["reason"])
+                notices.notice_return(notice=notice, user=request.user, reason=data["reason"], round=data["round"])
                 messages.success(request, _("The response has been returned to the department."))
             return redirect(notice)
         except ValidationError as exc:
             add_errors(form, exc, request)
-    elif not notices.can_issue(request.user):
-        raise PermissionDenied
-    notice.refresh_from_db()
-    return _render_notice(request, notice, decision_form=form, status=400)
+    return render_notice_page(request, notice, decision_form=form, status=400)
 
 
 @require_GET

@@ -1,11 +1,14 @@
 """Supervision notices (督办单): every state change goes through here, and so does every read.
 
-    issue ─▶ the department acknowledges (签收) ─▶ responds with measures and evidence ─▶
-    a supervisor accepts (closed) or returns it with a reason (respond again)
+    issue ─▶ the department acknowledges (签收) ─▶ writes its answer (measures and evidence;
+    save and resume) and submits it ─▶ a supervisor accepts it (closed) or returns it with a
+    reason (answer again, by a fresh date)
 
-Each service is atomic, checks who may act (viewflow's programmatic API checks nothing), writes
-the audit trail, notifies the other side and moves the viewflow process on
-(``workflows/notice/flows.py``). The daily sweep raises the level of notices left unanswered
+Issuing and acknowledging are the notice's own steps: each is atomic, checks who may act
+(viewflow's programmatic API checks nothing), writes the audit trail, notifies the other side and
+moves the viewflow process on (``workflows/notice/flows.py``). The answer goes through the shared
+review lifecycle (``workflows.lifecycle``, the kind in ``supervision.review_kinds``): the services
+below are thin wrappers around it. The daily sweep raises the level of notices left unanswered
 (``notice_escalate``). The gatekeeper at the end decides who sees which notice.
 """
 
@@ -26,14 +29,15 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from audit.services import audit_record
-from evidence.services import evidence_attach_all
 from notifications.models import Notification
 from notifications.services import notify
 from supervision.models import NoticeCounter, SupervisionNotice
+from supervision.review_kinds import NOTICE_ANSWER
 from tasks import access
 from tasks.models import Department, KeyTask, Membership, ProgressReport, TaskDepartment
 from tasks.progress import first_liaison
 from workdays.calendar import add_working_days
+from workflows import lifecycle
 from workflows.engine import LockedProcess, complete_task
 
 ISSUE_PERMISSION = "supervision.issue_supervisionnotice"
@@ -44,7 +48,6 @@ Status = SupervisionNotice.Status
 AWAITING_RESPONSE = [Status.ISSUED, Status.ACKNOWLEDGED, Status.RETURNED]
 NEXT_LEVEL = {Level.BLUE: Level.YELLOW, Level.YELLOW: Level.RED, Level.RED: Level.RED}
 REQUIREMENTS_MAX = 3000
-RESPONSE_MAX = 5000
 
 
 def _flow():
@@ -85,14 +88,14 @@ def supervisors() -> list[User]:
     return list(User.objects.with_perm(ISSUE_PERMISSION, is_active=True, include_superusers=False).order_by("pk"))
 
 
-def _issuing_side(notice: SupervisionNotice) -> list[User]:
+def issuing_side(notice: SupervisionNotice) -> list[User]:
     """Who hears back from the department: the issuer, or every supervisor for automatic notices."""
     if notice.issued_by_id and notice.issued_by.is_active:
         return [notice.issued_by]
     return supervisors()
 
 
-def _department_side(notice: SupervisionNotice) -> list[User]:
+def department_side(notice: SupervisionNotice) -> list[User]:
     users = department_members(notice.department_id)
     if notice.responded_by_id:
         users.append(notice.responded_by)
@@ -186,7 +189,9 @@ def notice_issue(
             data={"level": level, "response_due_on": response_due_on.isoformat(), "report": report.pk if report else None},
             at=now,
         )
-        flow.issue.run(subject=notice)
+        process = flow.issue.run(subject=notice)
+        process.data = lifecycle.listing_data(NOTICE_ANSWER, notice)  # what the inbox lists and sorts on
+        process.save(update_fields=["data"])
         notify(
             users=department_members(department.pk),
             kind=Notification.Kind.NOTICE,
@@ -204,11 +209,7 @@ def notice_issue(
     return notice
 
 
-# --- the department: acknowledge, respond ----------------------------------------------------
-
-
-def lock_row(pk: int) -> SupervisionNotice:
-    return SupervisionNotice.objects.select_for_update().select_related("task__plan", "department").get(pk=pk)
+# --- the department acknowledges (签收) -----------------------------------------------------
 
 
 def _complete_as(process, node, user: User) -> None:
@@ -218,18 +219,14 @@ def _complete_as(process, node, user: User) -> None:
     complete_task(process, node, user)
 
 
-def _check_department_liaison(notice: SupervisionNotice, user: User) -> None:
-    # Rights first: someone who may not act learns nothing about the notice's state.
-    if not is_liaison_of(user, notice.department_id):
-        raise PermissionDenied
-
-
 def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionNotice:
-    """签收: a liaison of the department confirms receipt."""
+    """签收: a liaison of the department confirms receipt; the answer can then be written."""
     flow = _flow()
-    _check_department_liaison(notice, user)
+    # Rights first: someone who may not act learns nothing about the notice's state.
+    if not NOTICE_ANSWER.can_write(user, notice):
+        raise PermissionDenied
     with LockedProcess(notice, flow) as process:
-        notice = lock_row(notice.pk)
+        notice = NOTICE_ANSWER.lock(notice)
         if notice.status != Status.ISSUED:
             raise ValidationError(
                 _("This notice has already been acknowledged (%(status)s); nothing was changed.")
@@ -242,7 +239,7 @@ def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionN
         audit_record(subject=notice, actor=user, action="acknowledge", from_state=Status.ISSUED, to_state=notice.status, at=now)
         _complete_as(process, flow.acknowledge, user)
         notify(
-            users=_issuing_side(notice),
+            users=issuing_side(notice),
             kind=Notification.Kind.NOTICE,
             message="supervision.notice.acknowledged",
             params={"department": notice.department.name, "reference": notice.reference},
@@ -252,124 +249,120 @@ def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionN
     return notice
 
 
-def notice_respond(*, notice: SupervisionNotice, user: User, response: str, uploads: Iterable = ()) -> SupervisionNotice:
-    """The department's answer: the measures taken, with evidence files (all attached or none)."""
-    flow = _flow()
-    uploads = list(uploads)
-    _check_department_liaison(notice, user)
-    with LockedProcess(notice, flow) as process:
-        notice = lock_row(notice.pk)
-        if notice.status == Status.ISSUED:
-            raise ValidationError(_("Acknowledge receipt of the notice before responding."))
-        if notice.status == Status.RESPONDED:
-            raise ValidationError(_("The response has already been submitted and awaits review; nothing was changed."))
-        if notice.status == Status.CLOSED:
-            raise ValidationError(_("This notice is closed; nothing was changed."))
-        response = (response or "").strip()
-        if not response:
-            raise ValidationError({"response": _("Describe the measures taken before submitting.")})
-        if len(response) > RESPONSE_MAX:
-            raise ValidationError({"response": _("Keep the response within %(max)d characters.") % {"max": RESPONSE_MAX}})
-        attached = evidence_attach_all(owner=notice, uploads=uploads, user=user)
-        now = timezone.now()
-        previous = notice.status
-        notice.status = Status.RESPONDED
-        notice.response = response
-        notice.responded_by, notice.responded_at = user, now
-        notice.return_reason = ""
-        notice.save(update_fields=["status", "response", "responded_by", "responded_at", "return_reason"])
+# --- the answer: the shared review lifecycle (workflows.lifecycle) with the notice's kind -------
+#
+# The rights, the states, the rounds, the audit trail, the viewflow tasks and the notifications
+# are the lifecycle's; what is the notice's own is in ``supervision.review_kinds``.
+
+
+def _answer(response: str | None) -> dict:
+    return {"response": (response or "").strip()}
+
+
+def notice_save(*, notice: SupervisionNotice, user: User, response: str, version: int | None = None) -> SupervisionNotice:
+    """Save the answer as a draft (save and resume): any liaison of the department may go on."""
+    return lifecycle.review_save(notice, user=user, data=_answer(response), version=version)
+
+
+def notice_respond(
+    *,
+    notice: SupervisionNotice,
+    user: User,
+    response: str,
+    uploads: Iterable = (),
+    version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> SupervisionNotice:
+    """Submit the department's answer: the measures taken. Files given here are attached in the
+    same action — all of them and the answer, or nothing (their bytes too)."""
+    uploads, data = list(uploads), _answer(response)
+    with LockedProcess(notice, _flow()):  # the process first, then the row, as every step takes them
+        attached = lifecycle.review_attach_evidence(notice, user=user, uploads=uploads, data=data, version=version) if uploads else []
+        try:
+            return lifecycle.review_submit(notice, user=user, data=data, version=None if attached else version, at=at)
+        except BaseException:
+            for evidence in attached:
+                evidence.file.storage.delete(evidence.file.name)
+            raise
+
+
+def notice_attach_evidence(
+    *, notice: SupervisionNotice, user: User, uploads: Iterable, response: str | None = None, version: int | None = None
+) -> list:
+    """Attach files to the answer being written; the typed answer (if given) is saved first."""
+    data = None if response is None else _answer(response)
+    return lifecycle.review_attach_evidence(notice, user=user, uploads=uploads, data=data, version=version)
+
+
+def notice_remove_evidence(
+    *, notice: SupervisionNotice, user: User, evidence, response: str | None = None, version: int | None = None
+) -> SupervisionNotice:
+    data = None if response is None else _answer(response)
+    return lifecycle.review_remove_evidence(notice, user=user, evidence=evidence, data=data, version=version)
+
+
+def notice_review_evidence(*, notice: SupervisionNotice, user: User, evidence, accepted: bool, reason: str = ""):
+    """A supervisor accepts or rejects one file of a submitted answer (a reason to reject)."""
+    return lifecycle.review_decide_evidence(notice, user=user, evidence=evidence, accepted=accepted, reason=reason)
+
+
+def notice_accept(
+    *,
+    notice: SupervisionNotice,
+    user: User,
+    comment: str = "",
+    round: int | None = None,
+    accept_pending_evidence: bool = False,
+    at: datetime.datetime | None = None,
+) -> SupervisionNotice:
+    """Accept the answer: the notice is closed (the flow's close step tells the department).
+    Refused while a file is undecided, unless ``accept_pending_evidence`` accepts them too."""
+    return lifecycle.review_decide(
+        notice, user=user, approve=True, reason=comment, round=round, at=at, accept_pending_evidence=accept_pending_evidence
+    )
+
+
+def notice_return(
+    *, notice: SupervisionNotice, user: User, reason: str, round: int | None = None, at: datetime.datetime | None = None
+) -> SupervisionNotice:
+    """Return the answer with a required reason: the department answers again, by a fresh date."""
+    return lifecycle.review_decide(notice, user=user, approve=False, reason=reason, round=round, at=at)
+
+
+def notice_apply_return(*, notice: SupervisionNotice, user: User, reason: str, now: datetime.datetime) -> None:
+    """After a return (the kind's ``on_decided``): a fresh time to answer, so that an answer
+    returned late is not escalated at once (audited as ``extend``), and the department is told
+    why and by when (one message instead of the lifecycle's generic one)."""
+    renewed = add_working_days(timezone.localdate(now), notice.task.plan.notice_response_working_days)
+    if renewed > notice.response_due_on:
+        previous = notice.response_due_on
+        notice.response_due_on = renewed
+        notice.save(update_fields=["response_due_on"])
         audit_record(
             subject=notice,
             actor=user,
-            action="respond",
-            from_state=previous,
-            to_state=notice.status,
-            data={"files": [e.original_name for e in attached], "late": timezone.localdate(now) > notice.response_due_on},
+            action="extend",
+            from_state=previous.isoformat(),
+            to_state=renewed.isoformat(),
+            data={"response_due_on": renewed.isoformat(), "previous_due_on": previous.isoformat()},
             at=now,
         )
-        _complete_as(process, flow.write, user)
-        notify(
-            users=_issuing_side(notice),
-            kind=Notification.Kind.NOTICE,
-            message="supervision.notice.responded",
-            params={"department": notice.department.name, "reference": notice.reference, "response": response},
-            url=notice.get_absolute_url(),
-            send_email=True,
-            at=now,
-        )
-    return notice
-
-
-# --- the supervisor: accept, return ---------------------------------------------------------
-
-
-def _decide(notice: SupervisionNotice, user: User, *, accept: bool, reason: str) -> SupervisionNotice:
-    flow = _flow()
-    if not can_issue(user):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not accept and not reason:
-        raise ValidationError({"reason": _("Say why the response is returned.")})
-    with LockedProcess(notice, flow) as process:
-        notice = lock_row(notice.pk)
-        if notice.status in {Status.CLOSED, Status.RETURNED}:
-            raise ValidationError(
-                _("This response was already decided (%(status)s) by someone else; nothing was changed.")
-                % {"status": notice.get_status_display()}
-            )
-        if notice.status != Status.RESPONDED:
-            raise ValidationError(_("The department has not responded yet; there is nothing to decide."))
-        now = timezone.now()
-        notice.decided_by, notice.decided_at = user, now
-        fields = ["status", "decided_by", "decided_at", "return_reason"]
-        if accept:
-            notice.status, notice.return_reason = Status.CLOSED, ""
-        else:
-            notice.status, notice.return_reason = Status.RETURNED, reason
-            # A fresh time to answer, so that a response returned late is not escalated at once.
-            renewed = add_working_days(timezone.localdate(now), notice.task.plan.notice_response_working_days)
-            if renewed > notice.response_due_on:
-                notice.response_due_on = renewed
-                fields.append("response_due_on")
-        notice.save(update_fields=fields)
-        audit_record(
-            subject=notice,
-            actor=user,
-            action="accept" if accept else "return",
-            from_state=Status.RESPONDED,
-            to_state=notice.status,
-            comment=reason,
-            data={} if accept else {"response_due_on": notice.response_due_on.isoformat()},
-            at=now,
-        )
-        complete_task(process, flow.review, user)  # accepted: the flow's close step tells the department
-        if not accept:
-            notify(
-                users=_department_side(notice),
-                kind=Notification.Kind.NOTICE,
-                message="supervision.notice.returned",
-                params={"reference": notice.reference, "reason": reason, "date": notice.response_due_on.isoformat()},
-                url=notice.get_absolute_url(),
-                send_email=True,
-                at=now,
-            )
-    return notice
-
-
-def notice_accept(*, notice: SupervisionNotice, user: User, comment: str = "") -> SupervisionNotice:
-    """Accept the response: the notice is closed."""
-    return _decide(notice, user, accept=True, reason=comment)
-
-
-def notice_return(*, notice: SupervisionNotice, user: User, reason: str) -> SupervisionNotice:
-    """Return the response with a required reason: the department responds again."""
-    return _decide(notice, user, accept=False, reason=reason)
+        lifecycle.review_refresh_listing(notice)
+    notify(
+        users=department_side(notice),
+        kind=Notification.Kind.NOTICE,
+        message="supervision.notice.returned",
+        params={"reference": notice.reference, "reason": reason, "date": notice.response_due_on.isoformat()},
+        url=notice.get_absolute_url(),
+        send_email=True,
+        at=now,
+    )
 
 
 def notice_apply_close(*, notice: SupervisionNotice) -> None:
     """Tell the department its notice is closed (the flow's close step, after an acceptance)."""
     notify(
-        users=_department_side(notice),
+        users=department_side(notice),
         kind=Notification.Kind.NOTICE,
         message="supervision.notice.closed",
         params={"reference": notice.reference, "task": notice.task.title},
@@ -402,6 +395,7 @@ def notice_escalate(*, notice: SupervisionNotice, on: datetime.date) -> bool:
         if not claimed:
             return False
         notice.refresh_from_db()
+        lifecycle.review_refresh_listing(notice)
         audit_record(
             subject=notice,
             action="escalate",
@@ -468,11 +462,12 @@ def can_acknowledge(user: User, notice: SupervisionNotice) -> bool:
 
 
 def can_respond(user: User, notice: SupervisionNotice) -> bool:
-    return notice.status in {Status.ACKNOWLEDGED, Status.RETURNED} and is_liaison_of(user, notice.department_id)
+    """The answer is being written (acknowledged or returned) and ``user`` may write it."""
+    return NOTICE_ANSWER.is_editable(notice) and NOTICE_ANSWER.can_write(user, notice)
 
 
 def can_decide(user: User, notice: SupervisionNotice) -> bool:
-    return notice.status == Status.RESPONDED and can_issue(user)
+    return notice.status == Status.RESPONDED and NOTICE_ANSWER.can_review(user, notice)
 
 
 def is_overdue(notice: SupervisionNotice, on: datetime.date | None = None) -> bool:

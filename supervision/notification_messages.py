@@ -52,11 +52,15 @@ def register() -> None:
         "supervision.notice.acknowledged",
         title=_("%(department)s acknowledged notice %(reference)s"),
     )
+    # No longer sent: a submitted answer is the lifecycle's ``review.notice_answer.submitted``.
+    # Kept so that the notifications stored before still read as they did.
     register_message(
         "supervision.notice.responded",
         title=_("%(department)s responded to notice %(reference)s"),
         body="%(response)s",
     )
+    # Sent instead of the lifecycle's ``review.notice_answer.returned``: it also gives the fresh
+    # date by which to answer again (``supervision.notices.notice_apply_return``).
     register_message(
         "supervision.notice.returned",
         title=_("Notice %(reference)s: the response was returned"),

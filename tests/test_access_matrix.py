@@ -74,6 +74,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("milestones/", "pk", "milestone_b"),
     ("claims/", "pk", "claim_b"),
     ("notices/", "pk", "notice_b"),
+    ("notices/", "evidence_pk", "notice_b_evidence"),
     ("extensions/new/", "report_id", "report_b"),
     ("extensions/", "pk", "extension_b"),
     ("indicators/import/", "pk", "indicator_import_b"),
@@ -174,6 +175,9 @@ def build_world() -> dict:
     world["notice_b"] = of_b(SupervisionNotice.objects.exclude(Q(task__task_departments__department=dept_a))) or notice_issue(
         task=world["task_b"], department=dept_b, level=SupervisionNotice.Level.BLUE,
         requirements="请乙单位说明进展", user=users["supervisor"],
+    )
+    world["notice_b_evidence"] = evidence_attach(
+        owner=world["notice_b"], upload=SimpleUploadedFile("乙反馈.pdf", PDF), user=users["liaison_b"]
     )
     world["extension_b"] = ExtensionRequest.objects.filter(report__department=dept_b).first() or ExtensionRequest.objects.create(
         report=report_b,

@@ -85,6 +85,9 @@ class ReviewKind:
     submit_action: ClassVar[str] = "submit"
     approve_action: ClassVar[str] = "approve"
     return_action: ClassVar[str] = "return"
+    # Events ("submitted", "returned", "approved" …) whose generic notification the kind replaces
+    # with a message of its own that says more (sent from its hooks): the lifecycle sends none.
+    own_messages: ClassVar[frozenset[str]] = frozenset()
 
     # --- required hooks ---------------------------------------------------------------------
 
@@ -552,6 +555,8 @@ def _notify(kind: ReviewKind, subject, event: str, users, *, actor, at=None, rea
     from notifications.models import Notification
     from notifications.services import notify
 
+    if event in kind.own_messages:
+        return
     recipients = [u for u in users if u is not None and u != actor]
     if not recipients:
         return

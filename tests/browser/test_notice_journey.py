@@ -1,5 +1,6 @@
 """Journey: a supervisor issues a supervision notice (督办单) from a task's page; the lead
-department's liaison acknowledges it and responds with a file; the supervisor accepts it. In
+department's liaison acknowledges it, uploads a file with the answer typed so far (kept as a
+draft) and submits the answer; the supervisor accepts it with its file. In
 Chinese. Elements are found by id and role, not by the text of strings still to be translated."""
 
 import re
@@ -63,11 +64,14 @@ def test_supervisor_issues_a_notice_liaison_acknowledges_and_responds_supervisor
     page.click("#acknowledge-notice")
     expect(page.locator("#notice-status")).to_have_attribute("data-status", "acknowledged")
     page.fill("#id_response", RESPONSE)
-    page.set_input_files("#response-files", files=[{"name": "救助台账.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files("#evidence-upload input[type=file]", files=[{"name": "救助台账.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.click("#upload-evidence")
+    expect(page.locator("#evidence-table")).to_contain_text("救助台账.pdf")
+    expect(page.locator("#id_response")).to_have_value(RESPONSE)  # the typed answer was saved with the upload
     page.click("#respond-notice")
     expect(page.locator("#notice-status")).to_have_attribute("data-status", "responded")
     expect(page.locator("#notice-response")).to_have_text(RESPONSE)
-    expect(page.locator(".evidence-list")).to_contain_text("救助台账.pdf")
+    expect(page.locator("#evidence-table")).to_contain_text("救助台账.pdf")
     log_out(page)
 
     # The supervisor reads the response and accepts it: the notice is closed.
@@ -75,7 +79,8 @@ def test_supervisor_issues_a_notice_liaison_acknowledges_and_responds_supervisor
     open_notice(page, notice.reference)
     expect(page.locator("#notice-response")).to_have_text(RESPONSE)
     page.fill("#id_reason", "整改到位，同意办结。")
-    page.click("#accept-response")
+    page.check("#id_accept_files")  # the file is accepted with the answer
+    page.click("#approve")
     expect(page.locator("#notice-status")).to_have_attribute("data-status", "closed")
     expect(page.locator("#decision-form")).to_have_count(0)
     expect(page.locator("#timeline li")).to_have_count(4)  # issued, acknowledged, responded, accepted

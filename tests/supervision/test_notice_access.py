@@ -29,7 +29,7 @@ def world(task_a, dept_a, dept_b, liaison_a, head_a, liaison_b, supervisor, eval
     responded(open_, liaison_a, uploads=[pdf("进行中.pdf")])
     done = issue(task_a, dept_a, supervisor)
     responded(done, liaison_a, uploads=[pdf("已办结.pdf")])
-    notices.notice_accept(notice=done, user=supervisor)
+    notices.notice_accept(notice=done, user=supervisor, accept_pending_evidence=True)
     of_b = issue(task_a, dept_b, supervisor)
 
     return SimpleNamespace(
@@ -69,13 +69,17 @@ def test_anonymous_users_are_sent_to_the_login_page_for_every_page_and_action(cl
         reverse("supervision:notice_pdf", args=[pk]),
         reverse("supervision:notice_new") + f"?task={task_a.pk}",
     ]
-    posts = [reverse(f"supervision:notice_{action}", args=[pk]) for action in ("acknowledge", "respond", "decide")]
+    posts = [
+        *(reverse(f"supervision:notice_{action}", args=[pk]) for action in ("acknowledge", "respond", "evidence_upload", "decide")),
+        reverse("supervision:notice_evidence_remove", args=[pk, world.open_file.pk]),
+        reverse("review:evidence_decide", args=["notice_answer", pk, world.open_file.pk]),
+    ]
     before = snapshot()
     for url in gets:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
     for url in posts:
-        response = client.post(url, {"response": "x", "decision": "accept"})
+        response = client.post(url, {"response": "x", "submit": "", "decision": "approve"})
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
     assert snapshot() == before
 
@@ -109,8 +113,10 @@ def test_the_task_page_offers_the_issue_button_to_supervisors_only(client, world
 
 ACTIONS = {
     "acknowledge": ("notice_acknowledge", {}),
-    "respond": ("notice_respond", {"response": "越权答复"}),
-    "accept": ("notice_decide", {"decision": "accept", "reason": ""}),
+    "respond": ("notice_respond", {"response": "越权答复", "submit": ""}),
+    "save": ("notice_respond", {"response": "越权草稿", "save": ""}),
+    "upload": ("notice_evidence_upload", {"response": "越权草稿"}),
+    "accept": ("notice_decide", {"decision": "approve", "reason": ""}),
     "return": ("notice_decide", {"decision": "return", "reason": "越权退回"}),
 }
 
@@ -126,6 +132,11 @@ ACTIONS = {
         ("respond", "supervisor", 403),
         ("respond", "administrator", 403),
         ("respond", "liaison_b", 404),
+        ("save", "head_a", 403),
+        ("save", "supervisor", 403),
+        ("upload", "head_a", 403),
+        ("upload", "administrator", 403),
+        ("upload", "liaison_b", 404),
         ("accept", "liaison_a", 403),
         ("accept", "head_a", 403),
         ("accept", "administrator", 403),
@@ -138,10 +149,12 @@ def test_an_action_by_someone_who_may_not_is_refused_and_changes_nothing(request
     notice = issue(task_a, dept_a, supervisor)
     if action in {"accept", "return"}:
         responded(notice, liaison_a)
-    elif action == "respond":
+    elif action != "acknowledge":
         notices.notice_acknowledge(notice=notice, user=liaison_a)
     client.force_login(request.getfixturevalue(who))
     name, data = ACTIONS[action]
+    if action == "upload":
+        data = {**data, "files": [pdf()]}
     before = snapshot()
     response = client.post(reverse(f"supervision:{name}", args=[notice.pk]), data)
     assert response.status_code == status

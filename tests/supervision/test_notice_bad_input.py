@@ -98,9 +98,9 @@ def test_a_response_without_text_is_refused(en_client, notice, liaison_a, media_
     notices.notice_acknowledge(notice=notice, user=liaison_a)
     en_client.force_login(liaison_a)
     before = snapshot(media_root)
-    response = en_client.post(_url("notice_respond", notice), {"response": text, "files": [pdf()]})
+    response = en_client.post(_url("notice_respond", notice), {"response": text, "files": [pdf()], "submit": ""})
     assert response.status_code == 400
-    assert "This field is required." in _page(response)
+    assert "Describe the measures taken before submitting." in _page(response)
     assert snapshot(media_root) == before
     with pytest.raises(ValidationError) as refused:
         notices.notice_respond(notice=notice, user=liaison_a, response=text)
@@ -112,7 +112,7 @@ def test_a_response_with_a_refused_file_stores_nothing(en_client, notice, liaiso
     en_client.force_login(liaison_a)
     before = snapshot(media_root)
     response = en_client.post(
-        _url("notice_respond", notice), {"response": "已整改", "files": [pdf("好文件.pdf"), pdf("程序.pdf", EXE)]}
+        _url("notice_respond", notice), {"response": "已整改", "files": [pdf("好文件.pdf"), pdf("程序.pdf", EXE)], "submit": ""}
     )
     assert response.status_code == 400
     assert snapshot(media_root) == before
@@ -124,9 +124,11 @@ def test_responding_twice_says_so_and_changes_nothing(en_client, notice, liaison
     responded(notice, liaison_a)
     en_client.force_login(liaison_a)
     before = snapshot()
-    response = en_client.post(_url("notice_respond", notice), {"response": "再次提交"})
-    assert response.status_code == 400
-    assert "The response has already been submitted and awaits review; nothing was changed." in _page(response)
+    for button in ["submit", "save"]:
+        response = en_client.post(_url("notice_respond", notice), {"response": "再次提交", button: ""})
+        assert response.status_code == 400
+        message = {"submit": "This response has already been submitted.", "save": "This response has been submitted and can no longer be changed."}
+        assert message[button] in _page(response)
     assert snapshot() == before
 
 
@@ -146,11 +148,11 @@ def test_a_decision_must_be_accept_or_return(en_client, notice, liaison_a, super
     en_client.force_login(supervisor)
     before = snapshot()
     response = en_client.post(_url("notice_decide", notice), {"decision": "maybe", "reason": "x"})
-    assert response.status_code == 400 and "Choose whether to accept or to return the response." in _page(response)
+    assert response.status_code == 400 and "Choose whether to approve or to return." in _page(response)
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("first, second", [("accept", "accept"), ("accept", "return"), ("return", "accept"), ("return", "return")])
+@pytest.mark.parametrize("first, second", [("approve", "approve"), ("approve", "return"), ("return", "approve"), ("return", "return")])
 def test_a_response_already_decided_by_someone_else_is_not_decided_again(en_client, notice, liaison_a, supervisor, first, second):
     from tests.factories import make_supervisor
 
@@ -161,14 +163,14 @@ def test_a_response_already_decided_by_someone_else_is_not_decided_again(en_clie
     before = snapshot()
     response = en_client.post(_url("notice_decide", notice), {"decision": second, "reason": "第二位督导员"})
     assert response.status_code == 400
-    status = {"accept": "Closed", "return": "Response returned"}[first]
+    status = {"approve": "Closed", "return": "Response returned"}[first]
     assert f"This response was already decided ({status}) by someone else; nothing was changed." in _page(response)
     assert snapshot() == before
 
 
 def test_there_is_nothing_to_decide_before_the_department_responds(english, notice, liaison_a, supervisor):
     before = snapshot()
-    with pytest.raises(ValidationError, match="The department has not responded yet"):
+    with pytest.raises(ValidationError, match="This response has not been submitted; there is nothing to decide."):
         notices.notice_accept(notice=notice, user=supervisor)
     assert snapshot() == before
 
@@ -181,4 +183,43 @@ def test_a_closed_notice_takes_no_more_responses(english, notice, liaison_a, sup
         notices.notice_respond(notice=notice, user=liaison_a, response="补充")
     with pytest.raises(ValidationError, match="already been acknowledged"):
         notices.notice_acknowledge(notice=notice, user=liaison_a)
+    assert snapshot() == before
+
+
+def test_a_decision_on_a_round_the_supervisor_did_not_read_is_refused(en_client, notice, liaison_a, supervisor):
+    """The page carries the round it showed: an answer returned and sent again meanwhile is not
+    decided blind."""
+    responded(notice, liaison_a)
+    en_client.force_login(supervisor)
+    page = _page(en_client.get(notice.get_absolute_url()))
+    assert 'name="round" value="1"' in page
+    notices.notice_return(notice=notice, user=supervisor, reason="不完整", round=1)
+    notices.notice_respond(notice=notice, user=liaison_a, response="已补充")
+    before = snapshot()
+    response = en_client.post(_url("notice_decide", notice), {"decision": "approve", "round": "1"})
+    assert response.status_code == 400
+    assert "The response was revised and submitted again after you opened it; nothing was changed." in _page(response)
+    assert snapshot() == before
+
+
+def test_a_draft_saved_over_a_colleagues_later_save_is_refused(en_client, notice, liaison_a, liaison_a2):
+    notices.notice_acknowledge(notice=notice, user=liaison_a)
+    notice.refresh_from_db()
+    loaded = notice.version
+    notices.notice_save(notice=notice, user=liaison_a2, response="同事先保存的草稿", version=loaded)
+    en_client.force_login(liaison_a)
+    before = snapshot()
+    response = en_client.post(_url("notice_respond", notice), {"response": "我的草稿", "version": loaded, "save": ""})
+    assert response.status_code == 400
+    assert "Someone else saved this response after you opened it." in _page(response)
+    assert "我的草稿" in _page(response)  # what was typed is shown again
+    assert snapshot() == before
+
+
+def test_an_answer_longer_than_allowed_is_not_saved(english, notice, liaison_a):
+    notices.notice_acknowledge(notice=notice, user=liaison_a)
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        notices.notice_save(notice=notice, user=liaison_a, response="整" * 5001)
+    assert list(refused.value.message_dict) == ["response"]
     assert snapshot() == before

@@ -79,21 +79,23 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     # … responds with the measures and a file.
     assert 'id="respond-form"' in page
     respond = reverse("supervision:notice_respond", args=[notice.pk])
-    page = _page(client.post(respond, {"response": "已完成系统联调。", "files": [pdf("联调报告.pdf")]}, follow=True))
+    page = _page(client.post(respond, {"response": "已完成系统联调。", "files": [pdf("联调报告.pdf")], "submit": ""}, follow=True))
     assert "Your response has been sent to the supervisor." in page
     notice.refresh_from_db()
     assert (notice.status, notice.response, notice.responded_by) == ("responded", "已完成系统联调。", liaison_a)
     assert [e.original_name for e in evidence_for(notice)] == ["联调报告.pdf"]
     assert 'id="respond-form"' not in page and "联调报告.pdf" in page
+    assert [kind for kind, _url, _mail in _inbox(supervisor)] == ["notice", "review"]  # the lifecycle's "submitted"
 
     # The supervisor returns it with a reason (none given: refused).
     client.force_login(supervisor)
     page = _page(client.get(detail))
     assert 'id="decision-form"' in page
     decide = reverse("supervision:notice_decide", args=[notice.pk])
-    response = client.post(decide, {"decision": "return", "reason": ""})
+    assert 'name="round" value="1"' in page
+    response = client.post(decide, {"decision": "return", "reason": "", "round": 1})
     assert response.status_code == 400 and "Say why the response is returned." in _page(response)
-    page = _page(client.post(decide, {"decision": "return", "reason": "请补充接入医疗机构清单。"}, follow=True))
+    page = _page(client.post(decide, {"decision": "return", "reason": "请补充接入医疗机构清单。", "round": 1}, follow=True))
     assert "The response has been returned to the department." in page
     notice.refresh_from_db()
     assert (notice.status, notice.return_reason, notice.decided_by) == ("returned", "请补充接入医疗机构清单。", supervisor)
@@ -105,14 +107,20 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     client.force_login(liaison_a)
     page = _page(client.get(detail))
     assert 'id="return-reason"' in page and "请补充接入医疗机构清单。" in page and 'id="respond-form"' in page
-    page = _page(client.post(respond, {"response": "已完成系统联调，附接入医疗机构清单。", "files": [pdf("机构清单.pdf")]}, follow=True))
+    page = _page(client.post(respond, {"response": "已完成系统联调，附接入医疗机构清单。", "files": [pdf("机构清单.pdf")], "submit": ""}, follow=True))
     notice.refresh_from_db()
     assert (notice.status, notice.return_reason) == ("responded", "")
     assert [e.original_name for e in evidence_for(notice)] == ["联调报告.pdf", "机构清单.pdf"]
 
-    # The supervisor accepts: the notice is closed.
+    # The supervisor accepts one file and approves with the other still undecided: refused,
+    # until the remaining file is accepted in the same action. The notice is closed.
     client.force_login(supervisor)
-    page = _page(client.post(decide, {"decision": "accept", "reason": "同意办结"}, follow=True))
+    first, second = evidence_for(notice)
+    client.post(reverse("review:evidence_decide", args=["notice_answer", notice.pk, first.pk]), {"decision": "accept"})
+    response = client.post(decide, {"decision": "approve", "reason": "同意办结", "round": 2})
+    assert response.status_code == 400 and "Decide every file before approving (accept or reject): 机构清单.pdf" in _page(response)
+    assert 'name="accept_files"' in _page(response)
+    page = _page(client.post(decide, {"decision": "approve", "reason": "同意办结", "round": 2, "accept_files": "on"}, follow=True))
     assert "The response has been accepted and the notice closed." in page
     notice.refresh_from_db()
     assert (notice.status, notice.decided_by) == ("closed", supervisor)
