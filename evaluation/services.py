@@ -706,6 +706,7 @@ def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Eva
     """The lead (or a supervisor) signs the consolidated result off; the evaluation is then locked."""
     evaluation_flow = _flows()[0]
     with LockedProcess(evaluation, evaluation_flow) as process:
+        _lock_open_self_assessments(evaluation)
         evaluation = _locked_evaluation(evaluation)
         _require_manager(user, evaluation)
         _require_unlocked(evaluation)
@@ -729,6 +730,26 @@ def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Eva
         )
         complete_task(process, evaluation_flow.sign_off, user)
     return evaluation
+
+
+def _lock_open_self_assessments(evaluation: Evaluation) -> None:
+    """Lock the processes of the self-assessments still open before the evaluation's row: a
+    submission takes its process first and the evaluation's row after (``SelfAssessmentKind.lock``),
+    so a sign-off taking them the other way round would deadlock with it. A submission in progress
+    finishes first (and the sign-off then waits for its decision), or waits and finds the
+    evaluation locked."""
+    assessment_flow = _flows()[1]
+    list(
+        Process.objects.select_for_update()
+        .filter(
+            flow_class=assessment_flow,
+            artifact_content_type=ContentType.objects.get_for_model(SelfAssessment),
+            artifact_object_id__in=list(evaluation.self_assessments.values_list("pk", flat=True)),
+            status=PROCESS.NEW,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def evaluation_apply_lock(*, evaluation: Evaluation) -> None:
