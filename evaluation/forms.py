@@ -130,6 +130,10 @@ class CriterionScoresForm(forms.Form):
 
 
 class SelfAssessmentForm(CriterionScoresForm):
+    """The department's self-assessment. ``version`` is what the writer loaded, so that a stale
+    save (another liaison saved in between) is refused."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     narrative = forms.CharField(
         label=_("Narrative"),
         required=False,
@@ -137,6 +141,14 @@ class SelfAssessmentForm(CriterionScoresForm):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}),
         help_text=_("What the department did for its key tasks, what it achieved, what is still open."),
     )
+
+    def typed(self) -> dict:
+        """What the writer typed, as the services take it (``narrative``, ``scores``, ``version``)."""
+        return {
+            "narrative": self.cleaned_data["narrative"],
+            "scores": self.scores(),
+            "version": self.cleaned_data["version"],
+        }
 
 
 class ScoringForm(CriterionScoresForm):
@@ -146,15 +158,6 @@ class ScoringForm(CriterionScoresForm):
         max_length=5000,
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Your conclusion on this department; it is printed in the final report."),
-    )
-
-
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
 
 

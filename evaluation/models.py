@@ -171,6 +171,7 @@ class SelfAssessment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     narrative = models.TextField(_("narrative"), blank=True)
     round = models.PositiveIntegerField(_("submission round"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=0, help_text=_("Guards against overwriting"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -13,6 +13,9 @@ def register() -> None:
         title=_("Self-assessment requested: %(evaluation)s"),
         body=_("Score your department's work on each criterion, write the narrative, attach evidence and submit."),
     )
+    # Submissions and decisions of a self-assessment are told by the review lifecycle now
+    # (``review.self_assessment.*``); these two stay registered so that notifications sent before
+    # still read in the reader's language.
     register_message(
         "evaluation.self_assessment.submitted",
         title=_("%(department)s submitted its self-assessment: %(evaluation)s"),

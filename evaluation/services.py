@@ -31,8 +31,8 @@ from evaluation.models import (
     SelfAssessment,
     SelfScore,
 )
-from evidence.services import evidence_attach_all
 from tasks.models import Department, Membership, Plan
+from workflows import lifecycle
 from workflows.engine import LockedProcess, complete_task, process_of
 
 HUNDRED = Decimal(100)
@@ -248,13 +248,11 @@ def evaluation_create(
     audit_record(
         subject=evaluation, actor=user, action="create", to_state=evaluation.status, comment=evaluation.title
     )
-    evaluation_flow, assessment_flow, _scoring_flow = _flows()
-    evaluation_flow.open.run(evaluation=evaluation)
+    _flows()[0].open.run(evaluation=evaluation)
     parent = _sign_off_task(evaluation)
     for department in participating_departments(plan):
         assessment = SelfAssessment.objects.create(evaluation=evaluation, department=department)
-        audit_record(subject=assessment, actor=user, action="open", to_state=assessment.status)
-        assessment_flow.open.run(subject=assessment, parent_task=parent)
+        lifecycle.review_open(assessment, user=user, parent_task=parent)
         _notify(
             _liaisons(department),
             "evaluation.self_assessment.requested",
@@ -459,165 +457,134 @@ def scores_save(
     return assignment
 
 
-# --- self-assessment -----------------------------------------------------------------------
+# --- self-assessment: the shared review lifecycle (workflows.lifecycle) with its kind ---------
 
 
-def _require_member(user: User, department: Department) -> None:
-    if not user.is_authenticated or not is_department_member(user, department):
-        raise PermissionDenied
+def _save_scores(assessment: SelfAssessment, scores: dict) -> None:
+    """A score and comment per criterion (a blank score removes the criterion's score)."""
+    for criterion, (score, comment) in scores.items():
+        _check_criterion(criterion, assessment.evaluation)
+        if str(score).strip() == "":
+            SelfScore.objects.filter(self_assessment=assessment, criterion=criterion).delete()
+            continue
+        SelfScore.objects.update_or_create(
+            self_assessment=assessment,
+            criterion=criterion,
+            defaults={"score": score_value(criterion, score), "comment": (comment or "").strip()},
+        )
 
 
 @transaction.atomic
 def self_assessment_save(
-    *, assessment: SelfAssessment, user: User, narrative: str, scores: dict | None = None
+    *,
+    assessment: SelfAssessment,
+    user: User,
+    narrative: str,
+    scores: dict | None = None,
+    version: int | None = None,
 ) -> SelfAssessment:
     """A department's self-assessment: narrative and a score and comment per criterion
     (``scores`` maps a criterion to ``(score, comment)``; a blank score is left out).
-    Editable while draft or returned; all or nothing."""
-    assessment = SelfAssessment.objects.select_for_update().select_related("department").get(pk=assessment.pk)
-    evaluation = _locked_evaluation(assessment.evaluation)
-    _require_member(user, assessment.department)
-    _require_unlocked(evaluation)
-    if not assessment.is_editable:
-        raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
-    assessment.narrative = narrative.strip()
-    assessment.save(update_fields=["narrative"])
-    for criterion, (score, comment) in (scores or {}).items():
-        _check_criterion(criterion, evaluation)
-        if str(score).strip() == "":
-            SelfScore.objects.filter(self_assessment=assessment, criterion=criterion).delete()
-            continue
-        value = score_value(criterion, score)
-        SelfScore.objects.update_or_create(
-            self_assessment=assessment,
-            criterion=criterion,
-            defaults={"score": value, "comment": comment.strip()},
-        )
-    audit_record(subject=assessment, actor=user, action="save", to_state=assessment.status)
+    Editable while draft or returned; all or nothing. ``version`` is what the user loaded: a
+    stale save is refused. The lifecycle saves the narrative (and checks who may write, and
+    when); the scores are saved here, in the same transaction, under the same row lock."""
+    assessment = lifecycle.review_save(
+        assessment, user=user, data={"narrative": (narrative or "").strip()}, version=version
+    )
+    _save_scores(assessment, scores or {})
     return assessment
 
 
-def self_assessment_submit(*, assessment: SelfAssessment, user: User) -> SelfAssessment:
-    """Send the self-assessment to the evaluation lead: every criterion scored, a narrative written."""
-    assessment_flow = _flows()[1]
-    with LockedProcess(assessment, assessment_flow) as process:
-        assessment = (
-            SelfAssessment.objects.select_for_update().select_related("department").get(pk=assessment.pk)
-        )
-        evaluation = _locked_evaluation(assessment.evaluation)
-        _require_member(user, assessment.department)
-        _require_unlocked(evaluation)
-        if not assessment.is_editable:
-            raise ValidationError(_("This self-assessment has already been submitted."))
-        errors = []
-        if not assessment.narrative.strip():
-            errors.append(_("Write the narrative of your self-assessment before submitting."))
-        scored = set(assessment.scores.values_list("criterion_id", flat=True))
-        missing = [c.name for c in evaluation.rubric.criteria.all() if c.pk not in scored]
-        if missing:
-            errors.append(
-                _("Score every criterion before submitting; missing: %(items)s.")
-                % {"items": "、".join(missing)}
-            )
-        if errors:
-            raise ValidationError(errors)
-        previous = assessment.status
-        assessment.status = SelfAssessment.Status.SUBMITTED
-        assessment.round += 1
-        assessment.submitted_at, assessment.submitted_by = timezone.now(), user
-        assessment.save(update_fields=["status", "round", "submitted_at", "submitted_by"])
-        audit_record(
-            subject=assessment, actor=user, action="submit", from_state=previous, to_state=assessment.status
-        )
-        complete_task(process, assessment_flow.write, user)
-        _notify(
-            [evaluation.lead],
-            "evaluation.self_assessment.submitted",
-            {"department": assessment.department.name, "evaluation": evaluation.title},
-            url=assessment.get_absolute_url(),
-        )
-    return assessment
-
-
-def _decide_self_assessment(
-    assessment: SelfAssessment, user: User, *, accept: bool, comment: str
+def self_assessment_submit(
+    *,
+    assessment: SelfAssessment,
+    user: User,
+    narrative: str | None = None,
+    scores: dict | None = None,
+    version: int | None = None,
 ) -> SelfAssessment:
-    assessment_flow = _flows()[1]
-    with LockedProcess(assessment, assessment_flow) as process:
-        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
-        evaluation = _locked_evaluation(assessment.evaluation)
-        _require_manager(user, evaluation)
-        _require_unlocked(evaluation)
-        if assessment.status != SelfAssessment.Status.SUBMITTED:
-            raise ValidationError(
-                _("Only a submitted self-assessment can be accepted or returned; this one is %(status)s.")
-                % {"status": assessment.get_status_display()}
+    """Send the self-assessment to the evaluation lead: every criterion scored, a narrative written
+    (``SelfAssessmentKind.check_submission``). With ``narrative``, what was typed is saved first,
+    in the same transaction: a refused submission leaves the self-assessment as it was."""
+    with LockedProcess(assessment, _flows()[1]):
+        if narrative is not None:
+            assessment = self_assessment_save(
+                assessment=assessment, user=user, narrative=narrative, scores=scores, version=version
             )
-        if not accept and not comment.strip():
-            raise ValidationError({"comment": _("Say why the self-assessment is returned.")})
-        assessment.status = SelfAssessment.Status.ACCEPTED if accept else SelfAssessment.Status.RETURNED
-        assessment.decided_at, assessment.decided_by = timezone.now(), user
-        assessment.return_reason = "" if accept else comment.strip()
-        assessment.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
-        audit_record(
-            subject=assessment,
-            actor=user,
-            action="accept" if accept else "return",
-            from_state=SelfAssessment.Status.SUBMITTED,
-            to_state=assessment.status,
-            comment=comment.strip(),
-        )
-        complete_task(process, assessment_flow.review, user)
-        if not accept:
-            _notify(
-                _liaisons(assessment.department),
-                "evaluation.self_assessment.returned",
-                {"evaluation": evaluation.title, "reason": assessment.return_reason},
-                assessment.get_absolute_url(),
-            )
-    return assessment
+            version = None  # the save above checked it
+        return lifecycle.review_submit(assessment, user=user, version=version)
 
 
-def self_assessment_accept(*, assessment: SelfAssessment, user: User, comment: str = "") -> SelfAssessment:
-    return _decide_self_assessment(assessment, user, accept=True, comment=comment)
+def self_assessment_accept(
+    *,
+    assessment: SelfAssessment,
+    user: User,
+    comment: str = "",
+    round: int | None = None,
+    accept_pending_evidence: bool = False,
+) -> SelfAssessment:
+    """``round`` is the submission the reviewer read: a newer one is not accepted blindly.
+    Refused while a file is undecided, unless ``accept_pending_evidence`` accepts them with it."""
+    return lifecycle.review_decide(
+        assessment,
+        user=user,
+        approve=True,
+        reason=comment,
+        round=round,
+        accept_pending_evidence=accept_pending_evidence,
+    )
 
 
-def self_assessment_return(*, assessment: SelfAssessment, user: User, comment: str) -> SelfAssessment:
+def self_assessment_return(
+    *, assessment: SelfAssessment, user: User, comment: str, round: int | None = None
+) -> SelfAssessment:
     """Send a submitted self-assessment back to its department with a reason; it loops back."""
-    return _decide_self_assessment(assessment, user, accept=False, comment=comment)
+    return lifecycle.review_decide(assessment, user=user, approve=False, reason=comment, round=round)
 
 
-def self_assessment_attach(*, assessment: SelfAssessment, user: User, uploads) -> list:
-    """Attach evidence to a self-assessment while it is editable (a liaison of the department)."""
-    with transaction.atomic():
-        assessment = (
-            SelfAssessment.objects.select_for_update()
-            .select_related("department", "evaluation")
-            .get(pk=assessment.pk)
+@transaction.atomic
+def self_assessment_attach(
+    *,
+    assessment: SelfAssessment,
+    user: User,
+    uploads,
+    narrative: str | None = None,
+    scores: dict | None = None,
+    version: int | None = None,
+) -> list:
+    """Attach evidence while the self-assessment is editable (a member of the department); with
+    ``narrative``, what was typed is saved first (nothing typed is lost by an upload)."""
+    if narrative is not None:
+        assessment = self_assessment_save(
+            assessment=assessment, user=user, narrative=narrative, scores=scores, version=version
         )
-        _require_member(user, assessment.department)
-        _require_unlocked(assessment.evaluation)
-        if not assessment.is_editable:
-            raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
-        return evidence_attach_all(owner=assessment, uploads=uploads, user=user)
+    return lifecycle.review_attach_evidence(assessment, user=user, uploads=uploads)
 
 
-def self_assessment_remove_evidence(*, assessment: SelfAssessment, user: User, evidence) -> None:
-    from evidence.services import evidence_remove
-
-    with transaction.atomic():
-        assessment = (
-            SelfAssessment.objects.select_for_update()
-            .select_related("department", "evaluation")
-            .get(pk=assessment.pk)
+@transaction.atomic
+def self_assessment_remove_evidence(
+    *,
+    assessment: SelfAssessment,
+    user: User,
+    evidence,
+    narrative: str | None = None,
+    scores: dict | None = None,
+    version: int | None = None,
+) -> SelfAssessment:
+    if narrative is not None:
+        assessment = self_assessment_save(
+            assessment=assessment, user=user, narrative=narrative, scores=scores, version=version
         )
-        _require_member(user, assessment.department)
-        if evidence.owner != assessment:
-            raise PermissionDenied
-        _require_unlocked(assessment.evaluation)
-        if not assessment.is_editable:
-            raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
-        evidence_remove(evidence=evidence, user=user)
+    return lifecycle.review_remove_evidence(assessment, user=user, evidence=evidence)
+
+
+def self_assessment_review_evidence(
+    *, assessment: SelfAssessment, user: User, evidence, accepted: bool, reason: str = ""
+):
+    """Accept or reject one file of a submitted self-assessment (a reason is required to reject)."""
+    return lifecycle.review_decide_evidence(
+        assessment, user=user, evidence=evidence, accepted=accepted, reason=reason
+    )
 
 
 # --- consolidation -------------------------------------------------------------------------
@@ -739,6 +706,7 @@ def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Eva
     """The lead (or a supervisor) signs the consolidated result off; the evaluation is then locked."""
     evaluation_flow = _flows()[0]
     with LockedProcess(evaluation, evaluation_flow) as process:
+        _lock_open_self_assessments(evaluation)
         evaluation = _locked_evaluation(evaluation)
         _require_manager(user, evaluation)
         _require_unlocked(evaluation)
@@ -762,6 +730,26 @@ def sign_off(*, evaluation: Evaluation, user: User, conclusion: str = "") -> Eva
         )
         complete_task(process, evaluation_flow.sign_off, user)
     return evaluation
+
+
+def _lock_open_self_assessments(evaluation: Evaluation) -> None:
+    """Lock the processes of the self-assessments still open before the evaluation's row: a
+    submission takes its process first and the evaluation's row after (``SelfAssessmentKind.lock``),
+    so a sign-off taking them the other way round would deadlock with it. A submission in progress
+    finishes first (and the sign-off then waits for its decision), or waits and finds the
+    evaluation locked."""
+    assessment_flow = _flows()[1]
+    list(
+        Process.objects.select_for_update()
+        .filter(
+            flow_class=assessment_flow,
+            artifact_content_type=ContentType.objects.get_for_model(SelfAssessment),
+            artifact_object_id__in=list(evaluation.self_assessments.values_list("pk", flat=True)),
+            status=PROCESS.NEW,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def evaluation_apply_lock(*, evaluation: Evaluation) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("evaluations/assignments/<int:pk>/", views.scoring, name="scoring"),
     path("evaluations/assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("self-assessments/<int:pk>/", views.self_assessment_detail, name="self_assessment"),
+    path("self-assessments/<int:pk>/edit/", views.self_assessment_edit, name="self_assessment_edit"),
     path("self-assessments/<int:pk>/decide/", views.self_assessment_decide, name="self_assessment_decide"),
     path(
         "self-assessments/<int:pk>/evidence/", views.self_assessment_evidence, name="self_assessment_evidence"

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -20,7 +20,6 @@ from evaluation.filters import EvaluationFilter, GeneratedReportFilter
 from evaluation.forms import (
     AssignForm,
     CriterionFormSet,
-    DecisionForm,
     EvaluationForm,
     ReportRequestForm,
     RubricNameForm,
@@ -41,6 +40,8 @@ from evidence.models import Evidence
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from tasks.access import get_plan_for_user, visible_plans
+from workflows import lifecycle
+from workflows.forms import DecisionForm as ReviewDecisionForm
 
 PAGE_SIZE = 25
 
@@ -233,125 +234,152 @@ def evaluation_scorecards(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# --- self-assessments ----------------------------------------------------------------------
+# --- self-assessments: one URL per action (the review lifecycle's shared templates) ---------
 
 
-def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = access.get_self_assessment_for_user(request.user, pk)
+def _initial_self_assessment_form(assessment, criteria) -> SelfAssessmentForm:
+    initial = {"narrative": assessment.narrative, "version": assessment.version}
+    for score in assessment.scores.all():
+        initial[f"score_{score.criterion_id}"] = _plain(score.score)
+        initial[f"comment_{score.criterion_id}"] = score.comment
+    return SelfAssessmentForm(initial=initial, criteria=criteria)
+
+
+def render_self_assessment_page(request, assessment, *, form=None, decision_form=None, status=200):
+    """The self-assessment page: the department's form (scores, narrative), the evidence, the
+    lead's decision, the computed facts and the history."""
+    assessment.refresh_from_db()
+    kind, user = lifecycle.kind_of(assessment), request.user
     criteria = list(assessment.evaluation.rubric.criteria.all())
-    can_edit = (
-        assessment.is_editable
+    can_edit = kind.can_write(user, assessment) and kind.is_editable(assessment)
+    can_decide = (
+        kind.can_review(user, assessment)
+        and assessment.status == assessment.Status.SUBMITTED
         and not assessment.evaluation.is_locked
-        and access.is_department_member(request.user, assessment.department_id)
     )
-    form = None
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            if not access.is_department_member(request.user, assessment.department_id):
-                raise PermissionDenied
-            messages.error(
-                request, _("This self-assessment has been submitted and can no longer be changed.")
-            )
-            return redirect(assessment)
-        form = SelfAssessmentForm(request.POST, criteria=criteria)
-        if form.is_valid():
-            try:
-                services.self_assessment_save(
-                    assessment=assessment,
-                    user=request.user,
-                    narrative=form.cleaned_data["narrative"],
-                    scores=form.scores(),
-                )
-                if "submit" in request.POST:
-                    services.self_assessment_submit(assessment=assessment, user=request.user)
-                    messages.success(request, _("Your self-assessment has been sent to the evaluation lead."))
-                else:
-                    messages.success(request, _("Your self-assessment has been saved as a draft."))
-                return redirect(assessment)
-            except ValidationError as exc:
-                add_errors(form, exc, request)
-        status = 400
-    elif can_edit:
-        initial = {"narrative": assessment.narrative}
-        for score in assessment.scores.all():
-            initial[f"score_{score.criterion_id}"] = _plain(score.score)
-            initial[f"comment_{score.criterion_id}"] = score.comment
-        form = SelfAssessmentForm(initial=initial, criteria=criteria)
+    if can_edit and form is None:
+        form = _initial_self_assessment_form(assessment, criteria)
     scores = {s.criterion_id: s for s in assessment.scores.all()}
-    return render(
-        request,
-        "evaluation/self_assessment_detail.html",
-        {
-            "assessment": assessment,
-            "evaluation": assessment.evaluation,
-            "status_css": ASSESSMENT_CSS[assessment.status],
-            "form": form,
-            "scored": [(c, scores.get(c.pk)) for c in criteria],
-            "can_decide": access.can_manage(request.user, assessment.evaluation)
-            and assessment.status == assessment.Status.SUBMITTED
-            and not assessment.evaluation.is_locked,
-            "decision_form": DecisionForm(),
-            "evidence": evidence_for(assessment),
-            "can_attach": can_edit,
-            "facts": facts.department_facts(assessment.evaluation.plan, assessment.department),
-            "timeline": AuditEntry.objects.for_object(assessment).select_related("actor"),
-        },
-        status=status,
-    )
+    context = {
+        "assessment": assessment,
+        "evaluation": assessment.evaluation,
+        "status_css": ASSESSMENT_CSS[assessment.status],
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "scored": [(c, scores.get(c.pk)) for c in criteria],
+        "can_decide": can_decide,
+        "decision_form": decision_form or ReviewDecisionForm(),
+        "evidence": evidence_for(assessment),
+        "pending_files": can_decide and bool(lifecycle.undecided_evidence(assessment)),
+        "facts": facts.department_facts(assessment.evaluation.plan, assessment.department),
+        "timeline": AuditEntry.objects.for_object(assessment).select_related("actor"),
+    }
+    return render(request, "evaluation/self_assessment_detail.html", context, status=status)
 
 
 def _plain(value) -> str:
     return format(value.normalize(), "f")
 
 
+@require_safe
+def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_self_assessment_page(request, access.get_self_assessment_for_user(request.user, pk))
+
+
+def _typed_self_assessment(
+    request: HttpRequest, assessment, *, posted: bool = True
+) -> tuple[SelfAssessmentForm | None, dict | None]:
+    """The department's form as posted, and what was typed when it is valid. (None, None) for an
+    upload or a removal posted without the form (``posted=False`` and no narrative in the request)."""
+    if not lifecycle.kind_of(assessment).can_write(request.user, assessment):
+        raise PermissionDenied  # rights first: someone who may not write learns nothing more
+    if not posted and "narrative" not in request.POST:
+        return None, None
+    form = SelfAssessmentForm(request.POST, criteria=list(assessment.evaluation.rubric.criteria.all()))
+    return form, form.typed() if form.is_valid() else None
+
+
+@require_POST
+def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the draft, or save and submit to the evaluation lead (button ``submit``)."""
+    assessment = access.get_self_assessment_for_user(request.user, pk)
+    form, typed = _typed_self_assessment(request, assessment)
+    if typed is not None:
+        try:
+            if "submit" in request.POST:
+                services.self_assessment_submit(assessment=assessment, user=request.user, **typed)
+                messages.success(request, _("Your self-assessment has been sent to the evaluation lead."))
+            else:
+                services.self_assessment_save(assessment=assessment, user=request.user, **typed)
+                messages.success(request, _("Your self-assessment has been saved as a draft."))
+            return redirect(assessment)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_self_assessment_page(request, assessment, form=form, status=400)
+
+
 @require_POST
 def self_assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation's lead accepts the self-assessment or returns it with a reason."""
     assessment = access.get_self_assessment_for_user(request.user, pk)
-    if not access.can_manage(request.user, assessment.evaluation):
+    if not lifecycle.kind_of(assessment).can_review(request.user, assessment):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
-    try:
-        if request.POST.get("decision") == "accept":
-            services.self_assessment_accept(assessment=assessment, user=request.user, comment=comment)
-            messages.success(request, _("The self-assessment has been accepted."))
-        elif request.POST.get("decision") == "return":
-            services.self_assessment_return(assessment=assessment, user=request.user, comment=comment)
-            messages.success(request, _("The self-assessment has been returned to the department."))
-        else:
-            messages.error(request, _("Choose whether to accept or to return the self-assessment."))
-    except ValidationError as exc:
-        _messages(request, exc)
-    return redirect(assessment)
+    form = ReviewDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.self_assessment_accept(
+                    assessment=assessment,
+                    user=request.user,
+                    comment=data["reason"],
+                    round=data["round"],
+                    accept_pending_evidence=data["accept_files"],
+                )
+                messages.success(request, _("The self-assessment has been accepted."))
+            else:
+                services.self_assessment_return(
+                    assessment=assessment, user=request.user, comment=data["reason"], round=data["round"]
+                )
+                messages.success(request, _("The self-assessment has been returned to the department."))
+            return redirect(assessment)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_self_assessment_page(request, assessment, decision_form=form, status=400)
 
 
 @require_POST
 def self_assessment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files; what was typed in the form posted with them is saved as the draft first."""
     assessment = access.get_self_assessment_for_user(request.user, pk)
-    files = request.FILES.getlist("files")
-    if not files:
-        messages.error(request, _("Choose one or more files to upload."))
-        return redirect(assessment)
-    try:
-        attached = services.self_assessment_attach(assessment=assessment, user=request.user, uploads=files)
-        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-    except ValidationError as exc:
-        _messages(request, exc)
-    return redirect(assessment)
+    form, typed = _typed_self_assessment(request, assessment, posted=False)
+    if form is None or typed is not None:
+        try:
+            attached = services.self_assessment_attach(
+                assessment=assessment, user=request.user, uploads=request.FILES.getlist("files"), **(typed or {})
+            )
+            messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+            return redirect(assessment)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_self_assessment_page(request, assessment, form=form, status=400)
 
 
 @require_POST
 def self_assessment_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     assessment = access.get_self_assessment_for_user(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    try:
-        services.self_assessment_remove_evidence(assessment=assessment, user=request.user, evidence=evidence)
-        messages.success(request, _("The file has been removed."))
-    except ValidationError as exc:
-        _messages(request, exc)
-    return redirect(assessment)
+    form, typed = _typed_self_assessment(request, assessment, posted=False)
+    if form is None or typed is not None:
+        try:
+            services.self_assessment_remove_evidence(
+                assessment=assessment, user=request.user, evidence=evidence, **(typed or {})
+            )
+            messages.success(request, _("The file has been removed from the draft."))
+            return redirect(assessment)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_self_assessment_page(request, assessment, form=form, status=400)
 
 
 # --- evaluator scoring ---------------------------------------------------------------------

@@ -59,6 +59,76 @@ def test_accepting_and_returning_a_self_assessment_at_once_leaves_one_decision(
     assert assessment.status in {SelfAssessment.Status.ACCEPTED, SelfAssessment.Status.RETURNED}
 
 
+def _ready(assessment, user):
+    services.self_assessment_save(
+        assessment=assessment,
+        user=user,
+        narrative="说明",
+        scores={c: (80, "") for c in assessment.evaluation.rubric.criteria.all()},
+    )
+
+
+def test_two_liaisons_submitting_at_once_submit_once(evaluation, liaison_a, dept_a):
+    from audit.models import AuditEntry
+    from tests.factories import make_liaison
+
+    other = make_liaison(dept_a, "liaison-a2")
+    assessment = evaluation.self_assessments.get(department=dept_a)
+    _ready(assessment, liaison_a)
+    outcomes = race(
+        lambda: services.self_assessment_submit(assessment=assessment, user=liaison_a),
+        lambda: services.self_assessment_submit(assessment=assessment, user=other),
+    )
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
+    assert any(isinstance(o, ValidationError) for o in outcomes), outcomes
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.round) == (SelfAssessment.Status.SUBMITTED, 1)
+    assert AuditEntry.objects.for_object(assessment).filter(action="submit").count() == 1
+
+
+def test_a_stale_save_racing_a_save_is_refused(evaluation, liaison_a, dept_a):
+    from tests.factories import make_liaison
+
+    other = make_liaison(dept_a, "liaison-a2")
+    assessment = evaluation.self_assessments.get(department=dept_a)
+    loaded = assessment.version  # both opened the same page
+    outcomes = race(
+        lambda: services.self_assessment_save(assessment=assessment, user=liaison_a, narrative="甲", version=loaded),
+        lambda: services.self_assessment_save(assessment=assessment, user=other, narrative="乙", version=loaded),
+    )
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1, outcomes
+    assessment.refresh_from_db()
+    assert assessment.version == loaded + 1 and assessment.narrative in {"甲", "乙"}
+
+
+def test_submitting_while_the_lead_signs_off_never_leaves_a_submission_in_a_locked_evaluation(
+    evaluation, supervisor, evaluator, liaison_a, dept_a
+):
+    assignment = services.evaluator_assign(
+        evaluation=evaluation, evaluator=evaluator, department=dept_a, user=supervisor
+    )
+    services.scores_save(
+        assignment=assignment,
+        user=evaluator,
+        scores={c: (75, "") for c in evaluation.rubric.criteria.all()},
+        conclusion="好",
+        submit=True,
+    )
+    assessment = evaluation.self_assessments.get(department=dept_a)
+    _ready(assessment, liaison_a)
+    outcomes = race(
+        lambda: services.self_assessment_submit(assessment=assessment, user=liaison_a),
+        lambda: services.sign_off(evaluation=evaluation, user=supervisor),
+    )
+    # Either the submission came first (and the sign-off waits for its decision) or the sign-off
+    # did (and the self-assessment is closed); never both, never a database error.
+    assert all(o == "ok" or isinstance(o, (SelfAssessment, Evaluation, ValidationError)) for o in outcomes), outcomes
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1, outcomes
+    assessment.refresh_from_db()
+    evaluation.refresh_from_db()
+    assert (assessment.status == SelfAssessment.Status.SUBMITTED) != evaluation.is_locked
+
+
 def test_two_sign_offs_at_once_sign_once(evaluation, supervisor, evaluator, dept_a):
     other = make_supervisor("supervisor-2")
     assignment = services.evaluator_assign(

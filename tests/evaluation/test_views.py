@@ -183,16 +183,20 @@ def test_posts_refused_to_the_wrong_roles(
     assign = reverse("evaluation:evaluation_assign", args=[evaluation.pk])
     sign = reverse("evaluation:evaluation_sign_off", args=[evaluation.pk])
     decide = reverse("evaluation:self_assessment_decide", args=[assessment_a.pk])
+    edit = reverse("evaluation:self_assessment_edit", args=[assessment_a.pk])
+    upload = reverse("evaluation:self_assessment_evidence", args=[assessment_a.pk])
     withdraw = reverse("evaluation:assignment_withdraw", args=[assignment.pk])
     client.force_login(evaluator)  # assigned, sees the evaluation, but does not run it
     assert client.post(assign, {"evaluator": evaluator.pk, "departments": [dept_b.pk]}).status_code == 403
     assert client.post(sign, {"conclusion": "x"}).status_code == 403
-    assert client.post(decide, {"decision": "accept"}).status_code == 403
+    assert client.post(decide, {"decision": "approve"}).status_code == 403
     assert client.post(withdraw).status_code == 403
-    assert client.post(assessment_a.get_absolute_url(), {"narrative": "x"}).status_code == 403
+    assert client.post(edit, {"narrative": "x"}).status_code == 403
+    assert client.post(upload, {"narrative": "x"}).status_code == 403
+    assert client.post(assessment_a.get_absolute_url(), {"narrative": "x"}).status_code == 405  # the page is read only
     client.force_login(liaison_b)
     assert client.post(assign, {"evaluator": evaluator.pk, "departments": [dept_b.pk]}).status_code == 404
-    assert client.post(assessment_a.get_absolute_url(), {"narrative": "x"}).status_code == 404
+    assert client.post(edit, {"narrative": "x"}).status_code == 404
     client.force_login(supervisor)  # may look at the scoring page, not score
     assert client.post(assignment.get_absolute_url(), score_post(criteria, [1, 1, 1, 1])).status_code == 403
     client.force_login(other_evaluator)
@@ -217,10 +221,11 @@ def test_opening_starts_the_processes(evaluation, dept_a, dept_b):
 
 def test_self_assessment_loop_through_the_pages(client, evaluation, criteria, liaison_a, supervisor, dept_a):
     assessment = evaluation.self_assessments.get(department=dept_a)
-    url = assessment.get_absolute_url()
+    url = reverse("evaluation:self_assessment_edit", args=[assessment.pk])
     client.force_login(liaison_a)
-    page = client.get(url)
+    page = client.get(assessment.get_absolute_url())
     assert b'id="self-assessment-form"' in page.content and b'id="department-facts"' in page.content
+    assert b"data-warn-unsaved" in page.content
 
     # A score outside the scale: refused on its field, nothing saved.
     data = {
@@ -249,19 +254,21 @@ def test_self_assessment_loop_through_the_pages(client, evaluation, criteria, li
 
     client.force_login(supervisor)
     decide = reverse("evaluation:self_assessment_decide", args=[assessment.pk])
-    client.post(decide, {"decision": "return", "comment": ""})
+    assert client.post(decide, {"decision": "return", "reason": "", "round": 1}).status_code == 400
     assessment.refresh_from_db()
     assert assessment.status == SelfAssessment.Status.SUBMITTED  # a reason is required
-    client.post(decide, {"decision": "return", "comment": "请补充佐证材料"})
+    client.post(decide, {"decision": "return", "reason": "请补充佐证材料", "round": 1})
     assessment.refresh_from_db()
     assert assessment.status == SelfAssessment.Status.RETURNED
     assert open_tasks(SelfAssessment, SelfAssessmentFlow, assessment) == [SelfAssessmentFlow.write]
 
     client.force_login(liaison_a)
-    assert "请补充佐证材料" in client.get(url).content.decode()
+    assert "请补充佐证材料" in client.get(assessment.get_absolute_url()).content.decode()
     client.post(url, {**data, "narrative": "已补充佐证", "submit": "1"})
     client.force_login(supervisor)
-    client.post(decide, {"decision": "accept", "comment": "同意"})
+    # A decision on the round the lead read: the first one is gone.
+    assert client.post(decide, {"decision": "approve", "reason": "同意", "round": 1}).status_code == 400
+    client.post(decide, {"decision": "approve", "reason": "同意", "round": 2})
     assessment.refresh_from_db()
     assert assessment.status == SelfAssessment.Status.ACCEPTED and assessment.round == 2
     assert open_tasks(SelfAssessment, SelfAssessmentFlow, assessment) == []
@@ -286,6 +293,22 @@ def test_self_assessment_evidence(client, evaluation, liaison_a, liaison_b, dept
     assert [e.original_name for e in evidence_for(assessment)] == ["自评佐证.pdf"]
     client.force_login(liaison_b)
     assert client.post(url, {"files": [pdf]}).status_code == 404
+
+    # Uploading from the page posts the form: what was typed is saved as the draft with the file.
+    client.force_login(liaison_a)
+    criterion = evaluation.rubric.criteria.first()
+    pdf.seek(0)
+    typed = {"version": assessment.version, "narrative": "已写的说明", f"score_{criterion.pk}": "77", "files": [pdf]}
+    assert client.post(url, typed).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.narrative == "已写的说明" and assessment.scores.get().score == Decimal(77)
+    assert len(evidence_for(assessment)) == 2
+    # A form loaded before that upload is stale: its save is refused, nothing is lost.
+    edit = reverse("evaluation:self_assessment_edit", args=[assessment.pk])
+    response = client.post(edit, {"version": assessment.version - 1, "narrative": "旧页面", "save": "1"})
+    assert response.status_code == 400 and "他人已保存过该自评" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.narrative == "已写的说明"
 
 
 def test_scoring_through_the_page(client, evaluation, assignment, criteria, evaluator):
