@@ -301,15 +301,16 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
         }
         if report.assignee is None:
             continue
-        if mode == "draft":
-            progress.report_save(report=report, user=report.assignee, data={**data, "achievements": "（草稿）" + data["achievements"]}, version=report.version)
-            continue
+        # The co-operating departments send their parts first (a draft report's wait for the lead).
         for contribution in Contribution.objects.filter(report=report).select_related("assignee"):
             if contribution.assignee:
                 progress.contribution_submit(
                     contribution=contribution, user=contribution.assignee, content="本部门按分工完成配合工作，相关材料已报牵头单位。",
                     at=on_time - datetime.timedelta(days=3),
                 )
+        if mode == "draft":
+            progress.report_save(report=report, user=report.assignee, data={**data, "achievements": "（草稿）" + data["achievements"]}, version=report.version)
+            continue
         submitted_at = late if mode == "late" or index % 7 == 0 else on_time
         report = progress.report_submit(report=report, user=report.assignee, version=report.version, data=data, at=submitted_at)
         if mode == "submitted":

@@ -39,6 +39,7 @@ from tasks.progress import first_liaison
 from workdays.calendar import add_working_days
 from workflows import lifecycle
 from workflows.engine import LockedProcess, complete_task
+from workflows.listing import listing_refresh
 
 ISSUE_PERMISSION = "supervision.issue_supervisionnotice"
 Level = SupervisionNotice.Level
@@ -189,9 +190,7 @@ def notice_issue(
             data={"level": level, "response_due_on": response_due_on.isoformat(), "report": report.pk if report else None},
             at=now,
         )
-        process = flow.issue.run(subject=notice)
-        process.data = lifecycle.listing_data(NOTICE_ANSWER, notice)  # what the inbox lists and sorts on
-        process.save(update_fields=["data"])
+        flow.issue.run(subject=notice)  # its listing data for the inbox: workflows.listing
         notify(
             users=department_members(department.pk),
             kind=Notification.Kind.NOTICE,
@@ -347,7 +346,7 @@ def notice_apply_return(*, notice: SupervisionNotice, user: User, reason: str, n
             data={"response_due_on": renewed.isoformat(), "previous_due_on": previous.isoformat()},
             at=now,
         )
-        lifecycle.review_refresh_listing(notice)
+        listing_refresh(notice)
     notify(
         users=department_side(notice),
         kind=Notification.Kind.NOTICE,
@@ -395,7 +394,7 @@ def notice_escalate(*, notice: SupervisionNotice, on: datetime.date) -> bool:
         if not claimed:
             return False
         notice.refresh_from_db()
-        lifecycle.review_refresh_listing(notice)
+        listing_refresh(notice)
         audit_record(
             subject=notice,
             action="escalate",
