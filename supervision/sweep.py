@@ -373,24 +373,43 @@ def digest_send(*, on: datetime.date | None = None) -> int:
     now = timezone.now()
     sent = 0
     per_user = digest_items(on=on)
-    users = User.objects.in_bulk(list(per_user))
-    for user_id, items in per_user.items():
-        user = users.get(user_id)
-        if user is None or not user.is_active or not user.email or not items:
+    news = digest_news(since=now - datetime.timedelta(days=1))
+    users = User.objects.in_bulk(list(set(per_user) | set(news)))
+    for user_id in set(per_user) | set(news):
+        user, items, recent = users.get(user_id), per_user.get(user_id, []), news.get(user_id, [])
+        if user is None or not user.is_active or not user.email or not (items or recent):
             continue
         with transaction.atomic():
             if not claim_alert(user, "digest", on, now):
                 continue
             items.sort(key=lambda item: (not item.overdue, item.due_on))
             with translation.override(email_language(user)):
-                subject, body = digest_render(user=user, items=items, on=on)
+                subject, body = digest_render(user=user, items=items, on=on, news=recent)
             send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
             sent += 1
     return sent
 
 
-def digest_render(*, user: User, items: list[DigestItem], on: datetime.date) -> tuple[str, str]:
-    """(subject, text) of ``user``'s digest in the active language."""
-    context = {"user": user, "items": items, "on": on, "site_url": settings.SITE_URL.rstrip("/"), "site_title": settings.SITE_TITLE}
+def digest_news(*, since: datetime.datetime) -> dict[int, list]:
+    """Per user id, the notifications of the last day that were not e-mailed on their own (a
+    report submitted for review, a decision …) and are still unread: the digest repeats them."""
+    from notifications.models import Notification
+
+    news: dict[int, list] = defaultdict(list)
+    for note in Notification.objects.filter(created_at__gte=since, send_email=False, read_at__isnull=True).order_by("created_at"):
+        news[note.user_id].append(note)
+    return news
+
+
+def digest_render(*, user: User, items: list[DigestItem], on: datetime.date, news=()) -> tuple[str, str]:
+    """(subject, text) of ``user``'s digest in the active language (news rendered in it too)."""
+    context = {
+        "user": user,
+        "items": items,
+        "news": list(news),
+        "on": on,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_title": settings.SITE_TITLE,
+    }
     subject = _("【%(site)s】%(count)d item(s) due soon or overdue") % {"site": settings.SITE_TITLE, "count": len(items)}
     return subject, render_to_string("supervision/digest_email.txt", context)

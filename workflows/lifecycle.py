@@ -487,7 +487,7 @@ def review_decide(
         complete_task(process, kind.flow_class.review, user)
         _notify(
             kind, subject, "approved" if approve else "returned", kind.writers(subject),
-            actor=user, at=now, reason=reason, send_email=not approve,
+            actor=user, at=now, reason=reason, send_email=True,
         )
     return subject
 
@@ -505,7 +505,7 @@ def review_decide_evidence(subject, *, user, evidence: Evidence, accepted: bool,
         if not accepted:
             _notify(
                 kind, subject, "evidence_rejected", kind.writers(subject),
-                actor=user, reason=evidence.review_reason, extra={"file": evidence.original_name},
+                actor=user, reason=evidence.review_reason, extra={"file": evidence.original_name}, send_email=True,
             )
     return evidence
 
@@ -544,11 +544,15 @@ def review_reassign(subject, *, user, assignee, may_reassign: bool, assignee_ok:
             from_state=previous.username if previous else "",
             to_state=assignee.username,
         )
-        _notify(kind, subject, "reassigned", [assignee], actor=user)
+        _notify(kind, subject, "reassigned", [assignee], actor=user, send_email=True)
     return subject
 
 
 # --- notifications -------------------------------------------------------------------------
+#
+# Decisions (returned, approved), a rejected file and a hand-over are e-mailed to whom they
+# concern; a submission is an in-app notification to the reviewers, repeated in their daily
+# digest (a supervisor would otherwise get an e-mail per report).
 
 
 def _notify(kind: ReviewKind, subject, event: str, users, *, actor, at=None, reason: str = "", send_email=False, extra=None):

@@ -216,3 +216,22 @@ def test_the_write_step_is_handed_over_and_the_engine_task_follows(report, liais
     submit(report, liaison_a2)
     with pytest.raises(ValidationError, match="being written"):
         lifecycle.review_reassign(fresh(report), assignee=liaison_a, assignee_ok=True, **kwargs)
+
+
+def test_decisions_are_emailed_and_submissions_wait_for_the_digest(report, liaison_a, supervisor, mailoutbox, django_capture_on_commit_callbacks):
+    from supervision.sweep import digest_send
+
+    liaison_a.email, supervisor.email = "a@example.gov.cn", "s@example.gov.cn"
+    liaison_a.save(update_fields=["email"])
+    supervisor.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(report, liaison_a)
+    assert mailoutbox == []  # the supervisor is not e-mailed per report …
+    assert digest_send() >= 1  # … the daily digest repeats what came in since yesterday
+    digest = next(m for m in mailoutbox if m.to == ["s@example.gov.cn"])
+    assert "自昨日以来：" in digest.body and "进展报告已报送待审核" in digest.body  # e-mails go out in Chinese
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.review_decide(fresh(report), user=supervisor, approve=False, reason="请补充")
+    (mail,) = [m for m in mailoutbox if m.to == ["a@example.gov.cn"]]
+    assert "进展报告被退回" in mail.subject and "请补充" in mail.body
