@@ -32,3 +32,22 @@ class SupervisionConfig(AppConfig):
         from supervision import notification_messages
 
         notification_messages.register()
+
+        # Extension requests wait in the supervisors' queue (the engine's decide step).
+        from supervision.models import ExtensionRequest
+        from workflows.listing import register_work
+
+        register_work(
+            "extension_request",
+            _("Extension request"),
+            ExtensionRequest,
+            lambda extension: {
+                "title": f"{extension.report.task.code} {extension.report.task.title} · {extension.report.period.code}"
+                f" → {extension.requested_due_on.isoformat()}",
+                "department_id": extension.report.department_id,
+                "due_on": extension.current_due_on,
+                "task_id": extension.report.task_id,
+                "state": extension.status,
+                "reason": extension.reason,
+            },
+        )

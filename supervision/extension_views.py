@@ -116,6 +116,12 @@ def _visible_extension(request: HttpRequest, pk: int) -> ExtensionRequest:
     )
 
 
+@require_GET
+def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request is decided on its report's page (the work lists link here)."""
+    return redirect(_visible_extension(request, pk).report.get_absolute_url() + "#extension-card")
+
+
 @require_POST
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = _visible_extension(request, pk)

@@ -36,6 +36,7 @@ from tasks import access
 from tasks.lights import task_light_refresh
 from tasks.models import ProgressReport
 from tasks.periods import period_require_open
+from workflows.engine import complete_task, process_of
 from workflows.listing import listing_refresh
 
 MAX_EXTENSION_DAYS = 90
@@ -134,6 +135,7 @@ def extension_request(
             )
     except IntegrityError as exc:  # the constraint extension_one_pending, should the lock not hold
         raise _already_pending() from exc
+    _flow().open.run(subject=extension)  # the request waits in the supervisors' queue (the engine's task)
     audit_record(
         subject=extension,
         actor=user,
@@ -159,6 +161,23 @@ def extension_request(
         send_email=True,
     )
     return extension
+
+
+def _flow():
+    from workflows.extension.flows import ExtensionFlow
+
+    return ExtensionFlow
+
+
+def _finish_decision(extension: ExtensionRequest, user: User) -> None:
+    """The engine's decide step is done (requests made before the flow existed have none)."""
+    from viewflow.workflow.models import Process
+
+    try:
+        process = process_of(extension, _flow())
+    except Process.DoesNotExist:
+        return
+    complete_task(process, _flow().decide, user)
 
 
 def _lock_pending(extension: ExtensionRequest) -> tuple[ExtensionRequest, ProgressReport]:
@@ -196,6 +215,7 @@ def extension_approve(*, extension: ExtensionRequest, user: User, comment: str =
     extension.decided_by, extension.decided_at = user, now
     extension.decision_reason = comment.strip()
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _finish_decision(extension, user)
     audit_record(
         subject=report,
         actor=user,
@@ -239,6 +259,7 @@ def extension_reject(*, extension: ExtensionRequest, user: User, reason: str) ->
     extension.decided_by, extension.decided_at = user, now
     extension.decision_reason = reason.strip()
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _finish_decision(extension, user)
     audit_record(
         subject=extension,
         actor=user,

@@ -157,3 +157,6 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} → {self.requested_due_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:extension_detail", args=[self.pk])

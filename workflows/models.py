@@ -61,3 +61,10 @@ class ScoringProcess(ArtifactProcess):
 
     class Meta:
         proxy = True
+
+
+class ExtensionRequestProcess(ArtifactProcess):
+    """延期申请: the artifact is a ``supervision.ExtensionRequest``."""
+
+    class Meta:
+        proxy = True

@@ -15,7 +15,8 @@ from evaluation import services as evaluation_services
 from evaluation.models import Evaluation
 from indicators.models import IndicatorValue
 from notifications.models import Notification
-from supervision.models import SupervisionNotice
+from supervision.extensions import extension_approve, extension_request
+from supervision.models import ExtensionRequest, SupervisionNotice
 from tasks import progress
 from tasks.models import Contribution, Membership, Milestone, ProgressReport
 from tests.factories import MembershipFactory, make_user
@@ -31,6 +32,7 @@ ALL_KINDS = {
     "self_assessment",
     "evaluator_scoring",
     "evaluation_sign_off",
+    "extension_request",
 }
 
 
@@ -54,6 +56,8 @@ def world():
         claim = progress.milestone_claim_submit(milestone=milestone, user=lead_liaison, completed_on=datetime.date(2024, 1, 5), note="完成")
         if milestone == returned:
             progress.milestone_claim_return(claim=claim, user=supervisor, reason="补充验收材料")
+    draft = ProgressReport.objects.filter(status__in=["draft", "returned"], assignee__isnull=False).first()
+    extension_request(report=draft, user=draft.assignee, requested_due_on=draft.due_on + datetime.timedelta(days=20), reason="需等待统计数据")
     evaluation = evaluation_services.evaluation_create(
         plan=plan, kind=Evaluation.Kind.FINAL, title="终期评估", lead=supervisor, user=supervisor
     )
@@ -83,8 +87,8 @@ def test_the_inbox_and_the_queue_list_every_kind_of_work(client, world):
     queue = client.get(reverse("inbox:queue"), {"per_page": 100}).content.decode()
     seen |= kinds_on(queue)
     assert seen == ALL_KINDS
-    # What waits for a supervisor's review: reports, claims, values, notice answers.
-    assert {"progress_report", "milestone_claim", "indicator_value", "notice_answer"} <= kinds_on(queue)
+    # What waits for a supervisor's review: reports, claims, values, notice answers, extensions.
+    assert {"progress_report", "milestone_claim", "indicator_value", "notice_answer", "extension_request"} <= kinds_on(queue)
     # The lead's inbox holds the self-assessment to review and the sign-off; the evaluator's the scoring.
     inbox = client.get(reverse("inbox:inbox")).content.decode()
     assert {"self_assessment", "evaluation_sign_off"} <= kinds_on(inbox)
@@ -149,3 +153,12 @@ def test_review_notifications_render_in_the_readers_language(world):
         assert "请补充材料" in note.display_body and "Returned by" in note.display_body
     with translation.override("zh-hans"):
         assert note.display_title.startswith("进展报告被退回：")
+
+
+def test_deciding_an_extension_finishes_its_engine_task(client, world):
+    extension = ExtensionRequest.objects.get(status="pending")
+    client.force_login(world["supervisor"])
+    assert f'href="{extension.get_absolute_url()}"' in client.get(reverse("inbox:queue"), {"kind": "extension_request"}).content.decode()
+    assert client.get(extension.get_absolute_url())["Location"].startswith(extension.report.get_absolute_url())
+    extension_approve(extension=extension, user=world["supervisor"], comment="同意")
+    assert "extension_request" not in kinds_on(client.get(reverse("inbox:queue"), {"per_page": 100}).content.decode())
