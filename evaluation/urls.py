@@ -11,6 +11,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/sign-off/", views.evaluation_sign_off, name="evaluation_sign_off"),
     path("evaluations/<int:pk>/scorecards.xlsx", views.evaluation_scorecards, name="evaluation_scorecards"),
     path("evaluations/assignments/<int:pk>/", views.scoring, name="scoring"),
+    path("evaluations/assignments/<int:pk>/save/", views.scoring_save, name="scoring_save"),
     path("evaluations/assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("self-assessments/<int:pk>/", views.self_assessment_detail, name="self_assessment"),
     path("self-assessments/<int:pk>/edit/", views.self_assessment_edit, name="self_assessment_edit"),

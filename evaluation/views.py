@@ -385,45 +385,13 @@ def self_assessment_evidence_remove(request: HttpRequest, pk: int, evidence_pk: 
 # --- evaluator scoring ---------------------------------------------------------------------
 
 
-def scoring(request: HttpRequest, pk: int) -> HttpResponse:
-    """An evaluator scores one department: its self-assessment and the computed facts beside
-    each task, and a score and comment per criterion with a conclusion."""
-    assignment = access.get_assignment_for_user(request.user, pk)
+def render_scoring_page(request: HttpRequest, assignment, *, form=None, status=200) -> HttpResponse:
+    """The evaluator's page: the self-assessment and the computed facts beside each task, and a
+    score and comment per criterion with a conclusion."""
     evaluation = assignment.evaluation
     criteria = list(evaluation.rubric.criteria.all())
-    can_score = (
-        assignment.evaluator_id == request.user.pk
-        and not assignment.is_submitted
-        and not evaluation.is_locked
-    )
-    status = 200
-    if request.method == "POST":
-        if assignment.evaluator_id != request.user.pk:
-            raise PermissionDenied
-        form = ScoringForm(request.POST, criteria=criteria)
-        if not can_score:
-            messages.error(request, _("You have submitted these scores; they can no longer be changed."))
-            return redirect(assignment)
-        if form.is_valid():
-            try:
-                services.scores_save(
-                    assignment=assignment,
-                    user=request.user,
-                    scores=form.scores(),
-                    conclusion=form.cleaned_data["conclusion"],
-                    submit="submit" in request.POST,
-                )
-                if "submit" in request.POST:
-                    messages.success(request, _("Your scores have been submitted to the evaluation lead."))
-                else:
-                    messages.success(
-                        request, _("Your scores have been saved; submit them when they are complete.")
-                    )
-                return redirect(assignment)
-            except ValidationError as exc:
-                add_errors(form, exc, request)
-        status = 400
-    else:
+    can_score = assignment.evaluator_id == request.user.pk and not assignment.is_submitted and not evaluation.is_locked
+    if can_score and form is None:
         initial = {"conclusion": assignment.conclusion}
         for score in assignment.scores.all():
             initial[f"score_{score.criterion_id}"] = _plain(score.score)
@@ -432,20 +400,47 @@ def scoring(request: HttpRequest, pk: int) -> HttpResponse:
     self_assessment = evaluation.self_assessments.filter(department=assignment.department).first()
     self_scores = {s.criterion_id: s for s in self_assessment.scores.all()} if self_assessment else {}
     own_scores = {s.criterion_id: s for s in assignment.scores.all()}
-    return render(
-        request,
-        "evaluation/scoring.html",
-        {
-            "assignment": assignment,
-            "evaluation": evaluation,
-            "form": form if can_score else None,
-            "criteria_rows": [(c, self_scores.get(c.pk), own_scores.get(c.pk)) for c in criteria],
-            "self_assessment": self_assessment,
-            "self_evidence": evidence_for(self_assessment) if self_assessment else [],
-            "facts": facts.department_facts(evaluation.plan, assignment.department),
-        },
-        status=status,
-    )
+    context = {
+        "assignment": assignment,
+        "evaluation": evaluation,
+        "form": form if can_score else None,
+        "criteria_rows": [(c, self_scores.get(c.pk), own_scores.get(c.pk)) for c in criteria],
+        "self_assessment": self_assessment,
+        "self_evidence": evidence_for(self_assessment) if self_assessment else [],
+        "facts": facts.department_facts(evaluation.plan, assignment.department),
+    }
+    return render(request, "evaluation/scoring.html", context, status=status)
+
+
+@require_safe
+def scoring(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_scoring_page(request, access.get_assignment_for_user(request.user, pk))
+
+
+@require_POST
+def scoring_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the scores, or save and submit them to the lead (button ``submit``)."""
+    assignment = access.get_assignment_for_user(request.user, pk)
+    if assignment.evaluator_id != request.user.pk:
+        raise PermissionDenied
+    if assignment.is_submitted or assignment.evaluation.is_locked:
+        messages.error(request, _("You have submitted these scores; they can no longer be changed."))
+        return redirect(assignment)
+    form = ScoringForm(request.POST, criteria=list(assignment.evaluation.rubric.criteria.all()))
+    if form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.scores_save(
+                assignment=assignment, user=request.user, scores=form.scores(), conclusion=form.cleaned_data["conclusion"], submit=submit
+            )
+            if submit:
+                messages.success(request, _("Your scores have been submitted to the evaluation lead."))
+            else:
+                messages.success(request, _("Your scores have been saved; submit them when they are complete."))
+            return redirect(assignment)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_scoring_page(request, assignment, form=form, status=400)
 
 
 # --- rubric --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/import/<int:pk>/confirm/", views.indicator_import_confirm, name="import_confirm"),
     path("indicators/completeness/", views.completeness, name="completeness"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("indicators/<int:pk>/values/new/", views.value_new, name="value_new"),
     path("indicator-values/<int:pk>/", views.value_detail, name="value_detail"),
     path("indicator-values/<int:pk>/edit/", views.value_edit, name="value_edit"),
     path("indicator-values/<int:pk>/decide/", views.value_decide, name="value_decide"),

@@ -66,54 +66,53 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
 
 
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = access.get_indicator_for_user(request.user, pk)
+def render_indicator_page(request: HttpRequest, indicator, *, form=None, status=200) -> HttpResponse:
     indicator = Indicator.objects.prefetch_related("annual_targets").select_related("plan__region", "department").get(pk=indicator.pk)
     plan = indicator.plan
     can_report = access.can_report(request.user, indicator)
-    form = None
-    status = 200
-    if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied
-        form = NewValueForm(request.POST, indicator=indicator)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}
-            try:
-                record = services.value_save(
-                    user=request.user,
-                    indicator=indicator,
-                    year=form.cleaned_data["year"],
-                    period_code=form.cleaned_data["period_code"],
-                    data=data,
-                )
-                if "submit" in request.POST:
-                    services.value_submit(record=record, user=request.user)
-                    messages.success(request, _("The value has been submitted for review."))
-                else:
-                    messages.success(request, _("The draft has been saved."))
-                return redirect(record)
-            except ValidationError as exc:
-                add_errors(form, exc, request)
-        status = 400
-    elif can_report:
+    if can_report and form is None:
         form = NewValueForm(indicator=indicator)
     values = access.visible_values(request.user).filter(indicator=indicator).select_related("region", "reported_by").order_by("-year", "-period_code")
     annual = {t.year: t for t in indicator.annual_targets.all()}
-    return render(
-        request,
-        "indicators/indicator_detail.html",
-        {
-            "indicator": indicator,
-            "plan": plan,
-            "targets": [(year, annual.get(year)) for year in plan.years],
-            "trend": indicator_trend(indicator, plan.years),
-            "values": values,
-            "form": form,
-            "can_report": can_report,
-        },
-        status=status,
-    )
+    context = {
+        "indicator": indicator,
+        "plan": plan,
+        "targets": [(year, annual.get(year)) for year in plan.years],
+        "trend": indicator_trend(indicator, plan.years),
+        "values": values,
+        "form": form if can_report else None,
+        "can_report": can_report,
+    }
+    return render(request, "indicators/indicator_detail.html", context, status=status)
+
+
+@require_safe
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_indicator_page(request, access.get_indicator_for_user(request.user, pk))
+
+
+@require_POST
+def value_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a value of the indicator: save it as a draft, or submit it at once (``submit``)."""
+    indicator = access.get_indicator_for_user(request.user, pk)
+    if not access.can_report(request.user, indicator):
+        raise PermissionDenied
+    form = NewValueForm(request.POST, indicator=indicator)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.VALUE_FIELDS}
+        try:
+            record = services.value_save(
+                user=request.user, indicator=indicator, year=form.cleaned_data["year"], period_code=form.cleaned_data["period_code"], data=data
+            )
+            if "submit" in request.POST:
+                services.value_submit(record=record, user=request.user)
+                messages.success(request, _("The value has been submitted for review."))
+            else:
+                messages.success(request, _("The draft has been saved."))
+            return redirect(record)
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+    return render_indicator_page(request, indicator, form=form, status=400)
 
 
 def render_value_page(request, record, *, form=None, decision_form=None, judgement_form=None, status=200):

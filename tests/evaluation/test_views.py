@@ -198,9 +198,9 @@ def test_posts_refused_to_the_wrong_roles(
     assert client.post(assign, {"evaluator": evaluator.pk, "departments": [dept_b.pk]}).status_code == 404
     assert client.post(edit, {"narrative": "x"}).status_code == 404
     client.force_login(supervisor)  # may look at the scoring page, not score
-    assert client.post(assignment.get_absolute_url(), score_post(criteria, [1, 1, 1, 1])).status_code == 403
+    assert client.post(reverse("evaluation:scoring_save", args=[assignment.pk]), score_post(criteria, [1, 1, 1, 1])).status_code == 403
     client.force_login(other_evaluator)
-    assert client.post(assignment.get_absolute_url(), score_post(criteria, [1, 1, 1, 1])).status_code == 404
+    assert client.post(reverse("evaluation:scoring_save", args=[assignment.pk]), score_post(criteria, [1, 1, 1, 1])).status_code == 404
     assert not EvaluatorScore.objects.exists()
     assert evaluation.assignments.count() == 1
     assessment_a.refresh_from_db()
@@ -312,9 +312,9 @@ def test_self_assessment_evidence(client, evaluation, liaison_a, liaison_b, dept
 
 
 def test_scoring_through_the_page(client, evaluation, assignment, criteria, evaluator):
-    url = assignment.get_absolute_url()
+    url = reverse("evaluation:scoring_save", args=[assignment.pk])
     client.force_login(evaluator)
-    page = client.get(url)
+    page = client.get(assignment.get_absolute_url())
     assert b'id="scoring-form"' in page.content and b'id="task-facts"' in page.content
 
     response = client.post(url, score_post(criteria, [90, 80, "abc", 70], "较好"))

@@ -77,7 +77,7 @@ def test_completeness_page(client, cast, records, plan, role, status):
 @pytest.mark.parametrize("role", ["liaison_b", "supervisor", "evaluator", "administrator"])
 def test_only_the_responsible_liaison_reports(client, cast, rate, role):
     client.force_login(cast[role])
-    response = client.post(rate.get_absolute_url(), {"year": 2024, "value": "79", "source": "x", "save": ""})
+    response = client.post(reverse("indicators:value_new", args=[rate.pk]), {"year": 2024, "value": "79", "source": "x", "save": ""})
     assert response.status_code in {403, 404}
     assert not IndicatorValue.objects.exists()
 

@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Roo
 def post_new(client, indicator, **fields):
     data = {"year": 2024, "period_code": "", "value": "78.6", "source": "信息系统年报"}
     data.update(fields)
-    return client.post(reverse("indicators:indicator_detail", args=[indicator.pk]), data)
+    return client.post(reverse("indicators:value_new", args=[indicator.pk]), data)
 
 
 def act(client, record, action, **fields):
