@@ -36,12 +36,12 @@ from evaluation.tables import (
     GeneratedReportTable,
     SelfAssessmentTable,
 )
-from evidence.models import Evidence
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from tasks.access import get_plan_for_user, visible_plans
 from workflows import lifecycle
 from workflows.forms import DecisionForm as ReviewDecisionForm
+from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -348,38 +348,24 @@ def self_assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render_self_assessment_page(request, assessment, decision_form=form, status=400)
 
 
-@require_POST
-def self_assessment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach files; what was typed in the form posted with them is saved as the draft first."""
-    assessment = access.get_self_assessment_for_user(request.user, pk)
-    form, typed = _typed_self_assessment(request, assessment, posted=False)
-    if form is None or typed is not None:
-        try:
-            attached = services.self_assessment_attach(
-                assessment=assessment, user=request.user, uploads=request.FILES.getlist("files"), **(typed or {})
-            )
-            messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-            return redirect(assessment)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_self_assessment_page(request, assessment, form=form, status=400)
+def _assessment_typed(request: HttpRequest, assessment) -> tuple[SelfAssessmentForm | None, dict | None]:
+    form, typed = _typed_self_assessment(request, assessment, posted=False)  # rights first
+    return form, ({} if form is None else typed)
 
 
-@require_POST
-def self_assessment_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    assessment = access.get_self_assessment_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    form, typed = _typed_self_assessment(request, assessment, posted=False)
-    if form is None or typed is not None:
-        try:
-            services.self_assessment_remove_evidence(
-                assessment=assessment, user=request.user, evidence=evidence, **(typed or {})
-            )
-            messages.success(request, _("The file has been removed from the draft."))
-            return redirect(assessment)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_self_assessment_page(request, assessment, form=form, status=400)
+SELF_ASSESSMENT_PAGE = WriterPage(
+    get_subject=access.get_self_assessment_for_user,
+    typed=_assessment_typed,
+    attach=lambda assessment, user, uploads, **typed: services.self_assessment_attach(
+        assessment=assessment, user=user, uploads=uploads, **typed
+    ),
+    remove=lambda assessment, user, evidence, **typed: services.self_assessment_remove_evidence(
+        assessment=assessment, user=user, evidence=evidence, **typed
+    ),
+    render=lambda request, assessment, form, status: render_self_assessment_page(request, assessment, form=form, status=status),
+)
+self_assessment_evidence = evidence_upload_view(SELF_ASSESSMENT_PAGE)
+self_assessment_evidence_remove = evidence_remove_view(SELF_ASSESSMENT_PAGE)
 
 
 # --- evaluator scoring ---------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.models import AuditEntry
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
-from evidence.models import Evidence
 from evidence.services import evidence_for
 from indicators import access, selectors, services
 from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend
@@ -27,6 +26,7 @@ from tasks.breakdown_table import TableError
 from tasks.models import Plan
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
+from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -219,36 +219,22 @@ def value_judge(request: HttpRequest, pk: int) -> HttpResponse:
     return render_value_page(request, record, judgement_form=form, status=400)
 
 
-@require_POST
-def value_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach files; the typed fields posted with them are saved as the draft first."""
-    record = access.get_value_for_user(request.user, pk)
+def _value_typed(request: HttpRequest, record: IndicatorValue) -> tuple[ValueForm | None, dict | None]:
+    if "version" not in request.POST:
+        return None, {}
     form, data, version = _typed_value(request, record)
-    if "version" in request.POST and data is None:
-        return render_value_page(request, record, form=form, status=400)
-    try:
-        attached = services.value_attach_evidence(
-            record=record, user=request.user, uploads=request.FILES.getlist("files"), data=data, version=version
-        )
-        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-        return redirect(record)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_value_page(request, record, form=form, status=400)
+    return form, (None if data is None else {"data": data, "version": version})
 
 
-@require_POST
-def value_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    record = access.get_value_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    form, data, version = _typed_value(request, record)
-    try:
-        services.value_remove_evidence(record=record, user=request.user, evidence=evidence, data=data, version=version)
-        messages.success(request, _("The file has been removed from the draft."))
-        return redirect(record)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_value_page(request, record, form=form, status=400)
+VALUE_PAGE = WriterPage(
+    get_subject=access.get_value_for_user,
+    typed=_value_typed,
+    attach=lambda record, user, uploads, **typed: services.value_attach_evidence(record=record, user=user, uploads=uploads, **typed),
+    remove=lambda record, user, evidence, **typed: services.value_remove_evidence(record=record, user=user, evidence=evidence, **typed),
+    render=lambda request, record, form, status: render_value_page(request, record, form=form, status=status),
+)
+value_evidence_upload = evidence_upload_view(VALUE_PAGE)
+value_evidence_remove = evidence_remove_view(VALUE_PAGE)
 
 
 def _plain(number) -> str:

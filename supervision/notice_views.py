@@ -6,7 +6,7 @@ decision are the shared review templates (``templates/review/``)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from audit.models import AuditEntry
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
-from evidence.models import Evidence
 from evidence.services import evidence_for
 from evidence.views import content_disposition
 from supervision import notices
@@ -27,6 +26,7 @@ from tasks import access
 from workdays.calendar import add_working_days
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
+from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -149,36 +149,22 @@ def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
     return render_notice_page(request, notice, answer_form=form, status=400)
 
 
-@require_POST
-def notice_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach files to the answer; the answer typed with them is saved as the draft first."""
-    notice = notices.get_notice_for_user(request.user, pk)
-    form, response, version = _typed_answer(request, notice)
-    if "response" in request.POST and response is None:
-        return render_notice_page(request, notice, answer_form=form, status=400)
-    try:
-        attached = notices.notice_attach_evidence(
-            notice=notice, user=request.user, uploads=request.FILES.getlist("files"), response=response, version=version
-        )
-        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-        return redirect(notice)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_notice_page(request, notice, answer_form=form, status=400)
+def _answer_typed(request: HttpRequest, notice) -> tuple[NoticeResponseForm, dict | None]:
+    form, response, version = _typed_answer(request, notice)  # rights first
+    if "response" not in request.POST:
+        return form, {}
+    return form, (None if response is None else {"response": response, "version": version})
 
 
-@require_POST
-def notice_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    notice = notices.get_notice_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    form, response, version = _typed_answer(request, notice)
-    try:
-        notices.notice_remove_evidence(notice=notice, user=request.user, evidence=evidence, response=response, version=version)
-        messages.success(request, _("The file has been removed from the draft."))
-        return redirect(notice)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_notice_page(request, notice, answer_form=form, status=400)
+NOTICE_PAGE = WriterPage(
+    get_subject=notices.get_notice_for_user,
+    typed=_answer_typed,
+    attach=lambda notice, user, uploads, **typed: notices.notice_attach_evidence(notice=notice, user=user, uploads=uploads, **typed),
+    remove=lambda notice, user, evidence, **typed: notices.notice_remove_evidence(notice=notice, user=user, evidence=evidence, **typed),
+    render=lambda request, notice, form, status: render_notice_page(request, notice, answer_form=form, status=status),
+)
+notice_evidence_upload = evidence_upload_view(NOTICE_PAGE)
+notice_evidence_remove = evidence_remove_view(NOTICE_PAGE)
 
 
 @require_POST

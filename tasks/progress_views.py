@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.models import AuditEntry
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
-from evidence.models import Evidence
 from evidence.services import evidence_for
 from tasks import access, progress, selectors
 from tasks.filters import ReportFilter
@@ -21,6 +20,7 @@ from tasks.models import Milestone, ProgressReport
 from tasks.tables import ReportTable
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
+from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -137,36 +137,22 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render_report_page(request, report, decision_form=form, status=400)
 
 
-@require_POST
-def report_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach files; the typed fields posted with them are saved as the draft first."""
-    report = access.get_report_for_user(request.user, pk)
+def _report_typed(request: HttpRequest, report: ProgressReport) -> tuple[ReportForm | None, dict | None]:
+    if "version" not in request.POST:
+        return None, {}
     form, data, version = _typed_report(request, report)
-    if "version" in request.POST and data is None:
-        return render_report_page(request, report, form=form, status=400)
-    try:
-        attached = progress.report_attach_evidence(
-            report=report, user=request.user, uploads=request.FILES.getlist("files"), data=data, version=version
-        )
-        messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
-        return redirect(report)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_report_page(request, report, form=form, status=400)
+    return form, (None if data is None else {"data": data, "version": version})
 
 
-@require_POST
-def report_evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    report = access.get_report_for_user(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
-    form, data, version = _typed_report(request, report)
-    try:
-        progress.report_remove_evidence(report=report, user=request.user, evidence=evidence, data=data, version=version)
-        messages.success(request, _("The file has been removed from the draft."))
-        return redirect(report)
-    except ValidationError as exc:
-        add_errors(form, exc, request)
-    return render_report_page(request, report, form=form, status=400)
+REPORT_PAGE = WriterPage(
+    get_subject=access.get_report_for_user,
+    typed=_report_typed,
+    attach=lambda report, user, uploads, **typed: progress.report_attach_evidence(report=report, user=user, uploads=uploads, **typed),
+    remove=lambda report, user, evidence, **typed: progress.report_remove_evidence(report=report, user=user, evidence=evidence, **typed),
+    render=lambda request, report, form, status: render_report_page(request, report, form=form, status=status),
+)
+report_evidence_upload = evidence_upload_view(REPORT_PAGE)
+report_evidence_remove = evidence_remove_view(REPORT_PAGE)
 
 
 @require_POST

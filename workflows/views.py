@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,3 +49,60 @@ def evidence_decide(request: HttpRequest, kind: str, pk: int, evidence_pk: int) 
     except ValidationError as exc:
         add_errors(None, exc, request)
     return redirect(subject)
+
+
+# --- the writer's file actions, the same on every subject's page -------------------------------
+
+
+@dataclass(frozen=True)
+class WriterPage:
+    """What the shared file views need to know of a subject's page.
+
+    ``typed(request, subject)`` returns the writer's form as posted with the file action and the
+    keyword arguments that save what was typed (``{}`` when no form was posted, ``None`` when the
+    posted form is invalid: the page is shown again with its errors, nothing typed is lost).
+    ``attach`` and ``remove`` are the subject's services; ``render(request, subject, form, status)``
+    shows its page."""
+
+    get_subject: Callable[[Any, int], Any]
+    typed: Callable[[HttpRequest, Any], tuple[Any, dict | None]]
+    attach: Callable[..., list]
+    remove: Callable[..., Any]
+    render: Callable[..., HttpResponse]
+
+
+def evidence_upload_view(page: WriterPage):
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        """Attach files; the typed fields posted with them are saved as the draft first."""
+        subject = page.get_subject(request.user, pk)
+        form, typed = page.typed(request, subject)
+        if typed is not None:
+            try:
+                attached = page.attach(subject, request.user, request.FILES.getlist("files"), **typed)
+                messages.success(request, _("%(count)d file(s) attached.") % {"count": len(attached)})
+                return redirect(subject)
+            except ValidationError as exc:
+                add_errors(form, exc, request)
+        return page.render(request, subject, form, 400)
+
+    return view
+
+
+def evidence_remove_view(page: WriterPage):
+    @require_POST
+    def view(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+        """Remove a file from the draft; the typed fields posted with it are saved first."""
+        subject = page.get_subject(request.user, pk)
+        evidence = get_object_or_404(Evidence, pk=evidence_pk, removed_at__isnull=True)
+        form, typed = page.typed(request, subject)
+        if typed is not None:
+            try:
+                page.remove(subject, request.user, evidence, **typed)
+                messages.success(request, _("The file has been removed from the draft."))
+                return redirect(subject)
+            except ValidationError as exc:
+                add_errors(form, exc, request)
+        return page.render(request, subject, form, 400)
+
+    return view
