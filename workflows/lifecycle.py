@@ -199,8 +199,10 @@ class ReviewKind:
     def round_of(self, subject) -> int | None:
         return getattr(subject, self.round_field) if self.round_field else None
 
-    def state_label(self, subject) -> str:
-        return str(getattr(subject, f"get_{self.status_field}_display")())
+    def state_label(self, subject):
+        """The subject's state in the reader's language (lazy: rendered where the message is shown)."""
+        labels = dict(self.model._meta.get_field(self.status_field).flatchoices)
+        return labels.get(self.state(subject), self.state(subject))
 
     def message_key(self, event: str) -> str:
         return f"review.{self.key}.{event}"
