@@ -201,6 +201,10 @@ def test_a_milestone_is_claimed_returned_revised_and_approved(en_client, milesto
         ("approve", "supervisor", "submitted", "approved", ""),
     ]
     assert sorted(e.original_name for e in evidence_for(claim)) == ["上线通知.pdf", "验收报告.pdf"]
+    # Everyone concerned heard of each step: the supervisors of each claim, the claimant of each decision.
+    heard = lambda user: sorted(Notification.objects.filter(user=user, message__startswith="review.milestone_claim.").values_list("message", flat=True))  # noqa: E731
+    assert heard(supervisor) == ["review.milestone_claim.submitted"] * 2
+    assert heard(liaison_a) == ["review.milestone_claim.approved", "review.milestone_claim.returned"]
 
 
 def test_a_cooperating_department_contributes_to_the_lead_report(en_client, report, contribution, liaison_a, liaison_b, dept_b):
