@@ -25,6 +25,8 @@ class SelfAssessmentKind(ReviewKind):
     label = _("Self-assessment")
     noun = pgettext_lazy("review subject", "self-assessment")
     model = SelfAssessment
+    approved_message = _("The self-assessment has been accepted.")
+    returned_message = _("The self-assessment has been returned to the department.")
     approved = "accepted"
     content_fields = ("narrative",)
     late_field = None

@@ -41,7 +41,7 @@ from evidence.views import content_disposition
 from tasks.access import get_plan_for_user, visible_plans
 from workflows import lifecycle
 from workflows.forms import DecisionForm as ReviewDecisionForm
-from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
+from workflows.views import WriterPage, decide_view, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -318,34 +318,12 @@ def self_assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_self_assessment_page(request, assessment, form=form, status=400)
 
 
-@require_POST
-def self_assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """The evaluation's lead accepts the self-assessment or returns it with a reason."""
-    assessment = access.get_self_assessment_for_user(request.user, pk)
-    if not lifecycle.kind_of(assessment).can_review(request.user, assessment):
-        raise PermissionDenied
-    form = ReviewDecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                services.self_assessment_accept(
-                    assessment=assessment,
-                    user=request.user,
-                    comment=data["reason"],
-                    round=data["round"],
-                    accept_pending_evidence=data["accept_files"],
-                )
-                messages.success(request, _("The self-assessment has been accepted."))
-            else:
-                services.self_assessment_return(
-                    assessment=assessment, user=request.user, comment=data["reason"], round=data["round"]
-                )
-                messages.success(request, _("The self-assessment has been returned to the department."))
-            return redirect(assessment)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_self_assessment_page(request, assessment, decision_form=form, status=400)
+self_assessment_decide = decide_view(
+    get_subject=access.get_self_assessment_for_user,
+    render=lambda request, assessment, form, status: render_self_assessment_page(
+        request, assessment, decision_form=form, status=status
+    ),
+)
 
 
 def _assessment_typed(request: HttpRequest, assessment) -> tuple[SelfAssessmentForm | None, dict | None]:

@@ -19,6 +19,8 @@ class IndicatorValueKind(ReviewKind):
     label = _("Indicator value")
     noun = pgettext_lazy("review subject", "value")
     model = IndicatorValue
+    approved_message = _("The value has been approved.")
+    returned_message = _("The value has been returned to the department.")
     content_fields = ("value", "text", "source")
     submitted_by_field = "reported_by"
 

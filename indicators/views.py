@@ -26,7 +26,7 @@ from tasks.breakdown_table import TableError
 from tasks.models import Plan
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
-from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
+from workflows.views import WriterPage, decide_view, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -180,26 +180,10 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_value_page(request, record, form=form, status=400)
 
 
-@require_POST
-def value_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """A supervisor approves the value or returns it with a reason."""
-    record = access.get_value_for_user(request.user, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                services.value_approve(
-                    record=record, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
-                )
-                messages.success(request, _("The value has been approved."))
-            else:
-                services.value_return(record=record, user=request.user, reason=data["reason"], round=data["round"])
-                messages.success(request, _("The value has been returned to the department."))
-            return redirect(record)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_value_page(request, record, decision_form=form, status=400)
+value_decide = decide_view(
+    get_subject=access.get_value_for_user,
+    render=lambda request, record, form, status: render_value_page(request, record, decision_form=form, status=status),
+)
 
 
 @require_POST

@@ -26,7 +26,7 @@ from tasks import access
 from workdays.calendar import add_working_days
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
-from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
+from workflows.views import WriterPage, decide_view, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -167,28 +167,10 @@ notice_evidence_upload = evidence_upload_view(NOTICE_PAGE)
 notice_evidence_remove = evidence_remove_view(NOTICE_PAGE)
 
 
-@require_POST
-def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """A supervisor accepts the answer (the notice is closed) or returns it with a reason."""
-    notice = notices.get_notice_for_user(request.user, pk)
-    if not NOTICE_ANSWER.can_review(request.user, notice):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                notices.notice_accept(
-                    notice=notice, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
-                )
-                messages.success(request, _("The response has been accepted and the notice closed."))
-            else:
-                notices.notice_return(notice=notice, user=request.user, reason=data["reason"], round=data["round"])
-                messages.success(request, _("The response has been returned to the department."))
-            return redirect(notice)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_notice_page(request, notice, decision_form=form, status=400)
+notice_decide = decide_view(
+    get_subject=notices.get_notice_for_user,
+    render=lambda request, notice, form, status: render_notice_page(request, notice, decision_form=form, status=status),
+)
 
 
 @require_GET

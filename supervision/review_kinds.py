@@ -24,6 +24,8 @@ class NoticeAnswerKind(ReviewKind):
     label = _("Answer to a supervision notice")
     noun = pgettext_lazy("review subject", "response")
     model = SupervisionNotice
+    approved_message = _("The response has been accepted and the notice closed.")
+    returned_message = _("The response has been returned to the department.")
     draft = Status.ACKNOWLEDGED  # written once the notice is acknowledged (签收)
     submitted = Status.RESPONDED
     returned = Status.RETURNED

@@ -20,7 +20,7 @@ from tasks.models import Milestone, ProgressReport
 from tasks.tables import ReportTable
 from workflows.forms import DecisionForm
 from workflows.lifecycle import undecided_evidence
-from workflows.views import WriterPage, evidence_remove_view, evidence_upload_view
+from workflows.views import WriterPage, decide_view, evidence_remove_view, evidence_upload_view
 
 PAGE_SIZE = 25
 
@@ -116,25 +116,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_report_page(request, report, form=form, status=400)
 
 
-@require_POST
-def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_report_for_user(request.user, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                progress.report_approve(
-                    report=report, user=request.user, comment=data["reason"], round=data["round"], accept_pending_evidence=data["accept_files"]
-                )
-                messages.success(request, _("The report has been approved."))
-            else:
-                progress.report_return(report=report, user=request.user, reason=data["reason"], round=data["round"])
-                messages.success(request, _("The report has been returned to the liaison."))
-            return redirect(report)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_report_page(request, report, decision_form=form, status=400)
+report_decide = decide_view(
+    get_subject=access.get_report_for_user,
+    render=lambda request, report, form, status: render_report_page(request, report, decision_form=form, status=status),
+)
 
 
 def _report_typed(request: HttpRequest, report: ProgressReport) -> tuple[ReportForm | None, dict | None]:
@@ -216,24 +201,12 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render_contribution_page(request, contribution, form=form, status=400)
 
 
-@require_POST
-def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """The lead department's liaison accepts the contribution or returns it with a reason."""
-    contribution = access.get_contribution_for_user(request.user, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                progress.contribution_accept(contribution=contribution, user=request.user, comment=data["reason"])
-                messages.success(request, _("The contribution has been accepted."))
-            else:
-                progress.contribution_return(contribution=contribution, user=request.user, reason=data["reason"])
-                messages.success(request, _("The contribution has been returned to its department."))
-            return redirect(contribution)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_contribution_page(request, contribution, decision_form=form, status=400)
+contribution_decide = decide_view(
+    get_subject=access.get_contribution_for_user,
+    render=lambda request, contribution, form, status: render_contribution_page(
+        request, contribution, decision_form=form, status=status
+    ),
+)
 
 
 # --- milestone claims ------------------------------------------------------------------------
@@ -299,22 +272,7 @@ def milestone_claim_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return render_claim_page(request, claim, revise_form=form, status=400)
 
 
-@require_POST
-def milestone_claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = access.get_claim_for_user(request.user, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "approve":
-                progress.milestone_claim_approve(
-                    claim=claim, user=request.user, comment=data["reason"], accept_pending_evidence=data["accept_files"]
-                )
-                messages.success(request, _("The milestone has been approved."))
-            else:
-                progress.milestone_claim_return(claim=claim, user=request.user, reason=data["reason"])
-                messages.success(request, _("The claim has been returned."))
-            return redirect(claim)
-        except ValidationError as exc:
-            add_errors(form, exc, request)
-    return render_claim_page(request, claim, decision_form=form, status=400)
+milestone_claim_decide = decide_view(
+    get_subject=access.get_claim_for_user,
+    render=lambda request, claim, form, status: render_claim_page(request, claim, decision_form=form, status=status),
+)

@@ -38,6 +38,8 @@ class ProgressReportKind(ReviewKind):
     label = _("Progress report")
     noun = pgettext_lazy("review subject", "report")
     model = ProgressReport
+    approved_message = _("The report has been approved.")
+    returned_message = _("The report has been returned to the liaison.")
     content_fields = (
         "percent_complete",
         "assessment",
@@ -138,6 +140,8 @@ class ContributionKind(ReviewKind):
     label = _("Contribution")
     noun = pgettext_lazy("review subject", "contribution")
     model = Contribution
+    approved_message = _("The contribution has been accepted.")
+    returned_message = _("The contribution has been returned to its department.")
     draft = "pending"
     approved = "accepted"
     content_fields = ("content",)
@@ -201,6 +205,8 @@ class MilestoneClaimKind(ReviewKind):
     label = _("Milestone claim")
     noun = pgettext_lazy("review subject", "claim")
     model = MilestoneClaim
+    approved_message = _("The milestone has been approved.")
+    returned_message = _("The claim has been returned.")
     content_fields = ("completed_on", "note")
     submitted_by_field = None  # the claimant is ``created_by``
     submit_action = "claim"

@@ -81,6 +81,9 @@ class ReviewKind:
     has_evidence: ClassVar[bool] = True
     # Any writer of the department may act on a task assigned to another one (it is handed over).
     writers_share_the_task: ClassVar[bool] = True
+    # What the reviewer is told after deciding (lazy translated sentences).
+    approved_message: ClassVar[Any] = _("Approved.")
+    returned_message: ClassVar[Any] = _("Returned for revision.")
     # Audit verbs: a notice's answer is "respond" / "accept", a report's "submit" / "approve".
     submit_action: ClassVar[str] = "submit"
     approve_action: ClassVar[str] = "approve"

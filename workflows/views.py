@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from common.views import add_errors
 from evidence.models import Evidence
 from workflows import lifecycle
-from workflows.forms import EvidenceDecisionForm
+from workflows.forms import DecisionForm, EvidenceDecisionForm
 from workflows.lifecycle import kind_of
 
 
@@ -104,5 +104,38 @@ def evidence_remove_view(page: WriterPage):
             except ValidationError as exc:
                 add_errors(form, exc, request)
         return page.render(request, subject, form, 400)
+
+    return view
+
+
+def decide_view(*, get_subject: Callable[[Any, int], Any], render: Callable[..., HttpResponse]):
+    """The reviewer's decision on any subject: approve (with ``accept_files``: every file still
+    awaiting review accepted in the same action) or return with a reason; the page again with
+    the form's errors otherwise. ``render(request, subject, decision_form, status)``."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        subject = get_subject(request.user, pk)
+        kind = kind_of(subject)
+        if not kind.can_review(request.user, subject):
+            raise PermissionDenied
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            approve = data["decision"] == "approve"
+            try:
+                lifecycle.review_decide(
+                    subject,
+                    user=request.user,
+                    approve=approve,
+                    reason=data["reason"],
+                    round=data["round"],
+                    accept_pending_evidence=approve and data["accept_files"],
+                )
+                messages.success(request, kind.approved_message if approve else kind.returned_message)
+                return redirect(subject)
+            except ValidationError as exc:
+                add_errors(form, exc, request)
+        return render(request, subject, form, 400)
 
     return view
