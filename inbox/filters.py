@@ -1,6 +1,7 @@
 """Filters of the work lists: by kind of work, department and overdue, all on the database."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,11 @@ class WorkFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Department.objects.filter(is_active=True), method="filter_department"
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
     light = django_filters.ChoiceFilter(label=_("Light"), choices=Light.choices, method="filter_light")
 
     def filter_kind(self, queryset, name, value):

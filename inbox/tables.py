@@ -8,16 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from tasks.tables import light_badge
 from workflows.listing import work_kind
 
+# On a phone the table keeps kind, subject, due date and light; the rest shows from md up.
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
 
 class WorkTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"), accessor="process__data__kind", orderable=False)
     subject = tables.Column(verbose_name=_("Subject"), accessor="process__data__title", orderable=False)
-    step = tables.Column(verbose_name=_("Step"), accessor="flow_task", orderable=False)
-    department = tables.Column(verbose_name=_("Department"), empty_values=(), orderable=False)
-    due_on = tables.Column(verbose_name=_("Due"), orderable=False)
+    step = tables.Column(verbose_name=_("Step"), accessor="flow_task", orderable=False, attrs=WIDE_ONLY)
+    department = tables.Column(verbose_name=_("Department"), empty_values=(), orderable=False, attrs=WIDE_ONLY)
+    due_on = tables.Column(verbose_name=_("Due"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
     overdue = tables.Column(verbose_name=_("Overdue"), empty_values=(), orderable=False)
     light = tables.Column(verbose_name=_("Light"), empty_values=(), orderable=False)
-    note = tables.Column(verbose_name=_("Note"), accessor="process__data__reason", orderable=False)
+    note = tables.Column(verbose_name=_("Note"), accessor="process__data__reason", orderable=False, attrs=WIDE_ONLY)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle mb-0", "id": "work-table"}
