@@ -24,6 +24,7 @@ notifications, accounts) but no domain app. Domain apps plug in through ``Review
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -45,7 +46,7 @@ from workflows.listing import register_work
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-class ReviewKind:
+class ReviewKind(ABC):
     """How one kind of subject plugs into the review lifecycle. Subclass once per subject.
 
     Required: ``key``, ``label``, ``model``, ``flow_class`` (a flow built with
@@ -95,18 +96,21 @@ class ReviewKind:
     # --- required hooks ---------------------------------------------------------------------
 
     @property
+    @abstractmethod
     def flow_class(self):
-        raise NotImplementedError
+        """The subject's flow (built with ``workflows.review.review_nodes``)."""
 
+    @abstractmethod
     def can_write(self, user, subject) -> bool:
-        raise NotImplementedError
+        """May ``user`` write (save, submit, attach files to) the subject?"""
 
+    @abstractmethod
     def can_review(self, user, subject) -> bool:
-        raise NotImplementedError
+        """May ``user`` decide the subject and its files?"""
 
+    @abstractmethod
     def get_for_user(self, user, pk: int) -> models.Model:
         """The subject, or 404 for someone who may not see it (the app's gatekeeper)."""
-        raise NotImplementedError
 
     # --- optional hooks ---------------------------------------------------------------------
 
@@ -142,10 +146,10 @@ class ReviewKind:
     def audit_subject(self, subject) -> models.Model:
         return subject
 
-    def check_submission(self, subject, user) -> None:
+    def check_submission(self, subject, user) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """Raise ValidationError (field errors where they belong) if the subject is incomplete."""
 
-    def check_open_for_submission(self, subject, at) -> None:
+    def check_open_for_submission(self, subject, at) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """Raise ValidationError when submissions are closed (a locked reporting period).
         ``at`` is the moment of submission (None: now)."""
 
@@ -153,10 +157,10 @@ class ReviewKind:
         """Extra data recorded in the audit entry of a submission."""
         return {}
 
-    def on_submitted(self, subject, user, now) -> None:
+    def on_submitted(self, subject, user, now) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """After the state changed (snapshots, the milestone's status …)."""
 
-    def on_decided(self, subject, user, approved: bool, reason: str, now) -> None:
+    def on_decided(self, subject, user, approved: bool, reason: str, now) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """After a decision (close contributions, the milestone's status, a fresh answer date …)."""
 
     def reviewers(self, subject) -> Iterable:
@@ -188,7 +192,7 @@ class ReviewKind:
     def is_approved(self, subject) -> bool:
         return self.state(subject) == self.approved
 
-    def apply_approval(self, subject) -> None:
+    def apply_approval(self, subject) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """What approval does to the rest of the system (called by the flow after the decision)."""
 
     # --- helpers ----------------------------------------------------------------------------

@@ -235,3 +235,11 @@ def test_decisions_are_emailed_and_submissions_wait_for_the_digest(report, liais
         lifecycle.review_decide(fresh(report), user=supervisor, approve=False, reason="请补充")
     (mail,) = [m for m in mailoutbox if m.to == ["a@example.gov.cn"]]
     assert "进展报告被退回" in mail.subject and "请补充" in mail.body
+
+
+def test_a_kind_without_its_required_hooks_cannot_be_made():
+    class Incomplete(lifecycle.ReviewKind):
+        key, label, noun, model = "incomplete", "Incomplete", "thing", ProgressReport
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()
