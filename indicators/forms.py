@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.models import IndicatorValue
 from tasks.models import Plan
@@ -11,7 +12,7 @@ class ValueForm(forms.Form):
 
     value = forms.CharField(label=_("Value"), required=False, max_length=40)
     text = forms.CharField(label=_("Result in words"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
-    source = forms.CharField(label=_("Source"), required=False, max_length=300, help_text=_("Where the figure comes from."))
+    source = forms.CharField(label=pgettext_lazy("data", "Source"), required=False, max_length=300, help_text=_("Where the figure comes from."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator, **kwargs):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tasks.models import Department, Plan, Region
 
@@ -160,7 +161,7 @@ class IndicatorValue(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
     text = models.TextField(_("qualitative value"), blank=True, max_length=3000)
-    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the figure comes from."))
+    source = models.CharField(pgettext_lazy("data", "source"), max_length=300, blank=True, help_text=_("Where the figure comes from."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     due_on = models.DateField(_("due on"))
     reported_by = models.ForeignKey(
