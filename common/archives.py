@@ -32,18 +32,26 @@ class ArchiveTooLarge(Exception):
         self.uncompressed = uncompressed
 
 
+def zip_entries(handle: IO[bytes]) -> list[zipfile.ZipInfo] | None:
+    """The entries of a zip archive, read from its central directory only (nothing is unpacked),
+    or None when ``handle`` is not a readable zip archive. Leaves ``handle`` at 0."""
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            return archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return None  # not a zip, or a damaged one: the callers refuse it as such
+    finally:
+        handle.seek(0)
+
+
 def inspect_zip(handle: IO[bytes], *, max_total: int, max_ratio: int, max_entries: int = MAX_ENTRIES) -> ZipListing | None:
     """The entries of a zip archive, or None if ``handle`` is not one; ArchiveTooLarge if it would
     unpack to more than ``max_total`` bytes, has an entry larger than ``max_ratio`` times its
     compressed size (and above 1 MB), or more than ``max_entries`` entries. Leaves ``handle`` at 0."""
-    try:
-        handle.seek(0)
-        with zipfile.ZipFile(handle) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    infos = zip_entries(handle)
+    if infos is None:
         return None
-    finally:
-        handle.seek(0)
     if len(infos) > max_entries:
         raise ArchiveTooLarge("entries")
     total = 0

@@ -19,7 +19,6 @@ Also refused (each with its own message, before anything is stored):
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ from django.core.files import File
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from common.archives import ArchiveTooLarge, inspect_zip
+from common.archives import ArchiveTooLarge, inspect_zip, zip_entries
 
 NAME_MAX_LENGTH = 200  # Evidence.original_name
 HEAD_BYTES = 16  # enough for every signature below
@@ -68,15 +67,8 @@ class FileKind:
 
 def _zip_names(upload: File) -> list[str] | None:
     """The entry names of a zip archive (read from its central directory only), or None if it is not one."""
-    handle = getattr(upload, "file", None) or upload
-    try:
-        handle.seek(0)
-        with zipfile.ZipFile(handle) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        return None
-    finally:
-        handle.seek(0)
+    entries = zip_entries(getattr(upload, "file", None) or upload)
+    return None if entries is None else [entry.filename for entry in entries]
 
 
 def _is_pdf(upload: File, head: bytes) -> bool:

@@ -218,36 +218,22 @@ class ReviewKind(ABC):
 _KINDS: dict[str, ReviewKind] = {}
 
 
+# The messages of every kind, per event: a title naming the kind ({kind}) and a body.
+REVIEW_MESSAGES = {
+    "submitted": (_("{kind} submitted for review: %(subject)s"), _("Submitted by %(actor)s.")),
+    "returned": (_("{kind} returned: %(subject)s"), _("Returned by %(actor)s: %(reason)s")),
+    "approved": (_("{kind} approved: %(subject)s"), _("Approved by %(actor)s.")),
+    "reassigned": (_("{kind} handed to you: %(subject)s"), _("Handed over by %(actor)s.")),
+    "evidence_rejected": (_("A file of {kind} was rejected: %(subject)s"), _("%(file)s was rejected by %(actor)s: %(reason)s")),
+}
+
+
 def register_kind(kind: ReviewKind) -> ReviewKind:
     """Make a kind known (its messages included). Called from the subject app's ``ready()``."""
     _KINDS[kind.key] = kind
     register_work(kind.key, kind.label, kind.model, kind.listing)
-    label = kind.label
-    register_message(
-        kind.message_key("submitted"),
-        title=format_lazy(_("{kind} submitted for review: %(subject)s"), kind=label),
-        body=_("Submitted by %(actor)s."),
-    )
-    register_message(
-        kind.message_key("returned"),
-        title=format_lazy(_("{kind} returned: %(subject)s"), kind=label),
-        body=_("Returned by %(actor)s: %(reason)s"),
-    )
-    register_message(
-        kind.message_key("approved"),
-        title=format_lazy(_("{kind} approved: %(subject)s"), kind=label),
-        body=_("Approved by %(actor)s."),
-    )
-    register_message(
-        kind.message_key("reassigned"),
-        title=format_lazy(_("{kind} handed to you: %(subject)s"), kind=label),
-        body=_("Handed over by %(actor)s."),
-    )
-    register_message(
-        kind.message_key("evidence_rejected"),
-        title=format_lazy(_("A file of {kind} was rejected: %(subject)s"), kind=label),
-        body=_("%(file)s was rejected by %(actor)s: %(reason)s"),
-    )
+    for event, (title, body) in REVIEW_MESSAGES.items():
+        register_message(kind.message_key(event), title=format_lazy(title, kind=kind.label), body=body)
     return kind
 
 
