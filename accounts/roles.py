@@ -23,6 +23,7 @@ _ORG_ADMIN = [
     f"{app}.{action}_{model}"
     for app, model in [
         ("tasks", "region"),
+        ("tasks", "regionstaff"),
         ("tasks", "department"),
         ("tasks", "departmentalias"),
         ("tasks", "membership"),

@@ -24,6 +24,7 @@ from evaluation import services
 from evaluation.models import Criterion, Evaluation, EvaluatorAssignment
 from tasks.models import Department, Plan
 from tasks.progress import first_liaison
+from tasks.services import staff_place
 
 TITLE = "示范市精神卫生“十四五”规划中期评估"
 SECOND_EVALUATOR = ("evaluator2", "王专家")
@@ -215,6 +216,7 @@ def _second_evaluator() -> User:
         user = user_create(
             username=username, password=DEMO_PASSWORD, role=EVALUATOR, display_name=display_name
         )
+        staff_place(user=user, region=User.objects.get(username="evaluator").region_staff.region)
     return user
 
 

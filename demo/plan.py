@@ -16,8 +16,8 @@ from accounts.models import User
 from accounts.roles import ADMINISTRATOR, EVALUATOR, LIAISON, SUPERVISOR
 from accounts.services import user_create
 from tasks.breakdown_table import ParsedMilestone, TableRow, write_breakdown_table
-from tasks.models import Department, DepartmentAlias, Membership, Plan, Region
-from tasks.services import ImportOptions, plan_import, plan_set_status
+from tasks.models import Department, DepartmentAlias, Membership, Plan, Region, RegionStaff
+from tasks.services import ImportOptions, plan_import, plan_set_status, staff_place
 
 DEMO_PASSWORD = "demo1234"
 PROVINCE = ("420000", "湖北省")
@@ -208,13 +208,16 @@ def seed_demo() -> DemoSummary:
         departments[code] = department
 
     users = []
-    for username, role, display_name in [
-        ("admin", ADMINISTRATOR, "系统管理员"),
-        ("supervisor", SUPERVISOR, "王督导"),
-        ("evaluator", EVALUATOR, "李专家"),
-        ("evaluator2", EVALUATOR, "王专家"),
+    for username, role, display_name, region in [
+        ("admin", ADMINISTRATOR, "系统管理员", province),
+        ("supervisor", SUPERVISOR, "王督导", city),
+        ("evaluator", EVALUATOR, "李专家", city),
+        ("evaluator2", EVALUATOR, "王专家", city),
     ]:
-        users.append(_demo_user(username, role, display_name).username)
+        user = _demo_user(username, role, display_name)
+        if not RegionStaff.objects.filter(user=user).exists():
+            staff_place(user=user, region=region)
+        users.append(user.username)
     if not (admin := User.objects.get(username="admin")).is_superuser:
         admin.is_superuser = True
         admin.save(update_fields=["is_superuser"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tasks.models import Department, Plan, Region
+from workflows.models import AcceptedByHigherLevel
 
 DECIMAL = {"max_digits": 14, "decimal_places": 4}
 
@@ -40,7 +41,24 @@ class Indicator(models.Model):
         EXPECTED = "expected", _("Expected")
         BINDING = "binding", _("Binding")
 
+    class Aggregation(models.TextChoices):
+        """How values of regions roll up into the region above (``indicators.rollup``)."""
+
+        FLOW = "flow", _("Count that adds up across regions and periods (e.g. new registrations)")
+        STOCK = "stock", _("Count that adds up across regions, latest value of the period (e.g. patients under management)")
+        FRACTION = "fraction", _("Computed from summed numerators and denominators (rates, per 100,000, 1:N)")
+        NONE = "none", _("Does not aggregate (yes/no, qualitative)")
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cascaded_indicators",
+        verbose_name=_("higher-level indicator"),
+        help_text=_("The indicator of the higher-level plan this one carries out; its targets are this region's own."),
+    )
     code = models.CharField(_("number"), max_length=20)
     name = models.CharField(_("indicator"), max_length=200)
     definition = models.TextField(
@@ -55,6 +73,15 @@ class Indicator(models.Model):
     comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices, default=Comparison.GTE)
     target_year = models.PositiveSmallIntegerField(_("target year"))
     nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.EXPECTED)
+    aggregation = models.CharField(
+        _("aggregation"),
+        max_length=10,
+        choices=Aggregation.choices,
+        blank=True,
+        help_text=_("Empty: follows from the unit (rates from sums of numerators and denominators, counts add up)."),
+    )
+    numerator_label = models.CharField(_("numerator"), max_length=100, blank=True, help_text=_("e.g. 规范管理患者数"))
+    denominator_label = models.CharField(_("denominator"), max_length=100, blank=True, help_text=_("e.g. 在册患者数"))
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -68,13 +95,44 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["plan", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
+            models.UniqueConstraint(fields=["plan", "parent"], name="indicator_cascaded_once_per_plan"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:indicator_detail", args=[self.pk])
+
+    FRACTION_UNITS = frozenset({UnitKind.PERCENT, UnitKind.PER_MILLE, UnitKind.PER_100K, UnitKind.RATIO})
+    # What a fraction is multiplied by: 92.5 %, 4.5 ‰, 3.1 per 100,000; a ratio 1:N is denominator ÷ numerator.
+    SCALE = {UnitKind.PERCENT: 100, UnitKind.PER_MILLE: 1000, UnitKind.PER_100K: 100_000}
+
+    @property
+    def aggregation_rule(self) -> str:
+        """The aggregation in force: the chosen one, or the one the unit implies."""
+        if self.aggregation:
+            return self.aggregation
+        if self.unit_kind in self.FRACTION_UNITS:
+            return self.Aggregation.FRACTION
+        if self.unit_kind == self.UnitKind.COUNT:
+            return self.Aggregation.FLOW
+        return self.Aggregation.NONE
+
+    @property
+    def has_fraction(self) -> bool:
+        """Its values carry a numerator and a denominator."""
+        return self.aggregation_rule == self.Aggregation.FRACTION
+
+    def fraction_value(self, numerator, denominator):
+        """The value a numerator and denominator give (None when the denominator is 0)."""
+        if numerator is None or denominator is None or not denominator:
+            return None
+        if self.unit_kind == self.UnitKind.RATIO:
+            return denominator / numerator if numerator else None
+        return numerator / denominator * self.SCALE.get(self.unit_kind, 1)
 
     @property
     def is_numeric(self) -> bool:
@@ -140,7 +198,7 @@ def value_due_on(year: int, period_code: str = "") -> datetime.date:
     return datetime.date(year + 1, 3, 31)
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(AcceptedByHigherLevel):
     """指标值: a value of an indicator for a year (or a period of it) and a region, with its source."""
 
     class Status(models.TextChoices):
@@ -160,6 +218,8 @@ class IndicatorValue(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     value = models.DecimalField(_("value"), null=True, blank=True, **DECIMAL)
+    numerator = models.DecimalField(_("numerator"), null=True, blank=True, **DECIMAL)
+    denominator = models.DecimalField(_("denominator"), null=True, blank=True, **DECIMAL)
     text = models.TextField(_("qualitative value"), blank=True, max_length=3000)
     source = models.CharField(pgettext_lazy("data", "source"), max_length=300, blank=True, help_text=_("Where the figure comes from."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -192,6 +252,16 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year", "period_code", "region"], name="indicator_value_unique"),
             models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="indicator_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__gte=0), name="indicator_value_numerator_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0), name="indicator_value_denominator_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(numerator__lte=models.F("denominator")),
+                name="indicator_value_numerator_within_denominator",
+            ),
         ]
         indexes = [models.Index(fields=["status", "year"]), models.Index(fields=["indicator", "status", "year"])]
 

@@ -1,7 +1,8 @@
 """The gatekeeper for plans and key tasks. Views get these objects only through here.
 
 Who sees what:
-- supervisors, evaluators and administrators (``tasks.view_all_tasks``) see every plan and task;
+- supervisors, evaluators and administrators (``tasks.view_all_tasks``) see every plan and task of
+  their region and the regions below it (``RegionStaff``; see "region scope" below);
 - a liaison or department head sees plans in force and only the key tasks in which one of
   their departments is lead or co-operating;
 - importing a task breakdown table needs ``tasks.import_plan`` (administrators).
@@ -20,6 +21,8 @@ from tasks.models import (
     MilestoneClaim,
     Plan,
     ProgressReport,
+    Region,
+    RegionStaff,
     TaskDepartment,
 )
 
@@ -38,7 +41,64 @@ def user_department_ids(user: User) -> frozenset[int]:
 
 
 def sees_all_tasks(user: User) -> bool:
+    """Staff (supervisors, evaluators, administrators): every department's work — of their region."""
     return user.is_active and user.has_perm("tasks.view_all_tasks")
+
+
+# --- region scope ------------------------------------------------------------------------
+#
+# Staff belong to a region's health commission (``RegionStaff``) and see that region and every
+# region below it, nothing beside or above. A superuser sees every region; staff placed in no
+# region see none. Liaisons are scoped by their departments instead (the plans of their
+# departments' regions, the tasks their departments are part of).
+
+
+def staff_region(user: User) -> Region | None:
+    """The region whose health commission ``user`` serves (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_staff_region"):
+        placement = RegionStaff.objects.select_related("region").filter(user=user).first()
+        user._staff_region = placement.region if placement else None
+    return user._staff_region
+
+
+def region_scope_q(user: User, field: str = "region") -> Q:
+    """A filter on ``field`` (a path to a Region) keeping the regions ``user`` oversees."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    region = staff_region(user)
+    if region is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": region.path})
+
+
+def scoped_regions(user: User) -> QuerySet[Region]:
+    """The regions ``user`` oversees: their region and everything below it."""
+    if user.is_authenticated and user.is_superuser:
+        return Region.objects.all()
+    region = staff_region(user)
+    return region.subtree() if region is not None else Region.objects.none()
+
+
+def oversees_region(user: User, region: Region | None) -> bool:
+    if region is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    own = staff_region(user)
+    return own is not None and own.contains(region)
+
+
+def user_region_ids(user: User) -> frozenset[int]:
+    """The regions of a liaison's departments."""
+    cached = getattr(user, "_department_region_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Department.objects.filter(pk__in=user_department_ids(user)).values_list("region_id", flat=True)
+        )
+        user._department_region_ids = cached
+    return cached
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
@@ -46,10 +106,10 @@ def visible_plans(user: User) -> QuerySet[Plan]:
     if not user.is_authenticated:
         return plans.none()
     if sees_all_tasks(user):
-        return plans
+        return plans.filter(region_scope_q(user))
     if not user_department_ids(user):
         return plans.none()
-    return plans.exclude(status=Plan.Status.DRAFT)
+    return plans.exclude(status=Plan.Status.DRAFT).filter(region_id__in=user_region_ids(user))
 
 
 def get_plan_for_user(user: User, pk: int) -> Plan:
@@ -76,10 +136,13 @@ def get_key_task_for_user(user: User, pk: int) -> KeyTask:
 
 
 def visible_departments(user: User) -> QuerySet[Department]:
-    """Every user may see the department directory (it is public within the government)."""
+    """The department directory: staff see their regions' departments, liaisons their own regions'."""
     if not user.is_authenticated:
         return Department.objects.none()
-    return Department.objects.select_related("region")
+    departments = Department.objects.select_related("region")
+    if sees_all_tasks(user) or _reads_everything(user):
+        return departments.filter(region_scope_q(user))
+    return departments.filter(region_id__in=user_region_ids(user))
 
 
 def require_plan_import(user: User) -> None:

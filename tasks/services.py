@@ -35,6 +35,7 @@ from tasks.models import (
     Plan,
     PlanSection,
     Region,
+    RegionStaff,
     TaskDepartment,
 )
 
@@ -438,3 +439,20 @@ def plan_set_status(*, plan: Plan, status: str, actor: User | None, comment: str
 def department_aliases_add(*, department: Department, aliases: list[str]) -> None:
     for alias in aliases:
         DepartmentAlias.objects.get_or_create(department=department, alias=alias)
+
+
+@transaction.atomic
+def staff_place(*, user: User, region: Region, actor: User | None = None) -> RegionStaff:
+    """Place a supervisor, evaluator or administrator in a region's health commission (audited)."""
+    placement = RegionStaff.objects.select_for_update().filter(user=user).first()
+    previous = placement.region.name if placement else ""
+    if placement is None:
+        placement = RegionStaff.objects.create(user=user, region=region)
+    elif placement.region_id != region.pk:
+        placement.region = region
+        placement.save(update_fields=["region"])
+    else:
+        return placement
+    user._staff_region = region
+    audit_record(subject=user, actor=actor, action="region", from_state=previous, to_state=region.name)
+    return placement

@@ -20,6 +20,7 @@ from tasks.models import (
     Region,
     TaskDepartment,
 )
+from tasks.services import staff_place
 
 PASSWORD = "demo1234"
 
@@ -144,22 +145,26 @@ class MilestoneFactory(DjangoModelFactory):
 _counter = iter(range(1, 1_000_000))
 
 
-def make_user(role: str, username: str | None = None, **kwargs) -> User:
-    """A user in ``role`` (the role group comes from migration accounts/0002)."""
+def make_user(role: str, username: str | None = None, region: Region | None = None, **kwargs) -> User:
+    """A user in ``role`` (the role group comes from migration accounts/0002). Staff are placed in
+    ``region``, by default the province every factory region belongs to (so they see all of them)."""
     username = username or f"{role}{next(_counter)}"
-    return user_create(username=username, password=PASSWORD, role=role, **kwargs)
+    user = user_create(username=username, password=PASSWORD, role=role, **kwargs)
+    if role != LIAISON:
+        staff_place(user=user, region=region or ProvinceFactory())
+    return user
 
 
-def make_administrator(username: str | None = None) -> User:
-    return make_user(ADMINISTRATOR, username)
+def make_administrator(username: str | None = None, region: Region | None = None) -> User:
+    return make_user(ADMINISTRATOR, username, region)
 
 
-def make_supervisor(username: str | None = None) -> User:
-    return make_user(SUPERVISOR, username)
+def make_supervisor(username: str | None = None, region: Region | None = None) -> User:
+    return make_user(SUPERVISOR, username, region)
 
 
-def make_evaluator(username: str | None = None) -> User:
-    return make_user(EVALUATOR, username)
+def make_evaluator(username: str | None = None, region: Region | None = None) -> User:
+    return make_user(EVALUATOR, username, region)
 
 
 def make_liaison(department: Department, username: str | None = None) -> User:

@@ -12,6 +12,7 @@ from tasks.models.plan import (
     PlanImport,
     PlanSection,
     Region,
+    RegionStaff,
     TaskDepartment,
 )
 from tasks.models.progress import (
@@ -40,6 +41,7 @@ __all__ = [
     "PlanSection",
     "ProgressReport",
     "Region",
+    "RegionStaff",
     "ReportSubmission",
     "ReportingPeriod",
     "TaskDepartment",

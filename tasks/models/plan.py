@@ -8,46 +8,123 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+DIVISION_CODE = RegexValidator(
+    r"^(\d{6}|\d{9}|\d{12})$",
+    _("A division code has 6 digits (GB/T 2260), or 9 or 12 for a township."),
+)
+
 
 class Region(models.Model):
-    """行政区划: province → prefecture (市州) → county (县区)."""
+    """行政区划: province → prefecture (市州) → county (县区) → township (乡镇, optional).
+
+    ``path`` is the materialised path of ids (``/1/7/42/``): "this region and everything below it"
+    is ``path__startswith=region.path``, a prefix match an index serves (varchar_pattern_ops on
+    PostgreSQL). ``save`` keeps it, and rewrites a moved subtree's paths in the same transaction.
+    """
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
         PREFECTURE = "prefecture", _("Prefecture")
         COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
 
-    code = models.CharField(_("division code"), max_length=12, unique=True)
+    # The level each level hangs under: a county under a prefecture, never the other way round.
+    PARENT_LEVEL = {
+        Level.PROVINCE: None,
+        Level.PREFECTURE: Level.PROVINCE,
+        Level.COUNTY: Level.PREFECTURE,
+        Level.TOWNSHIP: Level.COUNTY,
+    }
+
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        blank=True,
+        validators=[DIVISION_CODE],
+        help_text=_("Administrative division code (GB/T 2260), optional."),
+    )
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        ordering = ["code"]
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="region_code_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+            if path != self.path:
+                old = self.path
+                Region.objects.filter(pk=self.pk).update(path=path)
+                if old:
+                    Region.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                        path=Concat(Value(path), Substr("path", len(old) + 1), output_field=models.CharField())
+                    )
+                self.path = path
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
     def clean(self) -> None:
-        expected_parent = {
-            self.Level.PROVINCE: None,
-            self.Level.PREFECTURE: self.Level.PROVINCE,
-            self.Level.COUNTY: self.Level.PREFECTURE,
-        }.get(self.level)
+        expected_parent = self.PARENT_LEVEL.get(self.level)
         if self.parent is None and expected_parent is not None:
-            raise ValidationError({"parent": _("A prefecture or county must belong to a higher region.")})
+            raise ValidationError({"parent": _("A prefecture, county or township must belong to a higher region.")})
         if self.parent is not None and self.parent.level != expected_parent:
-            raise ValidationError({"parent": _("The parent region is not one level higher.")})
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s cannot be placed under a %(parent_level)s.")
+                    % {"level": self.get_level_display(), "parent_level": self.parent.get_level_display()}
+                }
+            )
+        if self.pk and self.parent is not None and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("A region cannot be placed under itself or a region below it.")})
+
+    def subtree(self) -> "models.QuerySet[Region]":
+        """This region and every region below it."""
+        return Region.objects.filter(path__startswith=self.path)
+
+    def contains(self, other: "Region | None") -> bool:
+        return other is not None and bool(self.path) and other.path.startswith(self.path)
+
+
+class RegionStaff(models.Model):
+    """A supervisor's, evaluator's or administrator's region: the health commission they serve.
+
+    Staff see that region and everything below it, nothing beside or above. Liaisons are scoped
+    by their departments (``Membership``) instead.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_staff", verbose_name=_("user")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="staff", verbose_name=_("region"))
+
+    class Meta:
+        verbose_name = _("region staff")
+        verbose_name_plural = _("region staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region}"
 
 
 class Department(models.Model):
@@ -136,6 +213,23 @@ class Plan(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="plans", verbose_name=_("region"))
     title = models.CharField(_("title"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cascaded_plans",
+        verbose_name=_("higher-level plan"),
+        help_text=_("The plan of the region above whose tasks and indicators this plan carries out (下达)."),
+    )
+    cascade_acceptance = models.BooleanField(
+        _("accept cascaded reports"),
+        default=False,
+        help_text=_(
+            "Reports and indicator values on tasks and indicators cascaded from this plan, once approved by the "
+            "lower region's supervisor, go on to this plan's supervisors to be accepted or sent back."
+        ),
+    )
     start_year = models.PositiveSmallIntegerField(
         _("first year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -213,6 +307,7 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),
             models.UniqueConstraint(fields=["region", "title"], name="plan_title_unique_in_region"),
+            models.UniqueConstraint(fields=["region", "parent"], name="plan_cascaded_once_per_region"),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +386,15 @@ class KeyTask(models.Model):
         COMPLETED = "completed", _("Completed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="key_tasks", verbose_name=_("plan"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cascaded_tasks",
+        verbose_name=_("higher-level task"),
+        help_text=_("The task of the higher-level plan this task carries out."),
+    )
     section = models.ForeignKey(
         PlanSection,
         on_delete=models.SET_NULL,
@@ -343,6 +447,7 @@ class KeyTask(models.Model):
         ordering = ["plan", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="key_task_code_unique_in_plan"),
+            models.UniqueConstraint(fields=["plan", "parent"], name="key_task_cascaded_once_per_plan"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("start_date")), name="key_task_dates_ordered"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="key_task_progress_percent"),
         ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tasks.models.plan import Department, KeyTask, Milestone, Plan
+from workflows.models import AcceptedByHigherLevel
 
 
 class ReportingPeriod(models.Model):
@@ -108,7 +109,7 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
 
-class ProgressReport(models.Model):
+class ProgressReport(AcceptedByHigherLevel):
     """进展报告: the lead department's report on one key task for one reporting period."""
 
     class Status(models.TextChoices):
