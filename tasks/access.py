@@ -270,3 +270,16 @@ def claiming_department_of_task(user: User, task) -> Department | None:
     if lead is None or lead.department_id not in user_department_ids(user):
         return None
     return lead.department
+
+
+# --- cascading (下达) --------------------------------------------------------------------------
+
+
+def can_cascade(user: User, plan: Plan) -> bool:
+    """Supervisors and administrators of the plan's region (or above) hand its work down."""
+    return user.is_active and user.has_perm("tasks.cascade_plan") and oversees_region(user, plan.region)
+
+
+def cascade_regions(user: User, plan: Plan) -> QuerySet[Region]:
+    """The regions ``plan`` may cascade to: directly below its region, within the user's scope."""
+    return Region.objects.filter(parent_id=plan.region_id).filter(pk__in=scoped_regions(user)).order_by("code", "name")

@@ -42,6 +42,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.plan_summary(user=request.user, plan=plan),
             "department_lights": selectors.department_lights(user=request.user, plan=plan),
             "can_export": request.user.has_perm("tasks.export_plan") and access.sees_all_tasks(request.user),
+            "can_cascade": access.can_cascade(request.user, plan),
+            "parent_visible": plan.parent_id is not None and access.visible_plans(request.user).filter(pk=plan.parent_id).exists(),
         },
     )
 
