@@ -283,3 +283,18 @@ def can_cascade(user: User, plan: Plan) -> bool:
 def cascade_regions(user: User, plan: Plan) -> QuerySet[Region]:
     """The regions ``plan`` may cascade to: directly below its region, within the user's scope."""
     return Region.objects.filter(parent_id=plan.region_id).filter(pk__in=scoped_regions(user)).order_by("code", "name")
+
+
+# --- two-level approval -------------------------------------------------------------------------
+
+
+def accepting_plan(plan: Plan, *, cascaded: bool) -> Plan | None:
+    """The higher-level plan that accepts approvals of work cascaded into ``plan`` (None: none does)."""
+    if not cascaded or not plan.parent_id:
+        return None
+    return Plan.objects.select_related("region").filter(pk=plan.parent_id, cascade_acceptance=True).first()
+
+
+def can_accept_in(user: User, plan: Plan | None) -> bool:
+    """A supervisor overseeing the accepting plan's region may accept or send back."""
+    return plan is not None and can_review(user) and oversees_region(user, plan.region)
