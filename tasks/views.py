@@ -76,6 +76,7 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestone_rows": [(m, claims.get(m.pk)) for m in task.milestones.all()],
             "may_claim": bool(access.claiming_department_of_task(request.user, task)),
             "timeline": selectors.task_timeline(task=task, user=request.user),
+            "parent_visible": task.parent_id is not None and access.visible_key_tasks(request.user).filter(pk=task.parent_id).exists(),
         },
     )
 
