@@ -23,7 +23,13 @@ from common.pagination import paginate_rows
 from common.spreadsheets import TableError
 from common.views import add_errors
 from tasks import access, regions
-from tasks.region_forms import DepartmentForm, RegionCreateForm, RegionEditForm, RegionImportForm, StaffPlaceForm
+from tasks.region_forms import (
+    DepartmentForm,
+    RegionCreateForm,
+    RegionEditForm,
+    RegionImportForm,
+    StaffPlaceForm,
+)
 
 TREE_PAGE_SIZE = 100
 SESSION_KEY = "region_imports"
