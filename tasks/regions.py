@@ -591,7 +591,7 @@ def read_region_sheet(data: bytes, filename: str = "") -> RegionSheet:
                 level_text=cell_text(cell(row, "level")),
             )
         )
-    title = next((cell_text(v) for r in grid[:header_index] for v in r if cell_text(v)), "")
+    title = next((clean_text(v) for r in grid[:header_index] for v in r if clean_text(v)), "")
     return RegionSheet(title=title, rows=rows, labels=labels)
 
 
