@@ -675,7 +675,8 @@ def _import_rows(sheet: RegionSheet, *, actor: User | None, under: Region | None
     # Existing regions the sheet names by code, and those it may name as parents.
     codes = {r.code for r in rows if r.code} | {s.parent_text for s in sheet.rows if s.parent_text.isdigit()}
     codes |= {_code_parent(r.code) for r in rows if _code_parent(r.code)}
-    by_code = {region.code: region for region in Region.objects.filter(code__in=codes)}
+    by_code = {region.code: region for region in Region.objects.filter(code__in=codes).select_related("parent")}
+    in_scope = set(scope.filter(pk__in=[r.pk for r in by_code.values()]).values_list("pk", flat=True))
     names = {s.parent_text for s in sheet.rows if s.parent_text and not s.parent_text.isdigit()}
     existing_by_name: dict[str, list[Region]] = {}
     for region in scope.filter(name__in=names):
@@ -701,7 +702,7 @@ def _import_rows(sheet: RegionSheet, *, actor: User | None, under: Region | None
     for row in rows:
         spec = specs[id(row)]
         if row.code and (existing := by_code.get(row.code)) is not None:
-            if scope.filter(pk=existing.pk).exists():
+            if existing.pk in in_scope:
                 row.region = existing
             else:
                 problem(row, _("the code %(code)s belongs to %(region)s, which you do not administer") % {"code": row.code, "region": existing.name}, "code")
