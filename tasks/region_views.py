@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -151,7 +151,9 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def department_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     department = regions.get_department_for_user(request.user, pk)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):  # say which: an empty post changes nothing
+        return HttpResponseBadRequest()
+    active = request.POST["active"] == "1"
     try:
         regions.region_department_set_active(actor=request.user, department=department, active=active)
     except ValidationError as exc:

@@ -229,6 +229,9 @@ def test_departments_are_created_edited_and_deactivated_on_the_region_page(clien
     department.refresh_from_db()
     assert (department.name, department.code) == ("武汉市卫生健康委", "wsjkw")
 
+    assert client.post(reverse("tasks:region_department_active", args=[department.pk]), {}).status_code == 400
+    department.refresh_from_db()
+    assert department.is_active  # an empty post changes nothing
     client.post(reverse("tasks:region_department_active", args=[department.pk]), {"active": "0"})
     department.refresh_from_db()
     assert not department.is_active
