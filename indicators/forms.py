@@ -15,6 +15,9 @@ class ValueForm(forms.Form):
     source = forms.CharField(label=pgettext_lazy("data", "Source"), required=False, max_length=300, help_text=_("Where the figure comes from."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    numerator = forms.CharField(required=False, max_length=40)
+    denominator = forms.CharField(required=False, max_length=40)
+
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         if indicator.is_numeric:
@@ -22,6 +25,19 @@ class ValueForm(forms.Form):
             self.fields["value"].help_text = _("In %(unit)s.") % {"unit": indicator.unit_display} if indicator.unit_display else ""
         else:
             del self.fields["value"]
+        if indicator.has_fraction:
+            self.fields["numerator"].label = indicator.numerator_label or _("Numerator")
+            self.fields["denominator"].label = indicator.denominator_label or (
+                _("Population") if indicator.unit_kind == indicator.UnitKind.PER_100K else _("Denominator")
+            )
+            self.fields["value"].required = False
+            self.fields["value"].help_text = _("Computed from the numerator and the denominator when left empty (in %(unit)s).") % {
+                "unit": indicator.unit_display or "—"
+            }
+            self.order_fields(["numerator", "denominator", "value"])
+        else:
+            del self.fields["numerator"]
+            del self.fields["denominator"]
         for field in self.fields.values():
             if not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs.setdefault("class", "form-control")
@@ -38,7 +54,7 @@ class NewValueForm(ValueForm):
         self.fields["year"].choices = [(y, y) for y in range(indicator.plan.start_year, indicator.plan.end_year + 1)]
         self.fields["year"].widget.attrs["class"] = "form-select"
         self.fields["period_code"].widget.attrs["class"] = "form-control"
-        self.order_fields(["year", "period_code"])
+        self.order_fields(["year", "period_code", "numerator", "denominator", "value"])
 
 
 class JudgementForm(forms.Form):

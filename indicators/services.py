@@ -37,7 +37,9 @@ from tasks.services import DepartmentDirectory, department_create
 from workflows import lifecycle
 from workflows.engine import lock_row
 
-VALUE_FIELDS = ("value", "text", "source")
+VALUE_FIELDS = ("value", "numerator", "denominator", "text", "source")
+FRACTION_FIELDS = ("numerator", "denominator")
+AGREEMENT = Decimal("0.01")  # a typed value may differ this much from what its parts give (rounding)
 MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
 RANGES = {
     Indicator.UnitKind.PERCENT: (Decimal(0), Decimal(100)),
@@ -106,14 +108,98 @@ def parse_value(indicator: Indicator, raw) -> Decimal | None:
     return number.quantize(Decimal("0.0001"))
 
 
+def _part_label(indicator: Indicator, field: str) -> str:
+    if field == "numerator":
+        return indicator.numerator_label or str(_("the numerator"))
+    if indicator.denominator_label:
+        return indicator.denominator_label
+    return str(_("the population") if indicator.unit_kind == Indicator.UnitKind.PER_100K else _("the denominator"))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def parse_part(indicator: Indicator, field: str, raw) -> Decimal | None:
+    """A numerator or denominator as typed: a number, not negative, at most 4 decimal places."""
+    if raw is None:
+        return None
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    label = _part_label(indicator, field)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({field: _("“%(text)s” is not a number: enter %(part)s as a number.") % {"text": str(raw)[:40], "part": label}})
+    if number < 0:
+        raise ValidationError({field: _("%(part)s cannot be negative.") % {"part": _cap(label)}})
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError({field: _("%(text)s is absurdly precise: give at most 4 decimal places.") % {"text": text[:40]}})
+    if number > MAX_NUMBER:
+        raise ValidationError({field: _("%(text)s is too large for an indicator value.") % {"text": text[:40]}})
+    return number.quantize(Decimal("0.0001"))
+
+
+def clean_fraction(indicator: Indicator, data: dict, cleaned: dict) -> None:
+    """The numerator and denominator of a rate (per 100,000, 1:N): both or neither; the denominator
+    (the population) above zero, the numerator not above it; the value computed from them (rounded
+    to 2 places), and a typed value that disagrees refused."""
+    if not indicator.has_fraction:
+        return
+    if not any(field in data for field in FRACTION_FIELDS):
+        if "value" in data:  # a bare value replaces the parts it would contradict
+            cleaned["numerator"] = cleaned["denominator"] = None
+        return
+    numerator = parse_part(indicator, "numerator", data.get("numerator"))
+    denominator = parse_part(indicator, "denominator", data.get("denominator"))
+    cleaned["numerator"], cleaned["denominator"] = numerator, denominator
+    if numerator is None and denominator is None:
+        return
+    if numerator is None or denominator is None:
+        missing = "numerator" if numerator is None else "denominator"
+        raise ValidationError(
+            {missing: _("Enter both %(numerator)s and %(denominator)s, or neither.")
+             % {"numerator": _part_label(indicator, "numerator"), "denominator": _part_label(indicator, "denominator")}}
+        )
+    if denominator <= 0:
+        raise ValidationError({"denominator": _("%(part)s must be greater than zero.") % {"part": _cap(_part_label(indicator, "denominator"))}})
+    if numerator > denominator:
+        raise ValidationError(
+            {"numerator": _("%(numerator)s (%(n)s) cannot be larger than %(denominator)s (%(d)s).")
+             % {"numerator": _cap(_part_label(indicator, "numerator")), "n": _plain(numerator),
+                "denominator": _part_label(indicator, "denominator"), "d": _plain(denominator)}}
+        )
+    computed = indicator.fraction_value(numerator, denominator)
+    if computed is None:  # a ratio 1:N with a numerator of 0
+        raise ValidationError({"numerator": _("%(part)s must be greater than zero for a ratio.") % {"part": _cap(_part_label(indicator, "numerator"))}})
+    computed = Decimal(computed).quantize(Decimal("0.01"))
+    typed = cleaned.get("value")
+    if typed is not None and abs(typed - computed) > AGREEMENT:
+        raise ValidationError(
+            {"value": _("The value %(value)s does not agree with %(numerator)s and %(denominator)s, which give %(computed)s. Leave the value empty to have it computed.")
+             % {"value": _plain(typed), "numerator": _part_label(indicator, "numerator"),
+                "denominator": _part_label(indicator, "denominator"), "computed": _plain(computed)}}
+        )
+    cleaned["value"] = parse_value(indicator, computed)
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
 def clean_value_data(indicator: Indicator, data: dict | None) -> dict | None:
-    """The typed fields as the model keeps them: the number checked against the indicator's unit,
-    the words and the source without surrounding blanks."""
+    """The typed fields as the model keeps them: the number checked against the indicator's unit
+    (or computed from its numerator and denominator), the words and the source without
+    surrounding blanks."""
     if data is None:
         return None
     cleaned = {}
     if "value" in data:
         cleaned["value"] = parse_value(indicator, data["value"])
+    clean_fraction(indicator, data, cleaned)
     for field in ("text", "source"):
         if field in data:
             cleaned[field] = (data[field] or "").strip()
@@ -447,6 +533,9 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
             nature=item.nature,
             department=directory.find(item.department_name),
             source_clause=item.source_clause,
+            numerator_label=item.numerator_label,
+            denominator_label=item.denominator_label,
+            aggregation=item.aggregation,
             position=position,
         )
         try:

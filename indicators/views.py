@@ -145,7 +145,13 @@ def render_value_page(request, record, *, form=None, decision_form=None, judgeme
 
 
 def _typed_initial(record: IndicatorValue) -> dict:
-    return {"value": _plain(record.value), "text": record.text, "source": record.source}
+    return {
+        "value": _plain(record.value),
+        "numerator": _plain(record.numerator),
+        "denominator": _plain(record.denominator),
+        "text": record.text,
+        "source": record.source,
+    }
 
 
 @require_safe
