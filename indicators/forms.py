@@ -82,3 +82,51 @@ class IndicatorImportForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
         return upload
+
+
+def target_field_name(indicator_pk: int, year: int) -> str:
+    return f"t-{indicator_pk}-{year}"
+
+
+class RegionTargetsForm(forms.Form):
+    """The grid of per-region annual targets: one text field per region × year (the service reads
+    each against the indicator's unit)."""
+
+    def __init__(self, *args, grid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        for row in grid.rows:
+            for year in grid.years:
+                initial = row.initial.get(year)
+                self.fields[target_field_name(row.indicator.pk, year)] = forms.CharField(
+                    label=f"{row.region.name} {year}",
+                    required=False,
+                    max_length=40,
+                    initial="" if initial is None else f"{initial.normalize():f}",
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
+                )
+
+    def values(self) -> dict[tuple[int, int], str]:
+        return {
+            (row.indicator.pk, year): self.cleaned_data.get(target_field_name(row.indicator.pk, year), "")
+            for row in self.grid.rows
+            for year in self.grid.years
+        }
+
+    def cells(self):
+        """(row, [(year, bound field)]) for the template."""
+        return [(row, [(year, self[target_field_name(row.indicator.pk, year)]) for year in self.grid.years]) for row in self.grid.rows]
+
+
+class TargetSheetForm(forms.Form):
+    file = forms.FileField(label=_("Sheet of targets (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
+        return upload

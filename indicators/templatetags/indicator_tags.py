@@ -21,3 +21,10 @@ def plain(number) -> str:
 def with_unit(number, indicator) -> str:
     """A number as the indicator prints it (80%, 1:3000, 是)."""
     return indicator.format_number(None if number is None else Decimal(number))
+
+
+@register.simple_tag
+def attainment_badge(state: str):
+    from indicators.tables import attainment_badge as badge
+
+    return badge(state)

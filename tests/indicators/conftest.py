@@ -124,7 +124,8 @@ def make_value(indicator, region=None, *, year=2024, period_code="", value=None,
 
 
 def make_regions(parent, count: int, *, level=None, prefix="市") -> list:
-    """``count`` regions under ``parent`` (prefectures under a province, counties under a prefecture)."""
+    """``count`` regions under ``parent`` (prefectures under a province, counties under a prefecture);
+    the ones that exist already (by code) are reused."""
     from tasks.models import Region
 
     level = level or {Region.Level.PROVINCE: Region.Level.PREFECTURE, Region.Level.PREFECTURE: Region.Level.COUNTY}[parent.level]
@@ -133,7 +134,7 @@ def make_regions(parent, count: int, *, level=None, prefix="市") -> list:
     regions = []
     for n in range(1, count + 1):
         code = f"{base:02d}{n * step:04d}" if level == Region.Level.PREFECTURE else f"{parent.code[:4]}{n:02d}"
-        regions.append(Region.objects.create(name=f"{prefix}{n:02d}", code=code, level=level, parent=parent))
+        regions.append(Region.objects.filter(code=code).first() or Region.objects.create(name=f"{prefix}{n:02d}", code=code, level=level, parent=parent))
     return regions
 
 
@@ -141,17 +142,20 @@ def cascaded_indicator(parent_indicator, regions, *, targets=None) -> list[Indic
     """What the cascade service (下达) makes: in each region a plan below ``parent_indicator``'s plan
     and a copy of the indicator (parent = it), its annual targets copied (or ``targets[region]``:
     {year: value} overriding them for that region). Returns the copies in ``regions``' order."""
+    from tasks.models import Department, Plan
     from tests.factories import DepartmentFactory, PlanFactory
 
     parent_plan = parent_indicator.plan
     annual = {t.year: t.value for t in parent_indicator.annual_targets.all()}
     copies = []
     for region in regions:
-        plan = PlanFactory(
+        plan = Plan.objects.filter(region=region, parent=parent_plan).first() or PlanFactory(
             region=region, parent=parent_plan, title=f"{region.name}精神卫生规划",
             start_year=parent_plan.start_year, end_year=parent_plan.end_year,
         )
-        department = DepartmentFactory(region=region, name=f"{region.name}卫生健康委员会", short_name=f"{region.name}卫健委")
+        department = Department.objects.filter(region=region, name=f"{region.name}卫生健康委员会").first() or DepartmentFactory(
+            region=region, name=f"{region.name}卫生健康委员会", short_name=f"{region.name}卫健委"
+        )
         copy = Indicator.objects.create(
             plan=plan, parent=parent_indicator, department=department, code=parent_indicator.code,
             name=parent_indicator.name, definition=parent_indicator.definition, unit_kind=parent_indicator.unit_kind,
