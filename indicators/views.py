@@ -408,7 +408,7 @@ def region_targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _cell(raw) -> str:
     if raw is None:
         return ""
-    if isinstance(raw, (int, float)):
+    if isinstance(raw, (int, float, Decimal)):
         return f"{Decimal(str(raw)).normalize():f}"
     return str(raw).strip()
 
