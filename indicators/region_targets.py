@@ -179,7 +179,7 @@ class TargetSheet:
 
 def grid_rows(grid: TargetGrid) -> list[list[Any]]:
     """The grid as a sheet (the template to fill in, and the current targets)."""
-    rows: list[list[Any]] = [[str(_("Region")) + "（地区）", "代码", *(f"{year}年" for year in grid.years)]]
+    rows: list[list[Any]] = [["地区", "代码", *(f"{year}年" for year in grid.years)]]
     for row in grid.rows:
         rows.append([row.region.name, row.region.code, *(row.initial.get(year) for year in grid.years)])
     return rows

@@ -115,3 +115,20 @@ def test_queries_do_not_grow_with_the_number_of_prefectures(client, province, pr
     client.force_login(province_supervisor)
     _queries(client, few_rate)  # warm up (sessions, caches)
     assert _queries(client, many_rate) == _queries(client, few_rate)
+
+
+def test_a_qualitative_indicator_shows_each_regions_words_and_no_total(en_client, province, province_plan, province_dept, province_supervisor):
+    from indicators.models import Indicator
+    from tests.indicators.conftest import make_indicator
+
+    meeting = make_indicator(province_plan, province_dept, code="9", name="联席会议制度", unit_kind=Indicator.UnitKind.QUALITATIVE,
+                             unit_label="", baseline_value=None, target_value=None, target_text="建立", annual=None)
+    a, b = make_regions(province, 2)
+    a_meeting, _b_meeting = cascaded_indicator(meeting, [a, b])
+    make_value(a_meeting, text="已建立并每季度召开")
+    en_client.force_login(province_supervisor)
+    response = en_client.get(reverse("indicators:region_comparison", args=[meeting.pk]), {"year": 2024})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已建立并每季度召开" in page and "Does not aggregate" in page
+    assert 'id="comparison-chart"' not in page

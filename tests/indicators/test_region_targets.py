@@ -38,7 +38,7 @@ def prefectures(province, province_rate):
 
 def _grid_post(prefectures, overrides=None) -> dict:
     data = {}
-    for region, copy in prefectures:
+    for _region, copy in prefectures:
         for year in YEARS:
             data[target_field_name(copy.pk, year)] = str(70 + year - 2021)
     data.update(overrides or {})
