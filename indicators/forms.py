@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from indicators.models import IndicatorValue
+from indicators.models import Indicator, IndicatorValue
 from tasks.models import Plan
 
 
@@ -130,3 +130,17 @@ class TargetSheetForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
         return upload
+
+
+class IndicatorDefinitionForm(forms.ModelForm):
+    """What an indicator is computed from and how it rolls up across regions."""
+
+    class Meta:
+        model = Indicator
+        fields = ["definition", "aggregation", "numerator_label", "denominator_label"]
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "aggregation": forms.Select(attrs={"class": "form-select"}),
+            "numerator_label": forms.TextInput(attrs={"class": "form-control"}),
+            "denominator_label": forms.TextInput(attrs={"class": "form-control"}),
+        }

@@ -340,6 +340,71 @@ def value_remove_evidence(
     return lifecycle.review_remove_evidence(record, user=user, evidence=evidence, data=_typed(record, user, data), version=version)
 
 
+# --- the indicator's definition: how it aggregates, what its rate is made of -------------------
+
+
+DEFINITION_FIELDS = ("definition", "aggregation", "numerator_label", "denominator_label")
+
+
+def can_edit_definition(user: User, indicator: Indicator) -> bool:
+    """Administrators (``tasks.change_annualtarget``) overseeing the plan's region."""
+    from tasks.access import oversees_region
+
+    return user.is_active and user.has_perm("tasks.change_annualtarget") and oversees_region(user, indicator.plan.region)
+
+
+def check_aggregation(indicator: Indicator, aggregation: str) -> None:
+    """A rate is never summed; a count, a yes/no or words have no numerator and denominator."""
+    if not aggregation or aggregation == Indicator.Aggregation.NONE:
+        return
+    fraction_unit = indicator.unit_kind in Indicator.FRACTION_UNITS
+    if aggregation == Indicator.Aggregation.FRACTION and not fraction_unit:
+        raise ValidationError(
+            {"aggregation": _("%(unit)s values have no numerator and denominator: choose another aggregation.")
+             % {"unit": indicator.get_unit_kind_display()}}
+        )
+    if aggregation in (Indicator.Aggregation.FLOW, Indicator.Aggregation.STOCK) and indicator.unit_kind != Indicator.UnitKind.COUNT:
+        raise ValidationError(
+            {"aggregation": _("Only counts add up; %(unit)s values are computed from summed numerators and denominators or not aggregated.")
+             % {"unit": indicator.get_unit_kind_display()}}
+        )
+
+
+@transaction.atomic
+def indicator_definition_update(*, indicator: Indicator, actor: User, data: dict) -> Indicator:
+    """Change how ``indicator`` is defined and aggregates. The aggregation and the parts' labels
+    carry down to its cascaded copies (a roll-up needs every level to aggregate alike). Audited."""
+    if not can_edit_definition(actor, indicator):
+        raise PermissionDenied
+    indicator = lock_row(Indicator, indicator.pk)
+    cleaned = {field: (data.get(field) or "").strip() for field in DEFINITION_FIELDS if field in data}
+    if "aggregation" in cleaned and cleaned["aggregation"] not in {"", *Indicator.Aggregation.values}:
+        raise ValidationError({"aggregation": _("Choose one of the aggregations offered.")})
+    check_aggregation(indicator, cleaned.get("aggregation", indicator.aggregation))
+    before = {field: getattr(indicator, field) for field in cleaned}
+    for field, value in cleaned.items():
+        setattr(indicator, field, value)
+    indicator.full_clean(validate_constraints=False)
+    changed = {field: value for field, value in cleaned.items() if before[field] != value}
+    if not changed:
+        return indicator
+    indicator.save(update_fields=list(changed))
+    inherited = {field: value for field, value in changed.items() if field != "definition"}
+    level, copies = [indicator.pk], 0
+    while inherited and level:
+        below = list(Indicator.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        copies += Indicator.objects.filter(pk__in=below).update(**inherited)
+        level = below
+    audit_record(
+        subject=indicator,
+        actor=actor,
+        action="update",
+        comment=", ".join(sorted(changed)),
+        data={"before": {f: before[f] for f in changed}, "after": changed, "cascaded_copies": copies},
+    )
+    return indicator
+
+
 # --- warnings --------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("indicators/completeness/", views.completeness, name="completeness"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("indicators/<int:pk>/values/new/", views.value_new, name="value_new"),
+    path("indicators/<int:pk>/edit/", views.indicator_definition_edit, name="indicator_definition"),
     path("indicators/<int:pk>/regions/", views.region_comparison, name="region_comparison"),
     path("indicators/<int:pk>/region-targets/", views.region_targets_edit, name="region_targets"),
     path("indicators/<int:pk>/region-targets/upload/", views.region_targets_upload, name="region_targets_upload"),

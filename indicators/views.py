@@ -23,6 +23,7 @@ from indicators.attainment import LABELS, attainment, indicator_statuses, indica
 from indicators.comparison import ComparisonTable, comparison, comparison_chart
 from indicators.filters import IndicatorFilter
 from indicators.forms import (
+    IndicatorDefinitionForm,
     IndicatorImportForm,
     JudgementForm,
     NewValueForm,
@@ -95,6 +96,7 @@ def render_indicator_page(request: HttpRequest, indicator, *, form=None, status=
         "form": form if can_report else None,
         "can_report": can_report,
         "is_cascaded": indicator.cascaded_indicators.exists(),
+        "can_edit_definition": services.can_edit_definition(request.user, indicator),
         "can_set_region_targets": indicator.is_numeric and region_targets.can_set_region_targets(request.user, indicator),
     }
     return render(request, "indicators/indicator_detail.html", context, status=status)
@@ -444,3 +446,23 @@ def region_targets_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="indicator-{indicator.pk}-region-targets.xlsx"'
     return response
+
+
+def indicator_definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The indicator's definition, aggregation and the labels of its numerator and denominator."""
+    indicator = access.get_indicator_for_user(request.user, pk)
+    if not services.can_edit_definition(request.user, indicator):
+        raise PermissionDenied
+    form = IndicatorDefinitionForm(request.POST or None, instance=Indicator.objects.get(pk=indicator.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_definition_update(
+                indicator=indicator, actor=request.user, data={f: form.cleaned_data[f] for f in services.DEFINITION_FIELDS}
+            )
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+        else:
+            messages.success(request, _("The indicator's definition has been saved."))
+            return redirect(indicator)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/indicator_definition.html", {"indicator": indicator, "plan": indicator.plan, "form": form}, status=status)
