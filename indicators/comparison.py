@@ -41,6 +41,7 @@ class ComparisonRow:
     basis: str  # own value / rolled up from below / total
     differs: bool = False
     is_total: bool = False
+    value_url: str = ""  # the region's own reported value (drill down to the report)
 
 
 def comparison(indicator: Indicator, year: int) -> tuple[RegionRollup, list[ComparisonRow]]:
@@ -66,6 +67,7 @@ def comparison(indicator: Indicator, year: int) -> tuple[RegionRollup, list[Comp
                 state=row.state,
                 basis=str(basis),
                 differs=row.differs,
+                value_url=row.record.get_absolute_url() if row.own and row.record is not None else "",
             )
         )
     total = result.total
@@ -134,6 +136,14 @@ class ComparisonTable(tables.Table):
         return format_html('<a href="{}">{}</a>', record.url, value)
 
     def value_name(self, record, value):
+        return value
+
+    def render_value(self, record, value):
+        if record.value_url:
+            return format_html('<a href="{}">{}</a>', record.value_url, value)
+        return value
+
+    def value_value(self, value):
         return value
 
     def render_numerator(self, value):

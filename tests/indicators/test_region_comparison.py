@@ -40,6 +40,8 @@ def test_the_table_shows_each_prefecture_and_the_province_roll_up(en_client, pro
     page = response.content.decode()
     assert f'href="{big_rate.get_absolute_url()}"' in page and f'href="{small_rate.get_absolute_url()}"' in page  # drill down
     assert "92%" in page and "48%" in page
+    big_value = big_rate.values.get()
+    assert f'<a href="{big_value.get_absolute_url()}">92%</a>' in page  # on to the value reported
     assert '<strong id="total-value">88%</strong>' in page  # 968 / 1 100, not the mean 70 %
     assert '<strong id="total-target">79%</strong>' in page
     assert "规范管理患者数" in page and "在册患者数" in page  # the parts' labels head the columns
