@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import cascade_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path(
         "indicator-values/<int:pk>/evidence/<int:evidence_pk>/remove/", views.value_evidence_remove, name="value_evidence_remove"
     ),
+    path("plans/<int:pk>/cascade/indicators/", cascade_views.cascade_indicators_page, name="cascade"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import period_views, progress_views, views
+from tasks import cascade_views, period_views, progress_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/import/<int:pk>/confirm/", views.plan_import_confirm, name="plan_import_confirm"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.xlsx", views.plan_export_download, name="plan_export"),
+    path("plans/<int:pk>/cascade/tasks/", cascade_views.cascade_tasks, name="cascade_tasks"),
     path("plans/<int:plan_pk>/tasks/", views.key_task_list, name="task_list"),
     path("plans/<int:plan_pk>/periods/", period_views.period_list, name="period_list"),
     path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),
