@@ -96,6 +96,8 @@ def render_indicator_page(request: HttpRequest, indicator, *, form=None, status=
         "form": form if can_report else None,
         "can_report": can_report,
         "is_cascaded": indicator.cascaded_indicators.exists(),
+        "parent_visible": bool(indicator.parent_id)
+        and access.visible_indicators(request.user).filter(pk=indicator.parent_id).exists(),
         "can_edit_definition": services.can_edit_definition(request.user, indicator),
         "can_set_region_targets": indicator.is_numeric and region_targets.can_set_region_targets(request.user, indicator),
     }

@@ -66,6 +66,9 @@ def test_the_detail_page_links_to_the_comparison_and_the_region_page_back(en_cli
     assert reverse("indicators:region_targets", args=[province_rate.pk]) in page
     page = en_client.get(big_rate.get_absolute_url()).content.decode()
     assert f'href="{province_rate.get_absolute_url()}" id="parent-indicator"' in page
+    en_client.force_login(make_supervisor("prefecture-supervisor", region=big))
+    page = en_client.get(big_rate.get_absolute_url()).content.decode()
+    assert 'id="parent-indicator"' not in page  # the province's page is out of its scope
 
 
 def test_a_prefecture_supervisor_cannot_see_the_province_comparison(client, province, province_rate):
@@ -134,3 +137,39 @@ def test_a_qualitative_indicator_shows_each_regions_words_and_no_total(en_client
     page = response.content.decode()
     assert "已建立并每季度召开" in page and "Does not aggregate" in page
     assert 'id="comparison-chart"' not in page
+
+
+def test_with_the_cascade_service_targets_and_reported_parts(client, province, province_plan, province_rate, province_supervisor):
+    """End to end through the services: 下达 to two prefectures, their own targets set in the grid,
+    their liaisons report numerator and denominator, their supervisors approve: the province sees
+    88 %, each prefecture against its own target."""
+    from decimal import Decimal
+
+    from indicators import services
+    from indicators.cascade import cascade_indicators
+    from indicators.forms import target_field_name
+    from tests.factories import DepartmentFactory, make_liaison
+
+    big, small = make_regions(province, 2)
+    commissions = {r: DepartmentFactory(region=r, name=f"{r.name}卫生健康委员会", is_supervising=True) for r in (big, small)}
+    cascade_indicators(plan=province_plan, indicators=[province_rate], regions=[big, small], actor=province_supervisor)
+    copies = {copy.plan.region: copy for copy in province_rate.cascaded_indicators.select_related("plan__region")}
+    client.force_login(province_supervisor)
+    grid = {target_field_name(copies[r].pk, year): "80" for r in (big, small) for year in range(2021, 2026)}
+    grid[target_field_name(copies[small].pk, 2024)] = "45"
+    assert client.post(reverse("indicators:region_targets", args=[province_rate.pk]), grid).status_code == 302
+    for region, (numerator, denominator) in ((big, (920, 1000)), (small, (48, 100))):
+        liaison = make_liaison(commissions[region], f"liaison-{region.code}")
+        record = services.value_save(user=liaison, indicator=copies[region], year=2024,
+                                     data={"numerator": str(numerator), "denominator": str(denominator), "source": "年报"})
+        record = services.value_submit(record=record, user=liaison)
+        services.value_approve(record=record, user=make_supervisor(f"supervisor-{region.code}", region=region))
+
+    page = client.get(reverse("indicators:region_comparison", args=[province_rate.pk]), {"year": 2024}).content.decode()
+
+    assert '<strong id="total-value">88%</strong>' in page
+    from indicators.rollup import rollup
+
+    result = rollup(province_rate, 2024)
+    assert result.total.value == Decimal("88.00")
+    assert [(row.target, row.state) for row in result.rows] == [(Decimal(80), "met"), (Decimal(45), "met")]
