@@ -49,7 +49,9 @@ def comparison(indicator: Indicator, year: int) -> tuple[RegionRollup, list[Comp
     fmt = indicator.format_number
     rows = []
     for row in result.rows:
-        if row.own:
+        if row.own and row.rolled_up.value is not None:
+            basis = _("Own value (the regions below roll up to %(value)s)") % {"value": fmt(row.rolled_up.value)}
+        elif row.own:
             basis = _("Own value")
         elif row.figure.is_empty:
             basis = _("No value")

@@ -51,6 +51,17 @@ def test_the_table_shows_each_prefecture_and_the_province_roll_up(en_client, pro
     assert 'option value="2023"' in page  # the year picker
 
 
+def test_a_region_with_its_own_value_and_counties_shows_both(en_client, province, province_rate, province_supervisor):
+    (big, big_rate), _small = _two_prefectures(province, province_rate)
+    (county,) = make_regions(big, 1, prefix="县")
+    (county_rate,) = cascaded_indicator(big_rate, [county])
+    make_value(county_rate, numerator=6, denominator=10)
+    en_client.force_login(province_supervisor)
+    page = en_client.get(reverse("indicators:region_comparison", args=[province_rate.pk]), {"year": 2024}).content.decode()
+    assert "Own value (the regions below roll up to 60%)" in page
+    assert "differs from its regions" in page
+
+
 def test_the_year_picker_and_a_year_without_values(en_client, province, province_rate, province_supervisor):
     _two_prefectures(province, province_rate)
     en_client.force_login(province_supervisor)
