@@ -22,7 +22,7 @@ class IndicatorValueKind(AcceptedByHigherPlan, ReviewKind):
     model = IndicatorValue
     approved_message = _("The value has been approved.")
     returned_message = _("The value has been returned to the department.")
-    content_fields = ("value", "text", "source")
+    content_fields = ("value", "numerator", "denominator", "text", "source")
     submitted_by_field = "reported_by"
 
     @property
