@@ -286,9 +286,9 @@ def _live_values(live, province_supervisor: User) -> None:
         liaison = User.objects.get(username=f"liaison-{region.code}")
         supervisor = User.objects.get(username=f"supervisor-{region.code}")
         submitted = datetime.datetime(2025, 3, 20, 10, tzinfo=TZ)
-        record = services.value_save(user=liaison, indicator=indicator, year=2024, data={"value": value, "source": "严重精神障碍信息系统年报"})
-        IndicatorValue.objects.filter(pk=record.pk).update(numerator=numerator, denominator=denominator)
-        record.refresh_from_db()
+        data = {"numerator": numerator, "denominator": denominator, "source": "严重精神障碍信息系统年报"}
+        record = services.value_save(user=liaison, indicator=indicator, year=2024, data=data)
+        assert record.value == value
         record = services.value_submit(record=record, user=liaison, at=submitted)
         record = services.value_approve(record=record, user=supervisor, at=submitted + datetime.timedelta(days=2))
         if region.code == "420200":

@@ -3,7 +3,7 @@
 Each region's copy (``Indicator.parent``) lives in the region's child plan (``tasks.cascade.child_plan``),
 is answered by the region's health commission, and starts with the parent's annual targets: those
 copies' annual targets are the region's own targets from then on (set per region × year by
-``indicators.targets``). Values are reported on the copy, for the region; ``indicators.rollup``
+``indicators.region_targets``). Values are reported on the copy, for the region; ``indicators.rollup``
 brings them back up.
 """
 
