@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from assessment import rules
 from assessment.models import AssessmentScheme
 from assessment.selectors import results
 from evaluation.report import ReportSection
@@ -22,7 +23,7 @@ def ranking_section(scheme: AssessmentScheme) -> ReportSection:
     result = results(scheme)
     header = (
         [_("Rank"), _("Prefecture"), _("Total")]
-        + [f"{item.label}（{item.weight.normalize()}）" for item in result.items]
+        + [f"{item.label}（{rules.points_text(item.weight)}）" for item in result.items]
         + [_("Bonus"), _("Deduction")]
     )
     rows = [

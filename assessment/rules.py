@@ -103,3 +103,9 @@ def competition_ranks(totals: Sequence[Decimal]) -> list[int]:
         else:
             ranks.append(index + 1)
     return ranks
+
+
+def points_text(value: Decimal) -> str:
+    """100.00 → "100", 33.30 → "33.3" (never "1E+2")."""
+    text = f"{Decimal(value).quantize(CENT):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

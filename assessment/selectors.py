@@ -85,7 +85,7 @@ def results(scheme: AssessmentScheme) -> Results:
 def export_header(result: Results) -> list[str]:
     return (
         [_("Rank"), _("Prefecture"), _("Total")]
-        + [f"{item.label}（{item.weight.normalize()}）" for item in result.items]
+        + [f"{item.label}（{rules.points_text(item.weight)}）" for item in result.items]
         + [_("Bonus"), _("Deduction")]
     )
 

@@ -75,7 +75,7 @@ def check_weights(items) -> None:
     if total != HUNDRED:
         raise ValidationError(
             _("The points of the items add up to %(total)s, not 100: change the weights first.")
-            % {"total": rules.points(Decimal(1), total).normalize()}
+            % {"total": rules.points_text(total)}
         )
 
 
@@ -442,7 +442,7 @@ def score_adjust(*, score: RegionScore, new_score, reason: str, user) -> RegionS
     if not Decimal(0) <= value <= score.item.weight or value != value.quantize(Decimal("0.01")):
         raise ValidationError(
             {"new_score": _("The score lies between 0 and the item's %(points)s points, with at most two decimals.")
-             % {"points": score.item.weight.normalize()}}
+             % {"points": rules.points_text(score.item.weight)}}
         )
     reason = _reason(reason)
     old = score.effective
