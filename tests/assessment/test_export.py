@@ -58,3 +58,18 @@ def test_command_refuses_an_unknown_scheme(computed, tmp_path):
     w, scheme = computed
     with pytest.raises(CommandError, match="no assessment scheme for 2023"):
         call_command("export_assessment", "--plan", str(w.plan.pk), "--year", "2023", "-o", str(tmp_path / "x.xlsx"))
+
+
+def test_export_is_formula_safe(computed):
+    w, scheme = computed
+    w.rate.name = '=HYPERLINK("http://evil","点击")'
+    w.rate.save(update_fields=["name"])
+    region = w.prefectures[0].region
+    region.name = "=1+2"
+    region.save()
+    from assessment.selectors import export_xlsx
+
+    sheet = load_workbook(io.BytesIO(export_xlsx(scheme))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert cells  # the hostile texts are there …
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)  # … as text, not formulas
