@@ -197,3 +197,16 @@ def test_compute_queries_do_not_grow_with_prefectures(world, province_supervisor
     small = _compute_queries(world, province_supervisor, 3)
     large = _compute_queries(world, province_supervisor, 17)
     assert small == large
+
+
+def test_demo_assessment_is_computed_signed_off_and_idempotent(world, province_supervisor):
+    from assessment.demo import seed_demo_assessment
+
+    w = world(3)
+    for prefecture, value in zip(w.prefectures, (40, 80, 60), strict=True):
+        w.value(prefecture, value)
+    scheme = seed_demo_assessment(w.plan, province_supervisor)
+    assert scheme.is_signed_off
+    assert services.weights_total(scheme.items.all()) == 100
+    assert [row.region.name for row in selectors.results(scheme).rows][0] == "黄石市"
+    assert seed_demo_assessment(w.plan, province_supervisor).pk == scheme.pk
