@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from assessment.models import AssessmentScheme, BonusDeduction, SchemeItem
 from demo.plan import seed_demo, seed_demo_activity
 from evaluation.models import Evaluation, EvaluatorAssignment, GeneratedReport, SelfAssessment
 from evidence.services import evidence_attach
@@ -82,6 +83,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("indicator-values/", "pk", "value_b"),
     ("indicator-values/", "evidence_pk", "value_b_evidence"),
     ("funding/lines/", "pk", "line_b"),
+    ("assessments/items/", "pk", "assessment_item"),
+    ("assessments/bonuses/", "pk", "assessment_bonus"),
+    ("assessments/", "pk", "assessment_scheme"),
     ("evaluations/assignments/", "pk", "assignment_b"),
     ("evaluations/", "pk", "evaluation"),
     ("self-assessments/", "pk", "assessment_b"),
@@ -204,6 +208,11 @@ def build_world() -> dict:
     )
     world["generated_report"] = GeneratedReport.objects.filter(plan=plan).first() or GeneratedReport.objects.create(
         plan=plan, kind=GeneratedReport.Kind.FINAL, version=1, requested_by=users["supervisor"]
+    )
+    world["assessment_scheme"] = AssessmentScheme.objects.create(plan=plan, year=2025, title="2025年度考核")
+    world["assessment_item"] = SchemeItem.objects.create(scheme=world["assessment_scheme"], kind="timeliness", weight=100)
+    world["assessment_bonus"] = BonusDeduction.objects.create(
+        scheme=world["assessment_scheme"], region=plan.region, points=1, reason="加分", created_by=users["supervisor"]
     )
     world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, legacy_title="乙的通知", url="/")
     plan_import = PlanImport(original_name="乙.xlsx", uploaded_by=other_admin, options={})
