@@ -203,6 +203,10 @@ def seed_province_demo() -> dict[str, int]:
     counts["targets"] = _prefecture_targets(plan)
     counts["values"] = _values(plan, population)
     counts["reports"] = _reports(plan, province_supervisor)
+    from assessment.demo import seed_demo_assessment
+
+    # Computed, not signed off: a visitor can adjust a score, add a bonus and sign it off.
+    seed_demo_assessment(plan, province_supervisor, year=2024, sign_off=False)
     return counts
 
 

@@ -4,6 +4,7 @@ that differ (十堰市 lags), reports at both approval levels, one account per p
 import pytest
 
 from accounts.models import User
+from assessment.models import AssessmentScheme, RegionScore
 from demo.plan import seed_demo
 from demo.province import PROVINCE_PLAN_TITLE, seed_province_demo
 from indicators.models import Indicator, IndicatorValue
@@ -41,3 +42,7 @@ def test_the_province_demo(db):
     for username in ("province-supervisor", "province-evaluator", "supervisor-420300", "liaison-420300"):
         assert User.objects.filter(username=username).exists()
     assert User.objects.get(username="supervisor").region_staff.region.name == "示范市"
+
+    scheme = AssessmentScheme.objects.get(plan=plan, year=2024)
+    ranking = list(RegionScore.objects.filter(scheme=scheme).values_list("region__name", flat=True).distinct())
+    assert len(ranking) == 18 and scheme.status == AssessmentScheme.Status.COMPUTED
