@@ -17,8 +17,9 @@ from tasks.models import KeyTask, Plan
 from tasks.tables import LIGHT_LABELS, light_badge
 from workflows.models import Acceptance
 
-# The first column stays in view while the matrix scrolls sideways (375 px screens).
-STICKY = "position-sticky start-0 bg-body z-1"
+# The first column stays in view while the matrix scrolls sideways (375 px screens). Sticky cells
+# need separate borders: collapsed ones belong to the table and let the scrolled cells show through.
+STICKY = "position-sticky start-0 bg-body z-1 border-end"
 STICKY_ATTRS = {
     "th": {"class": STICKY, "style": "min-width:8rem;max-width:13rem"},
     "td": {"class": STICKY, "style": "min-width:8rem;max-width:13rem"},
@@ -142,7 +143,11 @@ class MatrixTable(tables.Table):
     class Meta:
         sequence = ("task", "...", "summary")
         empty_text = _("No key task of this plan was cascaded to a region you oversee.")
-        attrs = {"class": "table table-sm table-bordered align-middle mb-0", "id": "cascade-matrix"}
+        attrs = {
+            "class": "table table-sm table-hover align-middle mb-0",
+            "id": "cascade-matrix",
+            "style": "border-collapse:separate;border-spacing:0",
+        }
 
     def __init__(self, data, *, plan: Plan, plans: list[Plan], tallies: dict[int, Tally], **kwargs):
         self.plan = plan
