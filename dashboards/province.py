@@ -116,9 +116,12 @@ def rows_with_light(rows: QuerySet[KeyTask], *, plans: list[Plan], light: str) -
     return rows.filter(Exists(lit))
 
 
-def cells(*, parents: Iterable[int] | QuerySet, plans: list[Plan]) -> dict[tuple[int, int], Cell]:
+def cells(
+    *, parents: Iterable[int] | QuerySet, plans: list[Plan], with_leads: bool = False
+) -> dict[tuple[int, int], Cell]:
     """The cells of the rows ``parents`` (task ids, or a queryset of tasks), keyed by
-    (higher-level task id, cascaded plan id). Three queries, whatever the number of rows."""
+    (higher-level task id, cascaded plan id). Two queries (three ``with_leads``), whatever the
+    number of rows."""
     plan_ids = [p.pk for p in plans]
     parent_ids = parents.values("pk") if isinstance(parents, QuerySet) else list(parents)
     # Every staff member who sees a plan sees its approved reports (evaluators see only those):
@@ -138,6 +141,8 @@ def cells(*, parents: Iterable[int] | QuerySet, plans: list[Plan]) -> dict[tuple
         "period__year", "period__number", "period__cadence", "period__ends_on",
     ):
         found[report.task_id].report = report
+    if not with_leads:
+        return {(cell.task.parent_id, cell.task.plan_id): cell for cell in found.values()}
     leads = (
         TaskDepartment.objects.filter(task__in=children.values("pk"), role=TaskDepartment.Role.LEAD)
         .select_related("department")

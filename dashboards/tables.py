@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,30 +41,53 @@ def acceptance_badge(value: str):
     )
 
 
-def cell_html(cell: Cell | None):
-    if cell is None:
-        return format_html('<span class="text-body-secondary" title="{}">—</span>', _("Not cascaded to this region"))
-    task = cell.task
-    return format_html(
-        '<a class="d-block text-decoration-none text-body text-nowrap" href="{}" data-cell="{}-{}">{} <span class="fw-semibold">{}%</span>'
-        '<span class="d-block small text-body-secondary">{}</span>{}</a>',
-        reverse("tasks:task_detail", args=[task.pk]),
-        task.parent_id,
-        task.plan_id,
-        light_badge(task.light),
-        task.progress,
-        period_label(cell) or gettext("No approved report"),
-        acceptance_badge(cell.acceptance),
-    )
+class CellRenderer:
+    """The HTML of the matrix's cells. A page shows a thousand of them: what they share (the light
+    badges, the acceptance badges, the period labels, the link pattern) is rendered once per page."""
 
+    def __init__(self):
+        self.lights = {light: light_badge(light) for light in LIGHT_LABELS}
+        self.acceptances = {value: acceptance_badge(value) for value in ("", *ACCEPTANCE_CSS)}
+        self.periods: dict[int, str] = {}
+        self.no_report = escape(gettext("No approved report"))
+        self.missing = format_html('<span class="text-body-secondary" title="{}">—</span>', _("Not cascaded to this region"))
+        self.task_url = reverse("tasks:task_detail", args=[0]).replace("/0/", "/{}/")
+        self.light_texts = {light: str(label) for light, label in LIGHT_LABELS.items()}
+        self.acceptance_texts = {value: str(Acceptance(value).label) for value in ACCEPTANCE_CSS}
+        self.period_texts: dict[int, str] = {}
 
-def cell_text(cell: Cell | None) -> str:
-    if cell is None:
-        return ""
-    parts = [str(LIGHT_LABELS[cell.task.light]), f"{cell.task.progress}%", period_label(cell)]
-    if cell.acceptance:
-        parts.append(str(Acceptance(cell.acceptance).label))
-    return " · ".join(p for p in parts if p)
+    def period(self, cell: Cell) -> str:
+        if cell.report is None:
+            return self.no_report
+        key = cell.report.period_id
+        if key not in self.periods:
+            self.periods[key] = escape(period_label(cell))
+        return self.periods[key]
+
+    def text(self, cell: Cell | None) -> str:
+        """The cell in an export: light · progress · period · acceptance."""
+        if cell is None:
+            return ""
+        parts = [self.light_texts[cell.task.light], f"{cell.task.progress}%"]
+        if cell.report is not None:
+            key = cell.report.period_id
+            if key not in self.period_texts:
+                self.period_texts[key] = period_label(cell)
+            parts.append(self.period_texts[key])
+        if cell.acceptance:
+            parts.append(self.acceptance_texts[cell.acceptance])
+        return " · ".join(parts)
+
+    def __call__(self, cell: Cell | None):
+        if cell is None:
+            return self.missing
+        task = cell.task
+        return mark_safe(  # every part is a number or was escaped above
+            f'<a class="d-block text-decoration-none text-body text-nowrap" href="{self.task_url.format(int(task.pk))}" '
+            f'data-cell="{int(task.parent_id)}-{int(task.plan_id)}">{self.lights[task.light]} '
+            f'<span class="fw-semibold">{int(task.progress)}%</span>'
+            f'<span class="d-block small text-body-secondary">{self.period(cell)}</span>{self.acceptances[cell.acceptance]}</a>'
+        )
 
 
 def tally_html(tally: Tally | None):
@@ -112,10 +136,10 @@ class RegionColumn(tables.Column):
         )
 
     def render(self, record, table):
-        return cell_html(table.cells.get((record.pk, self.plan.pk)))
+        return table.cell_renderer(table.cells.get((record.pk, self.plan.pk)))
 
     def value(self, record, table):
-        return cell_text(table.cells.get((record.pk, self.plan.pk)))
+        return table.cell_renderer.text(table.cells.get((record.pk, self.plan.pk)))
 
     def render_footer(self, table):
         return format_html(
@@ -154,6 +178,7 @@ class MatrixTable(tables.Table):
         self.plans = plans
         self.tallies = tallies
         self.cells: dict[tuple[int, int], Cell] = {}
+        self.cell_renderer = CellRenderer()
         extra = [(f"region_{p.pk}", RegionColumn(p, higher=plan)) for p in plans]
         super().__init__(data, extra_columns=extra, **kwargs)
 

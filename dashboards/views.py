@@ -120,7 +120,7 @@ def region_tasks(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
     filterset = RegionTaskFilter(request.GET or None, queryset=rows, plan=child)
     table = RegionTaskTable(filterset.qs, plan=plan, region_id=child.region_id)
     paginate(request, table)
-    found = province.cells(parents=[row.record.parent_id for row in table.page.object_list], plans=[child])
+    found = province.cells(parents=[row.record.parent_id for row in table.page.object_list], plans=[child], with_leads=True)
     table.cells = {cell.task.pk: cell for cell in found.values()}
     department = filterset.form.cleaned_data.get("department") if filterset.is_bound and filterset.is_valid() else None
     return render(
