@@ -295,3 +295,19 @@ def test_the_matrix_shows_only_the_regions_in_the_viewers_scope(client):
     client.force_login(make_supervisor("hubei"))  # the province sees both
     page = _matrix(client, plan)
     assert "江岸区" in page and "大冶市" in page
+
+
+def test_the_plan_page_links_the_matrix_for_staff_when_the_plan_was_cascaded(client, world, province_supervisor):
+    client.force_login(province_supervisor)
+    page = client.get(world.plan.get_absolute_url()).content.decode()
+    assert f'href="{reverse("dashboards:regions", args=[world.plan.pk])}"' in page
+    page = client.get(world.child_plans[0].get_absolute_url()).content.decode()
+    assert 'id="plan-region-matrix-link"' not in page
+
+
+def test_a_plan_that_was_not_cascaded_shows_an_empty_matrix(client, world, province_supervisor):
+    plan = PlanFactory(region=world.province, title="未下达的规划")
+    KeyTaskFactory(plan=plan)
+    client.force_login(province_supervisor)
+    page = _matrix(client, plan)
+    assert "cascade-matrix" in page and 'data-cell="' not in page
