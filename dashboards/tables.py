@@ -223,12 +223,16 @@ class MatrixTable(tables.Table):
 class RegionTaskTable(tables.Table):
     """One region's copies of the cascaded tasks, with their lead department and latest approved report."""
 
-    code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"))
-    title = tables.Column(verbose_name=_("Key task"))
-    lead = tables.Column(verbose_name=_("Lead department"), empty_values=(), orderable=False)
-    light = tables.Column(verbose_name=_("Light"))
-    progress = tables.Column(verbose_name=_("Progress"))
-    report = tables.Column(verbose_name=_("Latest approved report"), empty_values=(), orderable=False)
+    code = tables.Column(verbose_name=_("No."), order_by=("position", "pk"), attrs={"th": {"class": "text-nowrap"}})
+    title = tables.Column(verbose_name=_("Key task"), attrs={"td": {"style": "min-width:10rem"}})
+    lead = tables.Column(
+        verbose_name=_("Lead department"), empty_values=(), orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
+    light = tables.Column(verbose_name=_("Light"), attrs={"th": {"class": "text-nowrap"}})
+    progress = tables.Column(verbose_name=_("Progress"), attrs={"th": {"class": "text-nowrap"}})
+    report = tables.Column(
+        verbose_name=_("Latest approved report"), empty_values=(), orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
     acceptance = tables.Column(verbose_name=_("Acceptance"), empty_values=(), orderable=False)
 
     class Meta:

@@ -311,3 +311,11 @@ def test_a_plan_that_was_not_cascaded_shows_an_empty_matrix(client, world, provi
     client.force_login(province_supervisor)
     page = _matrix(client, plan)
     assert "cascade-matrix" in page and 'data-cell="' not in page
+
+
+def test_the_csv_export_has_the_same_rows(client, world, province_supervisor):
+    client.force_login(province_supervisor)
+    response = client.get(reverse("dashboards:regions", args=[world.plan.pk]), {"_export": "csv", "sort": "-task"})
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 4 + 1
+    assert lines[1].startswith("4 ") and lines[4].startswith("1 ")  # sorted as asked

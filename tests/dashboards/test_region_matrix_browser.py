@@ -49,3 +49,15 @@ def test_the_province_supervisor_reads_the_matrix_on_a_phone_and_drills_down(pho
     phone.locator(f'[data-cell="{world.province_tasks[0].pk}-{child.plan_id}"]').click()
     expect(phone.locator("h1")).to_contain_text(child.title)
     assert phone.url.endswith(f"/tasks/{child.pk}/")
+
+    # Back on the matrix, a region's name opens its tasks by lead department.
+    phone.go_back()
+    phone.locator(f'#cascade-matrix th[data-region="{world.prefectures[16].pk}"] a').click()
+    expect(phone.locator("#cascade-breadcrumb")).to_contain_text("神农架林区")
+    expect(phone.locator("#region-task-table")).to_contain_text(child.title)
+    lead = world.departments[world.prefectures[16].pk][0]
+    phone.locator(f'#region-task-table a[data-department="{lead.pk}"]').first.click()
+    expect(phone.locator("#cascade-breadcrumb")).to_contain_text(str(lead))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    if os.environ.get("BROWSER_ARTIFACTS"):
+        phone.screenshot(path=os.path.join(os.environ["BROWSER_ARTIFACTS"], "region-tasks-375.png"), full_page=True)
