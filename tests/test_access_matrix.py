@@ -55,7 +55,7 @@ ROLES = ("anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluat
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
 # generated report of the whole plan): everyone signed in may be shown them.
-SHARED = {"plan", "evaluation", "rubric", "generated_report", "period", "review_kind", "region"}
+SHARED = {"plan", "evaluation", "rubric", "generated_report", "period", "review_kind"}
 
 # (route prefix, path parameter) → the world's object whose id fills it. The first match wins, so
 # longer prefixes come first. A parameter no entry matches fails the test.
@@ -124,7 +124,7 @@ def build_world() -> dict:
     """The demo plan and its activity; departments A and B that share no task; B's objects."""
     plan = seed_demo().plan
     seed_demo_activity(plan)
-    world: dict = {"plan": plan, "region": plan.region}
+    world: dict = {"plan": plan}
     liaisons = Membership.objects.filter(role=Membership.Role.LIAISON, is_active=True).select_related("department", "user")
     report_b = dept_a = None
     # A: the first department with a liaison that has no part in some report's task; B: that report's.
