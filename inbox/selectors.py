@@ -22,7 +22,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from tasks.access import user_department_ids
+from tasks.access import staff_region, user_department_ids
 from tasks.models import Department, KeyTask, Membership
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -70,7 +70,13 @@ def review_queue(*, user: User) -> QuerySet[Task]:
     permissions = [p for p in user.get_all_permissions() if p in REVIEW_PERMISSIONS]
     if not permissions:
         return Task.objects.none()
-    return _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
+    queue = _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
+    if not user.is_superuser:
+        # The higher level's accept step: for staff of the accepting region and above only.
+        region = staff_region(user)
+        accepting = Q(process__data__acceptor_region_path__startswith=region.path) if region else Q(pk__in=[])
+        queue = queue.filter(~node_names(["accept"]) | accepting)
+    return queue
 
 
 def headed_department_ids(user: User) -> list[int]:

@@ -91,6 +91,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("generated-reports/", "pk", "generated_report"),
     ("notifications/", "pk", "notification_b"),
     ("evidence/download/", "public_id", "evidence_b"),
+    ("regions/import/", "token", "region_import"),
+    ("regions/departments/", "pk", "dept_b"),
+    ("regions/", "pk", "region"),
 ]
 BAD_PAGING = ("per_page=-1&page=999999", "per_page=100000&page=abc", "page=-3&sa-per_page=0&sa-page=x")
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -212,6 +215,8 @@ def build_world() -> dict:
     indicator_import.file.save("indicators.xlsx", ContentFile(b"PK"), save=False)
     indicator_import.save()
     world["indicator_import_b"] = indicator_import
+    world["dept_b"], world["region"] = dept_b, plan.region
+    world["region_import"] = SimpleNamespace(pk="0" * 32)  # another admin's upload lives in their session
     missing = sorted(key for key, value in world.items() if value is None)
     assert not missing, f"the world lacks objects of department B: {missing}"
     return world
