@@ -319,3 +319,23 @@ def test_the_csv_export_has_the_same_rows(client, world, province_supervisor):
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 4 + 1
     assert lines[1].startswith("4 ") and lines[4].startswith("1 ")  # sorted as asked
+
+
+def test_the_matrix_reads_what_the_cascade_service_wrote(client):
+    from tasks.cascade import cascade_tasks
+    from tests.factories import ProvinceFactory
+
+    province = ProvinceFactory()
+    plan = PlanFactory(region=province, title="湖北省精神卫生规划")
+    tasks = [KeyTaskFactory(plan=plan, code=str(n), title=f"省任务{n}") for n in (1, 2)]
+    regions = [RegionFactory(name=name, parent=province) for name in ("武汉市", "宜昌市")]
+    commission = DepartmentFactory(region=regions[0], name="武汉市卫生健康委员会", short_name="武汉市卫健委", is_supervising=True)
+    supervisor = make_supervisor("hubei", region=province)
+    cascade_tasks(plan=plan, tasks=tasks[:1], regions=regions, actor=supervisor)
+    client.force_login(supervisor)
+    page = _matrix(client, plan)
+    assert "武汉市" in page and "宜昌市" in page
+    assert tasks[0].get_absolute_url() in page and tasks[1].get_absolute_url() not in page
+    assert page.count('data-cell="') == 2
+    page = client.get(reverse("dashboards:region", args=[plan.pk, regions[0].pk])).content.decode()
+    assert f'data-department="{commission.pk}"' in page
