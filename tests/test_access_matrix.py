@@ -64,6 +64,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("plans/import/", "pk", "plan_import_b"),
     ("plans/", "pk", "plan"),
     ("plans/", "plan_pk", "plan"),
+    ("plans/", "region_pk", "region"),
     ("tasks/", "pk", "task_b"),
     ("review/", "kind", "review_kind"),
     ("review/", "evidence_pk", "report_b_evidence"),
