@@ -93,7 +93,7 @@ class SchemeItem(models.Model):
         decimal_places=4,
         help_text=_(
             "Proportional and yes/no rules: the value that earns full marks. Empty: the province's target "
-            "of the year for indicators, 100 % for shares."
+            "of the year for indicators, 100 percent for shares."
         ),
     )
     floor_share = models.DecimalField(
