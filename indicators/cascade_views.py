@@ -30,8 +30,8 @@ def cascade_indicators_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(indicators)d indicators were cascaded (%(plans)d new plans of the regions below).")
-                % {"indicators": result.indicators_created, "plans": len(result.plans_created)},
+                _("%(indicators)d indicators were cascaded to %(regions)d regions (%(plans)d new plans of the regions below).")
+                % {"indicators": len(form.cleaned_data["items"]), "regions": len(form.cleaned_data["regions"]), "plans": len(result.plans_created)},
             )
             return redirect("indicators:cascade", pk=plan.pk)
     rows = [[copy.plan.region for copy in indicator.cascaded_indicators.all()] for indicator in indicators]

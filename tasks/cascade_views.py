@@ -40,8 +40,8 @@ def cascade_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(tasks)d key tasks were cascaded (%(plans)d new plans of the regions below).")
-                % {"tasks": result.tasks_created, "plans": len(result.plans_created)},
+                _("%(tasks)d key tasks were cascaded to %(regions)d regions (%(plans)d new plans of the regions below).")
+                % {"tasks": len(form.cleaned_data["items"]), "regions": len(form.cleaned_data["regions"]), "plans": len(result.plans_created)},
             )
             return redirect("tasks:cascade_tasks", pk=plan.pk)
     return render(

@@ -53,7 +53,7 @@ def test_cascade_report_approve_accept_and_the_ranking_changes(page):
     page.get_by_label("武汉市").check()
     page.get_by_label("十堰市").check()
     page.locator("#cascade-form button[type=submit]").click()
-    expect(page.locator(".alert-success")).to_contain_text("1")
+    expect(page.locator(".alert-success")).to_contain_text("已下达 1 项重点任务至 2 个地区")
     expect(page.locator("#cascaded-plans")).to_contain_text("武汉市")
     log_out(page)
 
