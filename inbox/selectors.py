@@ -1,7 +1,8 @@
 """The work lists, read from the engine: every open human task of every flow is a piece of work.
 
 - 我的待办 (``my_work``): tasks assigned to me, and unassigned writing steps of my departments;
-- 审核队列 (``review_queue``): unassigned tasks that my permissions let me take (reviews);
+- 审核队列 (``review_queue``): unassigned tasks that my permissions let me take (reviews), of my
+  regions' departments (region scope, ``tasks.access``);
 - 部门待办 (``department_work``): every open task of the departments I head.
 
 Each row is a viewflow ``Task`` with its process; the process's listing data (``workflows.listing``)
@@ -22,7 +23,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from tasks.access import user_department_ids
+from tasks.access import region_scope_q, user_department_ids
 from tasks.models import Department, KeyTask, Membership
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -67,10 +68,19 @@ def reviews_anything(user: User) -> bool:
 
 
 def review_queue(*, user: User) -> QuerySet[Task]:
+    """Unassigned reviews my permissions let me take, of the departments of my regions (a
+    prefecture's supervisor never sees another prefecture's work): one query, filtered on the
+    process's listing data against the departments of the subtree."""
     permissions = [p for p in user.get_all_permissions() if p in REVIEW_PERMISSIONS]
     if not permissions:
         return Task.objects.none()
-    return _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
+    tasks = _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
+    if user.is_superuser:
+        return tasks
+    departments = Department.objects.filter(region_scope_q(user)).values("pk")
+    return tasks.annotate(
+        department_pk=Cast(KeyTextTransform("department_id", "process__data"), output_field=IntegerField())
+    ).filter(department_pk__in=departments)
 
 
 def headed_department_ids(user: User) -> list[int]:

@@ -90,6 +90,28 @@ def oversees_region(user: User, region: Region | None) -> bool:
     return own is not None and own.contains(region)
 
 
+def region_and_above_paths(region: Region) -> list[str]:
+    """The paths of ``region`` and of every region above it ("/1/7/42/" → "/1/", "/1/7/", "/1/7/42/")."""
+    ids = [part for part in region.path.split("/") if part]
+    return ["/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))]
+
+
+def staff_overseeing(region: Region, *permissions: str, exclude_permission: str | None = None) -> QuerySet[User]:
+    """Who hears of work in ``region``: active staff placed in it or in a region above it, holding
+    one of ``permissions`` (through a group or directly), without ``exclude_permission``.
+
+    Every recipient list of "the supervisors" is computed here, so that a prefecture's work is
+    told to that prefecture's and the province's health commission, never to another prefecture's.
+    Superusers are left out unless they hold the permission and are placed like anyone else."""
+    holders = Q()
+    for permission in permissions:
+        holders |= Q(pk__in=User.objects.with_perm(permission, include_superusers=False).values("pk"))
+    users = User.objects.filter(holders, is_active=True, region_staff__region__path__in=region_and_above_paths(region))
+    if exclude_permission:
+        users = users.exclude(pk__in=User.objects.with_perm(exclude_permission, include_superusers=False).values("pk"))
+    return users.order_by("pk")
+
+
 def user_region_ids(user: User) -> frozenset[int]:
     """The regions of a liaison's departments."""
     cached = getattr(user, "_department_region_ids", None)
@@ -143,6 +165,23 @@ def visible_departments(user: User) -> QuerySet[Department]:
     if sees_all_tasks(user) or _reads_everything(user):
         return departments.filter(region_scope_q(user))
     return departments.filter(region_id__in=user_region_ids(user))
+
+
+def visible_users(user: User) -> QuerySet[User]:
+    """The accounts an administrator manages: staff placed in their regions, members of their
+    regions' departments, and accounts placed nowhere yet (so that a new account can be placed)."""
+    users = User.objects.all()
+    if not user.is_authenticated:
+        return users.none()
+    if user.is_superuser:
+        return users
+    if staff_region(user) is None:
+        return users.none()
+    placed = Q(region_staff__isnull=False) | Q(memberships__isnull=False)
+    in_scope = Q(pk__in=RegionStaff.objects.filter(region_scope_q(user)).values("user_id")) | Q(
+        pk__in=Membership.objects.filter(region_scope_q(user, "department__region")).values("user_id")
+    )
+    return users.filter(in_scope | ~Q(pk__in=User.objects.filter(placed).values("pk")))
 
 
 def require_plan_import(user: User) -> None:
