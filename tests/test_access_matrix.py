@@ -2,6 +2,11 @@
 every role, with the ids of *another department's* objects in its path.
 
 - A liaison (or head) of department A never gets a 200 for an object of department B.
+- Region scope: every object in the paths belongs to the demo city 示范市 (prefecture A). The
+  supervisor, evaluator and administrator of another prefecture (``*_b_pref``, placed in 乙市)
+  never get a 200 for them, nor for a POST: 404, or 403 where their role lacks the permission
+  anyway (the same role of 示范市 gets the 403 too). The province's supervisor sees what 示范市's
+  supervisor sees.
 - Nobody gets a 500, anywhere (the failure names the URL and the role).
 - Views that only accept POST are also posted to with an empty body.
 - A new URL is covered automatically; if its path parameters are not in ``OBJECT_FOR`` the test
@@ -43,14 +48,29 @@ from tasks.models import (
     MilestoneClaim,
     PlanImport,
     ProgressReport,
+    Region,
 )
-from tests.factories import MembershipFactory, MilestoneFactory, make_administrator, make_user
+from tests.factories import (
+    MembershipFactory,
+    MilestoneFactory,
+    make_administrator,
+    make_evaluator,
+    make_supervisor,
+    make_user,
+)
 from tests.indicators.conftest import draft, make_indicator
 
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
-ROLES = ("anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluator", "administrator")
+ROLES = (
+    "anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluator", "administrator",
+    "supervisor_b_pref", "evaluator_b_pref", "administrator_b_pref", "supervisor_province",
+)
+# Staff of another prefecture (乙市), and the role of 示范市 each one mirrors.
+OTHER_PREFECTURE = {"supervisor_b_pref": "supervisor", "evaluator_b_pref": "evaluator", "administrator_b_pref": "administrator"}
+# Objects in paths that belong to a person rather than to a region (their own uploads, notifications).
+PERSONAL = {"notification_b", "plan_import_b", "indicator_import_b", "review_kind"}
 # Liaisons and heads of department A: what they may not open of department B.
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
@@ -150,6 +170,13 @@ def build_world() -> dict:
         "evaluator": User.objects.get(username="evaluator"),
         "administrator": make_administrator("matrix-admin"),  # an administrator, not a superuser
     }
+    # Prefecture B (乙市), a sibling of 示范市 under the province, and its health commission's staff.
+    city = plan.region
+    other = Region.objects.create(name="乙市", code="429800", level=Region.Level.PREFECTURE, parent=city.parent)
+    users["supervisor_b_pref"] = make_supervisor("matrix-supervisor-b", region=other)
+    users["evaluator_b_pref"] = make_evaluator("matrix-evaluator-b", region=other)
+    users["administrator_b_pref"] = make_administrator("matrix-admin-b", region=other)
+    users["supervisor_province"] = make_supervisor("matrix-supervisor-province", region=city.parent)
     head_a = make_user("liaison", "matrix-head-a")
     MembershipFactory(user=head_a, department=dept_a, role=Membership.Role.HEAD)
     users["head_a"] = head_a
@@ -253,6 +280,7 @@ def test_role_by_url_matrix(world_timer):
 
     problems: list[str] = []
     probed = 0
+    province_saw = 0  # pages of 示范市's objects the province's supervisor was shown
     seen_by_b: set[str] = set()  # B's objects that B's liaison was shown: the ids are real
     for route, pattern in url_patterns():
         if route.startswith(SKIPPED_PREFIXES) or pattern.name in {"logout", "set_language"}:
@@ -262,8 +290,11 @@ def test_role_by_url_matrix(world_timer):
             continue
         path, keys = filled
         of_b = bool(keys - SHARED)
+        of_city = bool(keys - PERSONAL)  # names an object of 示范市 (prefecture A)
+        statuses: dict = {}
         for role in ROLES:
             status = _request(clients[role], "GET", path)
+            statuses[role] = status
             probed += 1
             if status == 200 and role == "liaison_b":
                 seen_by_b |= keys
@@ -279,12 +310,25 @@ def test_role_by_url_matrix(world_timer):
                 methods.append(("POST", _request(clients[role], "POST", path)))
                 probed += 1
             for method, code in methods:
+                statuses[(role, method)] = code
                 if isinstance(code, str) or code >= 500:
                     problems.append(f"{method} {path} as {role}: {code}")
                 elif code == 200 and of_b and role in OF_DEPARTMENT_A:
                     problems.append(f"{method} {path} as {role}: 200 on department B's {sorted(keys - SHARED)}")
+                elif of_city and role in OTHER_PREFECTURE and code != 404:
+                    mirror = statuses.get((OTHER_PREFECTURE[role], method))
+                    if not (code in (403, 405) and mirror == code):
+                        problems.append(
+                            f"{method} {path} as {role}: {code} on 示范市's {sorted(keys - PERSONAL)} "
+                            f"(404 expected; {OTHER_PREFECTURE[role]} of 示范市 gets {mirror})"
+                        )
+        if of_city and statuses["supervisor"] == 200:
+            province_saw += 1
+            if statuses["supervisor_province"] != 200:
+                problems.append(f"GET {path} as supervisor_province: {statuses['supervisor_province']} (示范市's supervisor: 200)")
     world_timer["probed"] = probed
     assert probed > 300
+    assert province_saw > 20
     assert {"task_b", "report_b", "contribution_b", "claim_b", "notice_b", "indicator_b", "value_b", "line_b", "assessment_b", "evidence_b"} <= seen_by_b
     assert not problems, "\n".join(problems)
 
