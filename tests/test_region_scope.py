@@ -269,7 +269,6 @@ def test_recipients_of_a_work_are_its_region_and_the_province_never_the_sibling(
 
 
 def test_submitting_a_report_of_a_notifies_a_and_the_province_not_b(world):
-    users = world["users"]
     report = (
         ProgressReport.objects.filter(task__plan=world["plan"], status=ProgressReport.Status.DRAFT, assignee__isnull=False)
         .select_related("assignee", "period")
