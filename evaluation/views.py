@@ -87,7 +87,7 @@ def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if not access.can_open(request.user):
         raise PermissionDenied
     plan = get_plan_for_user(request.user, plan_pk)
-    form = EvaluationForm(request.POST or None, initial={"lead": request.user.pk})
+    form = EvaluationForm(request.POST or None, initial={"lead": request.user.pk}, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,6 +7,10 @@ every role, with the ids of *another department's* objects in its path.
   never get a 200 for them, nor for a POST: 404, or 403 where their role lacks the permission
   anyway (the same role of 示范市 gets the 403 too). The province's supervisor sees what 示范市's
   supervisor sees.
+- And the other way round: 乙市 has a plan of its own with one of each object (report,
+  contribution, claim, notice, extension, indicator, value, funding line, evaluation,
+  self-assessment, generated report, evidence file). 乙市's staff open each of them, and so does
+  the province's supervisor; 示范市's supervisor and evaluator get a 404 for every one.
 - Nobody gets a 500, anywhere (the failure names the URL and the role).
 - Views that only accept POST are also posted to with an empty body.
 - A new URL is covered automatically; if its path parameters are not in ``OBJECT_FOR`` the test
@@ -50,11 +54,17 @@ from tasks.models import (
     ProgressReport,
     Region,
 )
+from tasks.progress import report_open, reporting_period
 from tests.factories import (
+    DepartmentFactory,
+    KeyTaskFactory,
     MembershipFactory,
     MilestoneFactory,
+    PlanFactory,
+    TaskDepartmentFactory,
     make_administrator,
     make_evaluator,
+    make_liaison,
     make_supervisor,
     make_user,
 )
@@ -177,6 +187,7 @@ def build_world() -> dict:
     users["evaluator_b_pref"] = make_evaluator("matrix-evaluator-b", region=other)
     users["administrator_b_pref"] = make_administrator("matrix-admin-b", region=other)
     users["supervisor_province"] = make_supervisor("matrix-supervisor-province", region=city.parent)
+    world["other_prefecture"] = build_other_prefecture(other, users["supervisor_b_pref"])
     head_a = make_user("liaison", "matrix-head-a")
     MembershipFactory(user=head_a, department=dept_a, role=Membership.Role.HEAD)
     users["head_a"] = head_a
@@ -241,6 +252,70 @@ def build_world() -> dict:
     missing = sorted(key for key, value in world.items() if value is None)
     assert not missing, f"the world lacks objects of department B: {missing}"
     return world
+
+
+def build_other_prefecture(other: Region, supervisor: User) -> dict:
+    """乙市's plan with one of each object (its answerable liaison writes, its supervisor issues)."""
+    from evaluation.services import evaluation_create
+    from funding.services import line_create
+
+    plan = PlanFactory(region=other, title="乙市精神卫生工作规划")
+    lead = DepartmentFactory(region=other, name="乙市卫生健康委员会", short_name="乙市卫健委", code="ys-wsjkw")
+    cooperating = DepartmentFactory(region=other, name="乙市公安局", short_name="乙市公安局", code="ys-gaj")
+    liaison = make_liaison(lead, "matrix-liaison-ys")
+    make_liaison(cooperating, "matrix-liaison-ys-gaj")
+    task = KeyTaskFactory(plan=plan, code="1", title="乙市精神卫生信息化建设")
+    TaskDepartmentFactory(task=task, department=lead, role="lead")
+    TaskDepartmentFactory(task=task, department=cooperating, role="cooperating")
+    report = report_open(task=task, period=reporting_period(plan=plan, cadence="quarterly", year=2024, number=2), department=lead)
+    milestone = MilestoneFactory(task=task)
+    indicator = make_indicator(plan, lead, code="1")
+    evaluation = evaluation_create(plan=plan, kind=Evaluation.Kind.FINAL, title="乙市终期评估", lead=supervisor, user=supervisor)
+    objects = {
+        "plan": plan,
+        "task": task,
+        "report": report,
+        "contribution": report.contributions.get(),
+        "claim": MilestoneClaim.objects.create(milestone=milestone, department=lead, created_by=liaison, completed_on=datetime.date(2024, 6, 30)),
+        "notice": notice_issue(task=task, department=lead, level=SupervisionNotice.Level.BLUE, requirements="请说明进展", user=supervisor),
+        "extension": ExtensionRequest.objects.create(
+            report=report, current_due_on=report.period.due_on, requested_due_on=report.period.due_on + datetime.timedelta(days=14),
+            reason="申请延期", requested_by=liaison,
+        ),
+        "indicator": indicator,
+        "value": draft(indicator, liaison),
+        "line": line_create(
+            plan=plan, fiscal_year=2024, source="local_budget", budget_subject="2100206 精神病医院",
+            purpose="乙市精神专科医院运行经费", department=lead, tasks=[task], user=supervisor,
+        ),
+        "evaluation": evaluation,
+        "assessment": evaluation.self_assessments.first(),
+        "generated_report": GeneratedReport.objects.create(plan=plan, kind=GeneratedReport.Kind.BULLETIN, version=1, requested_by=supervisor),
+    }
+    objects["evidence"] = evidence_attach(owner=report, upload=SimpleUploadedFile("乙市.pdf", PDF), user=liaison)
+    missing = sorted(key for key, value in objects.items() if value is None)
+    assert not missing, f"乙市 lacks {missing}"
+    return objects
+
+
+def _url_of(obj) -> str:
+    return f"/evidence/download/{obj.public_id}/" if hasattr(obj, "public_id") else obj.get_absolute_url()
+
+
+def probe_other_prefecture(world: dict, clients: dict[str, Client], problems: list[str]) -> int:
+    """The second direction: 乙市's objects, opened by each side (see the docstring)."""
+    probed = 0
+    sees = {"supervisor_b_pref": True, "supervisor_province": True, "supervisor": False, "evaluator": False}
+    for name, obj in world["other_prefecture"].items():
+        url = _url_of(obj)
+        for role, may in sees.items():
+            status = _request(clients[role], "GET", url)
+            probed += 1
+            # An extension request is decided on its report's page: its own URL redirects there.
+            expected = (200, 302) if may else (404,)
+            if status not in expected:
+                problems.append(f"GET {url} ({name} of 乙市) as {role}: {status}, expected {expected}")
+    return probed
 
 
 def _path(route: str, pattern: URLPattern, world: dict, problems: list[str]) -> tuple[str, set[str]] | None:
@@ -326,6 +401,7 @@ def test_role_by_url_matrix(world_timer):
             province_saw += 1
             if statuses["supervisor_province"] != 200:
                 problems.append(f"GET {path} as supervisor_province: {statuses['supervisor_province']} (示范市's supervisor: 200)")
+    probed += probe_other_prefecture(world, clients, problems)
     world_timer["probed"] = probed
     assert probed > 300
     assert province_saw > 20
