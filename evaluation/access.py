@@ -24,7 +24,15 @@ def can_manage(user: User, evaluation: Evaluation) -> bool:
         return False
     if evaluation.lead_id == user.pk:
         return True
-    return user.has_perm("evaluation.sign_off") and visible_plans(user).filter(pk=evaluation.plan_id).exists()
+    return user.has_perm("evaluation.sign_off") and _sees_plan(user, evaluation.plan_id)
+
+
+def _sees_plan(user: User, plan_id: int) -> bool:
+    """Whether the plan is in the user's region scope (cached on the user for the request)."""
+    seen = user.__dict__.setdefault("_sees_plan", {})
+    if plan_id not in seen:
+        seen[plan_id] = visible_plans(user).filter(pk=plan_id).exists()
+    return seen[plan_id]
 
 
 def can_open(user: User) -> bool:
