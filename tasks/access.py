@@ -167,9 +167,8 @@ def visible_departments(user: User) -> QuerySet[Department]:
     return departments.filter(region_id__in=user_region_ids(user))
 
 
-def visible_users(user: User) -> QuerySet[User]:
-    """The accounts an administrator manages: staff placed in their regions, members of their
-    regions' departments, and accounts placed nowhere yet (so that a new account can be placed)."""
+def region_users(user: User) -> QuerySet[User]:
+    """The people of ``user``'s regions: staff placed in them, members of their departments."""
     users = User.objects.all()
     if not user.is_authenticated:
         return users.none()
@@ -177,11 +176,19 @@ def visible_users(user: User) -> QuerySet[User]:
         return users
     if staff_region(user) is None:
         return users.none()
-    placed = Q(region_staff__isnull=False) | Q(memberships__isnull=False)
-    in_scope = Q(pk__in=RegionStaff.objects.filter(region_scope_q(user)).values("user_id")) | Q(
-        pk__in=Membership.objects.filter(region_scope_q(user, "department__region")).values("user_id")
+    return users.filter(
+        Q(pk__in=RegionStaff.objects.filter(region_scope_q(user)).values("user_id"))
+        | Q(pk__in=Membership.objects.filter(region_scope_q(user, "department__region")).values("user_id"))
     )
-    return users.filter(in_scope | ~Q(pk__in=User.objects.filter(placed).values("pk")))
+
+
+def visible_users(user: User) -> QuerySet[User]:
+    """The accounts an administrator manages: the people of their regions (``region_users``) and
+    accounts placed nowhere yet (so that a new account can be placed)."""
+    if not user.is_authenticated or (not user.is_superuser and staff_region(user) is None):
+        return User.objects.none()
+    placed = User.objects.filter(Q(region_staff__isnull=False) | Q(memberships__isnull=False)).values("pk")
+    return User.objects.filter(Q(pk__in=region_users(user).values("pk")) | ~Q(pk__in=placed))
 
 
 def require_plan_import(user: User) -> None:

@@ -348,3 +348,18 @@ def test_an_administrator_manages_only_the_accounts_of_their_regions(world):
     body = client.get("/admin/accounts/user/").content.decode()
     assert "supervisor-b" in body and "supervisor-province" not in body
     assert client.get(f"/admin/accounts/user/{users['supervisor_a'].pk}/change/").status_code != 200
+
+
+def test_an_administrator_reads_the_audit_trail_of_their_regions_only(world):
+    from audit.models import AuditEntry
+
+    users = world["users"]
+    b_entry = AuditEntry.objects.filter(actor=users["liaison_b"]).first() or AuditEntry.objects.create(
+        actor=users["liaison_b"], action="test", content_type_id=1, object_id="1"
+    )
+    a_entry = AuditEntry.objects.filter(actor=users["supervisor_a"]).first()
+    assert a_entry is not None
+    body = client_of(world, "administrator_b").get(f"/admin/audit/auditentry/{a_entry.pk}/change/")
+    assert body.status_code != 200
+    assert client_of(world, "administrator_b").get(f"/admin/audit/auditentry/{b_entry.pk}/change/").status_code == 200
+    assert client_of(world, "administrator_province").get(f"/admin/audit/auditentry/{a_entry.pk}/change/").status_code == 200
