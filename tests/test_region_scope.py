@@ -363,3 +363,39 @@ def test_an_administrator_reads_the_audit_trail_of_their_regions_only(world):
     assert body.status_code != 200
     assert client_of(world, "administrator_b").get(f"/admin/audit/auditentry/{b_entry.pk}/change/").status_code == 200
     assert client_of(world, "administrator_province").get(f"/admin/audit/auditentry/{a_entry.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["record on a funding line", "accept a notice's answer", "decide an extension", "approve a value", "close a period"],
+)
+def test_b_staff_acting_on_a_objects_get_404_and_change_nothing(world, what):
+    from audit.models import AuditEntry
+    from funding.models import LedgerEntry
+
+    plan = world["plan"]
+    line = FundingLine.objects.filter(plan=plan).first()
+    notice = SupervisionNotice.objects.filter(task__plan=plan).first()
+    extension = ExtensionRequest.objects.filter(report__task__plan=plan).first() or ExtensionRequest.objects.create(
+        report=(report := ProgressReport.objects.filter(task__plan=plan).select_related("period").first()),
+        current_due_on=report.period.due_on,
+        requested_due_on=report.period.due_on + datetime.timedelta(days=14),
+        reason="申请延期",
+        requested_by=report.assignee,
+    )
+    value = IndicatorValue.objects.filter(indicator__plan=plan).first()
+    period = ProgressReport.objects.filter(task__plan=plan).first().period
+    url, data = {
+        "record on a funding line": (
+            f"/funding/lines/{line.pk}/entries/",
+            {"kind": "allocation", "amount": "1000.00", "date": "2025-06-01", "document_number": "乙财〔2025〕1号"},
+        ),
+        "accept a notice's answer": (f"/notices/{notice.pk}/decide/", {"decision": "approve", "accept_files": "on"}),
+        "decide an extension": (f"/extensions/{extension.pk}/decide/", {"decision": "approve", "reason": "同意"}),
+        "approve a value": (f"/indicator-values/{value.pk}/decide/", {"decision": "approve", "accept_files": "on"}),
+        "close a period": (f"/periods/{period.pk}/close/", {"comment": "关闭"}),
+    }[what]
+    before = (AuditEntry.objects.count(), LedgerEntry.objects.count(), Notification.objects.count())
+    response = client_of(world, "supervisor_b").post(url, data)
+    assert response.status_code == 404, (url, response.status_code)
+    assert (AuditEntry.objects.count(), LedgerEntry.objects.count(), Notification.objects.count()) == before
