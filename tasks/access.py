@@ -6,6 +6,12 @@ Who sees what:
 - a liaison or department head sees plans in force and only the key tasks in which one of
   their departments is lead or co-operating;
 - importing a task breakdown table needs ``tasks.import_plan`` (administrators).
+
+Region scope runs both ways: what staff *see* (``visible_plans`` and every gatekeeper built on it:
+404 beside or above their region), and who is *told* ("the supervisors" of a piece of work are
+``staff_overseeing(plan.region, permission)``: that region's and the regions' above it, never a
+sibling prefecture's). A permission such as ``tasks.review_progressreport`` is global; which
+objects it applies to always comes from the scoped querysets (``get_*_for_user``).
 """
 
 from django.core.exceptions import PermissionDenied
