@@ -38,6 +38,7 @@ smoke: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/sweep.py
 	$(PY) bench/report.py
+	$(PY) bench/province.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -160,3 +160,101 @@ def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], 
                 if height > 1:
                     spans[(r - 1, c - 1)] = height
     return sheet.title, grid, spans
+
+
+# --- other formats: CSV (UTF-8 or GBK) and old Excel (.xls) ---------------------------------
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Compound File Binary)
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads GBK and GB2312 too
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS})])
+    if columns > settings.IMPORT_MAX_COLUMNS:
+        raise TableError(
+            [Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": settings.IMPORT_MAX_COLUMNS})]
+        )
+
+
+def _csv_grid(data: bytes) -> list[list[Any]]:
+    import csv
+
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableError([Problem(gettext_lazy("The CSV file is neither UTF-8 nor GBK text. Save it as UTF-8 and try again."))])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    grid = [row for row in csv.reader(io.StringIO(text), dialect)]
+    while grid and not any(cell.strip() for cell in grid[-1]):
+        grid.pop()
+    _check_extent(len(grid), max((len(row) for row in grid), default=0))
+    width = max((len(row) for row in grid), default=0)
+    return [row + [""] * (width - len(row)) for row in grid]
+
+
+def _xls_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    try:
+        import xlrd
+    except ImportError as exc:  # pragma: no cover - xlrd is a dependency
+        raise TableError([Problem(gettext_lazy("Old Excel files (.xls) cannot be read here. Save it as .xlsx and try again."))]) from exc
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as exc:  # xlrd raises many kinds on a damaged file  # noqa: BLE001
+        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xls) that can be read. Save it as .xlsx and try again."))]) from exc
+    _check_extent(sheet.nrows, sheet.ncols)
+    grid: list[list[Any]] = []
+    for r in range(sheet.nrows):
+        row: list[Any] = []
+        for c in range(sheet.ncols):
+            cell = sheet.cell(r, c)
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            else:
+                row.append(cell.value)
+        grid.append(row)
+    spans: dict[tuple[int, int], int] = {}
+    for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
+        if min_row >= len(grid):
+            continue
+        value = grid[min_row][min_col]
+        height = min(max_row, len(grid)) - min_row
+        for r in range(min_row, min(max_row, len(grid))):
+            for c in range(min_col, min(max_col, sheet.ncols)):
+                grid[r][c] = value
+                if height > 1:
+                    spans[(r, c)] = height
+    return sheet.name, grid, spans
+
+
+def load_grid_any(data: bytes, filename: str = "") -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    """Like :func:`load_grid`, for a workbook (.xlsx), an old Excel file (.xls) or a CSV file
+    (UTF-8 with or without a byte-order mark, or GBK as Excel saves it on Chinese Windows).
+
+    The kind is taken from the content where it shows (an .xlsx is a zip, an .xls an OLE2 file),
+    else from the name.
+    """
+    if not data:
+        raise TableError([Problem(gettext_lazy("The file is empty."))])
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        check_workbook_bytes(data)  # raises the size problem
+    if data.startswith(b"PK"):
+        return load_grid(data)
+    if data.startswith(OLE2_SIGNATURE):
+        return _xls_grid(data)
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))])
+    grid = _csv_grid(data)
+    if not any(str(cell).strip() for row in grid for cell in row):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    return "", grid, {}

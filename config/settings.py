@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workflows",
     "dashboards",
     "evaluation",
+    "assessment",
     "inbox",
     "demo",
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("dashboards.urls")),
     path("", include("evaluation.urls")),
+    path("", include("assessment.urls")),
 ]

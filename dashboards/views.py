@@ -3,8 +3,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboards import charts, selectors
+from common.pagination import paginate
+from common.views import export_table, requested_export
+from dashboards import charts, province, selectors
+from dashboards.filters import MatrixFilter, RegionTaskFilter
+from dashboards.tables import MatrixTable, RegionTaskTable
 from tasks import access
+
+MATRIX_ROWS = 50  # key tasks per page of the matrix
 
 
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -34,7 +40,10 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dashboards/plan.html",
-        {"plan": plan, **data, "light_chart": light_chart, "completeness_chart": completeness_chart},
+        {
+            "plan": plan, **data, "light_chart": light_chart, "completeness_chart": completeness_chart,
+            **province.dashboard_links(user=request.user, plan=plan),
+        },
     )
 
 
@@ -83,3 +92,39 @@ def indicator_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             height=220,
         )
     return render(request, "dashboards/indicators.html", {"plan": plan, "year": year, "board": board})
+
+
+def region_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province's view: the plan's cascaded tasks × the regions they went to (staff only)."""
+    province.require_staff(request.user)
+    plan = access.get_plan_for_user(request.user, pk)
+    plans = province.cascaded_plans(user=request.user, plan=plan)
+    filterset = MatrixFilter(request.GET or None, queryset=province.matrix_rows(plan=plan, plans=plans), plan=plan, plans=plans)
+    rows = filterset.qs
+    table = MatrixTable(rows, plan=plan, plans=plans, tallies=province.column_tallies(rows=rows, plans=plans))
+    paginate(request, table, default=MATRIX_ROWS)
+    export_format = requested_export(request)
+    if export_format:  # every row, not one page
+        table.cells = province.cells(parents=rows, plans=plans)
+        return export_table(table, export_format, f"cascade-{plan.pk}")
+    table.cells = province.cells(parents=[row.record.pk for row in table.page.object_list], plans=plans)
+    return render(request, "dashboards/region_matrix.html", {"plan": plan, "plans": plans, "filter": filterset, "table": table})
+
+
+def region_tasks(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
+    """Drill-down from the matrix: one region's copies of the plan's cascaded tasks, by lead department."""
+    province.require_staff(request.user)
+    plan = access.get_plan_for_user(request.user, pk)
+    child = province.get_cascaded_plan(user=request.user, plan=plan, region_pk=region_pk)
+    rows = child.key_tasks.filter(parent__plan=plan).order_by("position", "pk")
+    filterset = RegionTaskFilter(request.GET or None, queryset=rows, plan=child)
+    table = RegionTaskTable(filterset.qs, plan=plan, region_id=child.region_id)
+    paginate(request, table)
+    found = province.cells(parents=[row.record.parent_id for row in table.page.object_list], plans=[child], with_leads=True)
+    table.cells = {cell.task.pk: cell for cell in found.values()}
+    department = filterset.form.cleaned_data.get("department") if filterset.is_bound and filterset.is_valid() else None
+    return render(
+        request,
+        "dashboards/region_tasks.html",
+        {"plan": plan, "child": child, "region": child.region, "department": department, "filter": filterset, "table": table},
+    )

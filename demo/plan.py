@@ -249,8 +249,9 @@ def _demo_user(username: str, role: str, display_name: str) -> User:
 def demo_accounts() -> list[tuple[str, str]]:
     """(username, role label) of the demo accounts that exist, for the login page in DEBUG."""
     from accounts.roles import ROLE_LABELS
+    from demo.province import province_accounts
 
-    names = ["admin", "supervisor", "evaluator", "evaluator2"] + [f"liaison-{code}" for code, *_ in DEPARTMENTS]
+    names = ["admin", "supervisor", "evaluator", "evaluator2"] + [f"liaison-{code}" for code, *_ in DEPARTMENTS] + province_accounts()
     users = User.objects.filter(username__in=names).prefetch_related("groups")
     by_name = {u.username: u for u in users}
     result = []

@@ -118,6 +118,46 @@ def parse_period(code: str) -> Period:
     return Period(code=match.group(0), starts_on=datetime.date(year, first, 1), ends_on=ends)
 
 
+# --- sections other apps add ----------------------------------------------------------------
+#
+# An app this module must not import (the assessment's ranking …) adds tables of its own through
+# ``register_section`` in its AppConfig.ready(): a provider takes the plan and the period (None for
+# the final report) and returns ReportSections, typeset after the built-in sections, numbered on.
+
+
+@dataclass
+class ReportSection:
+    title: str
+    header: list[str]
+    rows: list[list]
+    note: str = ""
+
+
+SectionProvider = Callable[[Plan, "Period | None"], list[ReportSection]]
+_SECTIONS: dict[str, list[SectionProvider]] = {"final": [], "bulletin": []}
+
+
+def register_section(kind: str, provider: SectionProvider) -> None:
+    """Add ``provider``'s sections to every ``kind`` ("final" or "bulletin") report (idempotent)."""
+    if provider not in _SECTIONS[kind]:
+        _SECTIONS[kind].append(provider)
+
+
+def _extra_sections(kind: str, plan: Plan, period: Period | None, number: int, s) -> list:
+    story: list = []
+    for provider in _SECTIONS[kind]:
+        for section in provider(plan, period):
+            story.append(_p(f"{number}. {section.title}", s["h1"]))
+            number += 1
+            if section.note:
+                story.append(_p(section.note, s["body"]))
+            if section.rows:
+                story.append(_table(section.header, section.rows, s))
+            else:
+                story.append(_p(_("No data."), s["missing"]))
+    return story
+
+
 # --- typesetting ---------------------------------------------------------------------------
 
 
@@ -548,6 +588,8 @@ def render_final_report(
     progress(55, _("Evaluation scores"))
     story += _evaluation_section(plan, s, font)
 
+    story += _extra_sections("final", plan, None, 7, s)
+
     # Appendix: evidence
     progress(60, _("Evidence"))
     story.append(PageBreak())
@@ -889,6 +931,8 @@ def render_bulletin(
         )
     else:
         story.append(_p(_("No indicator values were approved in this period."), s["missing"]))
+
+    story += _extra_sections("bulletin", plan, period, 6, s)
 
     progress(70, _("Typesetting"))
     return _build(

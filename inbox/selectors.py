@@ -23,7 +23,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from tasks.access import region_scope_q, user_department_ids
+from tasks.access import region_scope_q, staff_region, user_department_ids
 from tasks.models import Department, KeyTask, Membership
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -74,13 +74,18 @@ def review_queue(*, user: User) -> QuerySet[Task]:
     permissions = [p for p in user.get_all_permissions() if p in REVIEW_PERMISSIONS]
     if not permissions:
         return Task.objects.none()
-    tasks = _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
+    queue = _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
     if user.is_superuser:
-        return tasks
+        return queue
+    # The higher level's accept step: for staff of the accepting region and above only.
+    region = staff_region(user)
+    accepting = Q(process__data__acceptor_region_path__startswith=region.path) if region else Q(pk__in=[])
     departments = Department.objects.filter(region_scope_q(user)).values("pk")
-    return tasks.annotate(
-        department_pk=Cast(KeyTextTransform("department_id", "process__data"), output_field=IntegerField())
-    ).filter(department_pk__in=departments)
+    return (
+        queue.filter(~node_names(["accept"]) | accepting)
+        .annotate(department_pk=Cast(KeyTextTransform("department_id", "process__data"), output_field=IntegerField()))
+        .filter(department_pk__in=departments)
+    )
 
 
 def headed_department_ids(user: User) -> list[int]:

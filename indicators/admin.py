@@ -11,7 +11,7 @@ class AnnualIndicatorTargetInline(admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "plan", "unit_kind", "comparison", "target_value", "nature", "department"]
-    list_filter = ["plan", "nature", "unit_kind"]
+    list_filter = ["plan", "nature", "unit_kind", "aggregation"]
     search_fields = ["name", "code"]
     inlines = [AnnualIndicatorTargetInline]
 

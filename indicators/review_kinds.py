@@ -10,18 +10,19 @@ from django.utils.translation import pgettext_lazy
 
 from indicators import access
 from indicators.models import IndicatorValue
-from tasks.review_kinds import department_heads, reviewers
+from tasks import access as task_access
+from tasks.review_kinds import AcceptedByHigherPlan, department_heads, reviewers
 from workflows.lifecycle import ReviewKind
 
 
-class IndicatorValueKind(ReviewKind):
+class IndicatorValueKind(AcceptedByHigherPlan, ReviewKind):
     key = "indicator_value"
     label = _("Indicator value")
     noun = pgettext_lazy("review subject", "value")
     model = IndicatorValue
     approved_message = _("The value has been approved.")
     returned_message = _("The value has been returned to the department.")
-    content_fields = ("value", "text", "source")
+    content_fields = ("value", "numerator", "denominator", "text", "source")
     submitted_by_field = "reported_by"
 
     @property
@@ -32,6 +33,9 @@ class IndicatorValueKind(ReviewKind):
 
     def get_for_user(self, user, pk):
         return access.get_value_for_user(user, pk)
+
+    def accepting_plan(self, record):
+        return task_access.accepting_plan(record.indicator.plan, cascaded=record.indicator.parent_id is not None)
 
     def can_write(self, user, record) -> bool:
         return access.can_report(user, record.indicator)

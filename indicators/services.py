@@ -37,7 +37,9 @@ from tasks.services import DepartmentDirectory, department_create
 from workflows import lifecycle
 from workflows.engine import lock_row
 
-VALUE_FIELDS = ("value", "text", "source")
+VALUE_FIELDS = ("value", "numerator", "denominator", "text", "source")
+FRACTION_FIELDS = ("numerator", "denominator")
+AGREEMENT = Decimal("0.01")  # a typed value may differ this much from what its parts give (rounding)
 MAX_NUMBER = Decimal("9999999999")  # 14 digits, 4 of them decimals
 RANGES = {
     Indicator.UnitKind.PERCENT: (Decimal(0), Decimal(100)),
@@ -106,14 +108,98 @@ def parse_value(indicator: Indicator, raw) -> Decimal | None:
     return number.quantize(Decimal("0.0001"))
 
 
+def _part_label(indicator: Indicator, field: str) -> str:
+    if field == "numerator":
+        return indicator.numerator_label or str(_("the numerator"))
+    if indicator.denominator_label:
+        return indicator.denominator_label
+    return str(_("the population") if indicator.unit_kind == Indicator.UnitKind.PER_100K else _("the denominator"))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def parse_part(indicator: Indicator, field: str, raw) -> Decimal | None:
+    """A numerator or denominator as typed: a number, not negative, at most 4 decimal places."""
+    if raw is None:
+        return None
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    label = _part_label(indicator, field)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({field: _("“%(text)s” is not a number: enter %(part)s as a number.") % {"text": str(raw)[:40], "part": label}})
+    if number < 0:
+        raise ValidationError({field: _("%(part)s cannot be negative.") % {"part": _cap(label)}})
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError({field: _("%(text)s is absurdly precise: give at most 4 decimal places.") % {"text": text[:40]}})
+    if number > MAX_NUMBER:
+        raise ValidationError({field: _("%(text)s is too large for an indicator value.") % {"text": text[:40]}})
+    return number.quantize(Decimal("0.0001"))
+
+
+def clean_fraction(indicator: Indicator, data: dict, cleaned: dict) -> None:
+    """The numerator and denominator of a rate (per 100,000, 1:N): both or neither; the denominator
+    (the population) above zero, the numerator not above it; the value computed from them (rounded
+    to 2 places), and a typed value that disagrees refused."""
+    if not indicator.has_fraction:
+        return
+    if not any(field in data for field in FRACTION_FIELDS):
+        if "value" in data:  # a bare value replaces the parts it would contradict
+            cleaned["numerator"] = cleaned["denominator"] = None
+        return
+    numerator = parse_part(indicator, "numerator", data.get("numerator"))
+    denominator = parse_part(indicator, "denominator", data.get("denominator"))
+    cleaned["numerator"], cleaned["denominator"] = numerator, denominator
+    if numerator is None and denominator is None:
+        return
+    if numerator is None or denominator is None:
+        missing = "numerator" if numerator is None else "denominator"
+        raise ValidationError(
+            {missing: _("Enter both %(numerator)s and %(denominator)s, or neither.")
+             % {"numerator": _part_label(indicator, "numerator"), "denominator": _part_label(indicator, "denominator")}}
+        )
+    if denominator <= 0:
+        raise ValidationError({"denominator": _("%(part)s must be greater than zero.") % {"part": _cap(_part_label(indicator, "denominator"))}})
+    if numerator > denominator:
+        raise ValidationError(
+            {"numerator": _("%(numerator)s (%(n)s) cannot be larger than %(denominator)s (%(d)s).")
+             % {"numerator": _cap(_part_label(indicator, "numerator")), "n": _plain(numerator),
+                "denominator": _part_label(indicator, "denominator"), "d": _plain(denominator)}}
+        )
+    computed = indicator.fraction_value(numerator, denominator)
+    if computed is None:  # a ratio 1:N with a numerator of 0
+        raise ValidationError({"numerator": _("%(part)s must be greater than zero for a ratio.") % {"part": _cap(_part_label(indicator, "numerator"))}})
+    computed = Decimal(computed).quantize(Decimal("0.01"))
+    typed = cleaned.get("value")
+    if typed is not None and abs(typed - computed) > AGREEMENT:
+        raise ValidationError(
+            {"value": _("The value %(value)s does not agree with %(numerator)s and %(denominator)s, which give %(computed)s. Leave the value empty to have it computed.")
+             % {"value": _plain(typed), "numerator": _part_label(indicator, "numerator"),
+                "denominator": _part_label(indicator, "denominator"), "computed": _plain(computed)}}
+        )
+    cleaned["value"] = parse_value(indicator, computed)
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
 def clean_value_data(indicator: Indicator, data: dict | None) -> dict | None:
-    """The typed fields as the model keeps them: the number checked against the indicator's unit,
-    the words and the source without surrounding blanks."""
+    """The typed fields as the model keeps them: the number checked against the indicator's unit
+    (or computed from its numerator and denominator), the words and the source without
+    surrounding blanks."""
     if data is None:
         return None
     cleaned = {}
     if "value" in data:
         cleaned["value"] = parse_value(indicator, data["value"])
+    clean_fraction(indicator, data, cleaned)
     for field in ("text", "source"):
         if field in data:
             cleaned[field] = (data[field] or "").strip()
@@ -252,6 +338,71 @@ def value_remove_evidence(
 ) -> IndicatorValue:
     """Remove a file from a draft or returned value, saving the typed ``data`` first."""
     return lifecycle.review_remove_evidence(record, user=user, evidence=evidence, data=_typed(record, user, data), version=version)
+
+
+# --- the indicator's definition: how it aggregates, what its rate is made of -------------------
+
+
+DEFINITION_FIELDS = ("definition", "aggregation", "numerator_label", "denominator_label")
+
+
+def can_edit_definition(user: User, indicator: Indicator) -> bool:
+    """Administrators (``tasks.change_annualtarget``) overseeing the plan's region."""
+    from tasks.access import oversees_region
+
+    return user.is_active and user.has_perm("tasks.change_annualtarget") and oversees_region(user, indicator.plan.region)
+
+
+def check_aggregation(indicator: Indicator, aggregation: str) -> None:
+    """A rate is never summed; a count, a yes/no or words have no numerator and denominator."""
+    if not aggregation or aggregation == Indicator.Aggregation.NONE:
+        return
+    fraction_unit = indicator.unit_kind in Indicator.FRACTION_UNITS
+    if aggregation == Indicator.Aggregation.FRACTION and not fraction_unit:
+        raise ValidationError(
+            {"aggregation": _("%(unit)s values have no numerator and denominator: choose another aggregation.")
+             % {"unit": indicator.get_unit_kind_display()}}
+        )
+    if aggregation in (Indicator.Aggregation.FLOW, Indicator.Aggregation.STOCK) and indicator.unit_kind != Indicator.UnitKind.COUNT:
+        raise ValidationError(
+            {"aggregation": _("Only counts add up; %(unit)s values are computed from summed numerators and denominators or not aggregated.")
+             % {"unit": indicator.get_unit_kind_display()}}
+        )
+
+
+@transaction.atomic
+def indicator_definition_update(*, indicator: Indicator, actor: User, data: dict) -> Indicator:
+    """Change how ``indicator`` is defined and aggregates. The aggregation and the parts' labels
+    carry down to its cascaded copies (a roll-up needs every level to aggregate alike). Audited."""
+    if not can_edit_definition(actor, indicator):
+        raise PermissionDenied
+    indicator = lock_row(Indicator, indicator.pk)
+    cleaned = {field: (data.get(field) or "").strip() for field in DEFINITION_FIELDS if field in data}
+    if "aggregation" in cleaned and cleaned["aggregation"] not in {"", *Indicator.Aggregation.values}:
+        raise ValidationError({"aggregation": _("Choose one of the aggregations offered.")})
+    check_aggregation(indicator, cleaned.get("aggregation", indicator.aggregation))
+    before = {field: getattr(indicator, field) for field in cleaned}
+    for field, value in cleaned.items():
+        setattr(indicator, field, value)
+    indicator.full_clean(validate_constraints=False)
+    changed = {field: value for field, value in cleaned.items() if before[field] != value}
+    if not changed:
+        return indicator
+    indicator.save(update_fields=list(changed))
+    inherited = {field: value for field, value in changed.items() if field != "definition"}
+    level, copies = [indicator.pk], 0
+    while inherited and level:
+        below = list(Indicator.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        copies += Indicator.objects.filter(pk__in=below).update(**inherited)
+        level = below
+    audit_record(
+        subject=indicator,
+        actor=actor,
+        action="update",
+        comment=", ".join(sorted(changed)),
+        data={"before": {f: before[f] for f in changed}, "after": changed, "cascaded_copies": copies},
+    )
+    return indicator
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -447,6 +598,9 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
             nature=item.nature,
             department=directory.find(item.department_name),
             source_clause=item.source_clause,
+            numerator_label=item.numerator_label,
+            denominator_label=item.denominator_label,
+            aggregation=item.aggregation,
             position=position,
         )
         try:

@@ -7,7 +7,9 @@ Matching departments, checking against the plan and saving is ``indicators.servi
 Accepted shapes:
 - title rows (merged or not) above the header row, which is found among the first 15 rows;
 - header: 指标名称 (指标) · 单位 · 基期值 · 目标值 · 属性 · 责任单位 (责任部门 / 牵头单位); optional
-  序号, 指标释义, 基期年份, 目标年份, 比较, 规划条款 and yearly target columns 2021年 … 2025年;
+  序号, 指标释义, 基期年份, 目标年份, 比较, 规划条款, 分子 and 分母 (what a rate is computed from,
+  e.g. 规范管理患者数 / 在册患者数), 汇总方式 (累加, 存量, 比率, 不汇总) and yearly target columns
+  2021年 … 2025年;
 - heading rows ("一、健康水平") and notes ("注：…") between indicators are skipped;
 - units: % · ‰ · 名/10万人口 · 1:N (比例) · 个/名/家/人/所 … · 是/否 · 定性;
 - targets with their comparison: "≥80%", ">=80", "≤ 5‰", "=100%", "80%以上"; numbers may carry
@@ -57,9 +59,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "nature": ("属性", "指标属性", "性质"),
     "department": ("责任单位", "责任部门", "牵头单位", "牵头部门"),
     "source_clause": ("规划条款", "对应条款", "规划依据"),
+    "numerator_label": ("分子", "分子名称", "分子定义"),
+    "denominator_label": ("分母", "分母名称", "分母定义"),
+    "aggregation": ("汇总方式", "汇总规则", "汇总"),
 }
 REQUIRED = ("name", "unit", "baseline", "target", "nature", "department")
 
+AGGREGATIONS = {
+    "累加": Indicator.Aggregation.FLOW, "流量": Indicator.Aggregation.FLOW, "合计": Indicator.Aggregation.FLOW,
+    "存量": Indicator.Aggregation.STOCK, "时点": Indicator.Aggregation.STOCK, "期末": Indicator.Aggregation.STOCK,
+    "比率": Indicator.Aggregation.FRACTION, "分子分母": Indicator.Aggregation.FRACTION, "率": Indicator.Aggregation.FRACTION,
+    "不汇总": Indicator.Aggregation.NONE, "不累加": Indicator.Aggregation.NONE,
+}
+MAX_PART_LABEL = 100
 NATURES = {"预期性": Nature.EXPECTED, "预期": Nature.EXPECTED, "约束性": Nature.BINDING, "约束": Nature.BINDING}
 COMPARISON_WORDS = {
     "≥": Comparison.GTE, ">=": Comparison.GTE, ">": Comparison.GTE, "不低于": Comparison.GTE, "不少于": Comparison.GTE, "以上": Comparison.GTE,
@@ -95,6 +107,9 @@ class ParsedIndicator:
     nature: str = Nature.EXPECTED
     department_name: str = ""
     source_clause: str = ""
+    numerator_label: str = ""
+    denominator_label: str = ""
+    aggregation: str = ""
     annual_targets: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
 
 
@@ -353,6 +368,22 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
         item = ParsedIndicator(row=row_number, code=code, name=name, unit_kind=kind, unit_label=label)
         item.definition = clean_text(cell(row, "definition"))
         item.source_clause = clean_text(cell(row, "source_clause"))
+        for part in ("numerator_label", "denominator_label"):
+            text = clean_text(cell(row, part))
+            if len(text) > MAX_PART_LABEL:
+                problem(row_number, part, gettext_lazy("%(column)s is longer than %(max)d characters") % {"column": labels[part], "max": MAX_PART_LABEL})
+            setattr(item, part, text[:MAX_PART_LABEL])
+        aggregation_text = re.sub(r"\s+", "", normalize(cell(row, "aggregation")))
+        if aggregation_text:
+            if aggregation_text in AGGREGATIONS:
+                item.aggregation = AGGREGATIONS[aggregation_text]
+            else:
+                problem(
+                    row_number,
+                    "aggregation",
+                    gettext_lazy("%(column)s must be 累加, 存量, 比率 or 不汇总, not “%(value)s”")
+                    % {"column": labels["aggregation"], "value": aggregation_text[:20]},
+                )
 
         # Comparison: the 比较 column, else the sign before (or the word after) the target.
         comparison_text = re.sub(r"\s+", "", normalize(cell(row, "comparison")))

@@ -1,6 +1,8 @@
 """Pages of the main indicators. Thin: they read through ``indicators.access`` and act through
 ``indicators.services``."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -12,13 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEntry
+from common.exports import xlsx_bytes
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
 from evidence.services import evidence_for
-from indicators import access, selectors, services
+from indicators import access, region_targets, selectors, services
 from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend
+from indicators.comparison import ComparisonTable, comparison, comparison_chart
 from indicators.filters import IndicatorFilter
-from indicators.forms import IndicatorImportForm, JudgementForm, NewValueForm, ValueForm
+from indicators.forms import (
+    IndicatorDefinitionForm,
+    IndicatorImportForm,
+    JudgementForm,
+    NewValueForm,
+    RegionTargetsForm,
+    TargetSheetForm,
+    ValueForm,
+    target_field_name,
+)
 from indicators.models import Indicator, IndicatorImport, IndicatorValue
 from indicators.tables import IndicatorTable
 from tasks.access import can_review, get_plan_for_user, require_plan_import, sees_all_tasks, visible_plans
@@ -82,6 +95,11 @@ def render_indicator_page(request: HttpRequest, indicator, *, form=None, status=
         "values": values,
         "form": form if can_report else None,
         "can_report": can_report,
+        "is_cascaded": indicator.cascaded_indicators.exists(),
+        "parent_visible": bool(indicator.parent_id)
+        and access.visible_indicators(request.user).filter(pk=indicator.parent_id).exists(),
+        "can_edit_definition": services.can_edit_definition(request.user, indicator),
+        "can_set_region_targets": indicator.is_numeric and region_targets.can_set_region_targets(request.user, indicator),
     }
     return render(request, "indicators/indicator_detail.html", context, status=status)
 
@@ -145,7 +163,13 @@ def render_value_page(request, record, *, form=None, decision_form=None, judgeme
 
 
 def _typed_initial(record: IndicatorValue) -> dict:
-    return {"value": _plain(record.value), "text": record.text, "source": record.source}
+    return {
+        "value": _plain(record.value),
+        "numerator": _plain(record.numerator),
+        "denominator": _plain(record.denominator),
+        "text": record.text,
+        "source": record.source,
+    }
 
 
 @require_safe
@@ -308,3 +332,140 @@ def indicator_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Imported %(count)d indicators into “%(plan)s”.") % {"count": result.created_indicators, "plan": record.plan}
     )
     return redirect(f"{reverse('indicators:indicator_list')}?plan={record.plan_id}")
+
+
+# --- the regions an indicator was cascaded to: comparison and per-region targets ---------------
+
+
+def _year_of(request: HttpRequest, plan: Plan) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and plan.start_year <= int(raw) <= plan.end_year:
+        return int(raw)
+    return selectors.default_year(plan)
+
+
+@require_safe
+def region_comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    """地区对比: each region's value, numerator and denominator, own target and attainment; the total
+    rolled up against the indicator's target; a bar chart. ``?_export=xlsx`` downloads the table."""
+    indicator = access.get_indicator_for_user(request.user, pk)
+    indicator = Indicator.objects.select_related("plan__region", "department").prefetch_related("annual_targets").get(pk=indicator.pk)
+    year = _year_of(request, indicator.plan)
+    result, rows = comparison(indicator, year)
+    table = ComparisonTable(rows, indicator=indicator)
+    export_format = requested_export(request)
+    if export_format:
+        return export_table(table, export_format, f"indicator-{indicator.pk}-regions-{year}")
+    context = {
+        "indicator": indicator,
+        "plan": indicator.plan,
+        "year": year,
+        "years": list(indicator.plan.years),
+        "result": result,
+        "table": table,
+        "chart": comparison_chart(result, unit=indicator.unit_display if indicator.unit_kind != Indicator.UnitKind.RATIO else "")
+        if result.rows and indicator.is_numeric
+        else None,
+    }
+    return render(request, "indicators/region_comparison.html", context)
+
+
+def _targets_indicator(request: HttpRequest, pk: int) -> Indicator:
+    indicator = access.get_indicator_for_user(request.user, pk)
+    if not region_targets.can_set_region_targets(request.user, indicator):
+        raise PermissionDenied
+    if not indicator.is_numeric:
+        raise Http404
+    return indicator
+
+
+def _render_targets(request, indicator, grid, form, *, sheet_form=None, problems=None, preview=False, status=200):
+    context = {
+        "indicator": indicator,
+        "plan": indicator.plan,
+        "grid": grid,
+        "form": form,
+        "sheet_form": sheet_form or TargetSheetForm(),
+        "problems": problems or [],
+        "preview": preview,
+    }
+    return render(request, "indicators/region_targets.html", context, status=status)
+
+
+def region_targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each region's target per year in one grid (default: the indicator's own target)."""
+    indicator = _targets_indicator(request, pk)
+    grid = region_targets.target_grid(indicator)
+    form = RegionTargetsForm(request.POST or None, grid=grid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = region_targets.region_targets_set(indicator=indicator, values=form.values(), actor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("%(count)d targets changed.") % {"count": count})
+            return redirect("indicators:region_targets", pk=indicator.pk)
+        return _render_targets(request, indicator, grid, form, status=400)
+    return _render_targets(request, indicator, grid, form)
+
+
+def _cell(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, (int, float, Decimal)):
+        return f"{Decimal(str(raw)).normalize():f}"
+    return str(raw).strip()
+
+
+@require_POST
+def region_targets_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grid read from a sheet (地区 · 代码 · years): shown for checking; nothing is saved until
+    the grid is confirmed."""
+    indicator = _targets_indicator(request, pk)
+    grid = region_targets.target_grid(indicator)
+    sheet_form = TargetSheetForm(request.POST, request.FILES)
+    if not sheet_form.is_valid():
+        return _render_targets(request, indicator, grid, RegionTargetsForm(grid=grid), sheet_form=sheet_form, status=400)
+    try:
+        sheet = region_targets.read_target_sheet(sheet_form.cleaned_data["file"].read(), grid)
+    except TableError as exc:
+        return _render_targets(request, indicator, grid, RegionTargetsForm(grid=grid), sheet_form=sheet_form, problems=exc.problems, status=400)
+    initial = {target_field_name(ind_pk, year): _cell(raw) for (ind_pk, year), raw in sheet.values.items()}
+    form = RegionTargetsForm(initial=initial, grid=grid)
+    return _render_targets(
+        request, indicator, grid, form, sheet_form=sheet_form, problems=sheet.problems, preview=True, status=400 if sheet.problems else 200
+    )
+
+
+@require_safe
+def region_targets_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grid as a sheet to fill in (the current targets)."""
+    indicator = _targets_indicator(request, pk)
+    grid = region_targets.target_grid(indicator)
+    response = HttpResponse(
+        xlsx_bytes(region_targets.grid_rows(grid), title=str(_("Targets by region"))),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="indicator-{indicator.pk}-region-targets.xlsx"'
+    return response
+
+
+def indicator_definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The indicator's definition, aggregation and the labels of its numerator and denominator."""
+    indicator = access.get_indicator_for_user(request.user, pk)
+    if not services.can_edit_definition(request.user, indicator):
+        raise PermissionDenied
+    form = IndicatorDefinitionForm(request.POST or None, instance=Indicator.objects.get(pk=indicator.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_definition_update(
+                indicator=indicator, actor=request.user, data={f: form.cleaned_data[f] for f in services.DEFINITION_FIELDS}
+            )
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+        else:
+            messages.success(request, _("The indicator's definition has been saved."))
+            return redirect(indicator)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/indicator_definition.html", {"indicator": indicator, "plan": indicator.plan, "form": form}, status=status)

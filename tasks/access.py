@@ -322,3 +322,31 @@ def claiming_department_of_task(user: User, task) -> Department | None:
     if lead is None or lead.department_id not in user_department_ids(user):
         return None
     return lead.department
+
+
+# --- cascading (下达) --------------------------------------------------------------------------
+
+
+def can_cascade(user: User, plan: Plan) -> bool:
+    """Supervisors and administrators of the plan's region (or above) hand its work down."""
+    return user.is_active and user.has_perm("tasks.cascade_plan") and oversees_region(user, plan.region)
+
+
+def cascade_regions(user: User, plan: Plan) -> QuerySet[Region]:
+    """The regions ``plan`` may cascade to: directly below its region, within the user's scope."""
+    return Region.objects.filter(parent_id=plan.region_id).filter(pk__in=scoped_regions(user)).order_by("code", "name")
+
+
+# --- two-level approval -------------------------------------------------------------------------
+
+
+def accepting_plan(plan: Plan, *, cascaded: bool) -> Plan | None:
+    """The higher-level plan that accepts approvals of work cascaded into ``plan`` (None: none does)."""
+    if not cascaded or not plan.parent_id:
+        return None
+    return Plan.objects.select_related("region").filter(pk=plan.parent_id, cascade_acceptance=True).first()
+
+
+def can_accept_in(user: User, plan: Plan | None) -> bool:
+    """A supervisor overseeing the accepting plan's region may accept or send back."""
+    return plan is not None and can_review(user) and oversees_region(user, plan.region)

@@ -97,3 +97,19 @@ class PeriodReopenForm(forms.Form):
 
 class PeriodCloseForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+class CascadeForm(forms.Form):
+    """下达: which items of the plan go to which regions below it."""
+
+    items = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Key tasks"))
+    regions = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Regions"))
+
+    def __init__(self, *args, items, regions, items_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = items
+        self.fields["regions"].queryset = regions
+        if items_label:
+            self.fields["items"].label = items_label
+        self.fields["items"].error_messages["required"] = _("Choose at least one item to cascade.")
+        self.fields["regions"].error_messages["required"] = _("Choose at least one region.")

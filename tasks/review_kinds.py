@@ -30,7 +30,40 @@ def reviewers(region) -> list[User]:
     return list(access.staff_overseeing(region, "tasks.review_progressreport", exclude_permission="tasks.import_plan"))
 
 
-class ProgressReportKind(ReviewKind):
+def region_reviewers(region_id: int) -> list[User]:
+    """The supervisors placed in one region (those told that an approval awaits their acceptance)."""
+    return list(
+        User.objects.filter(
+            is_active=True, groups__permissions__codename="review_progressreport", region_staff__region_id=region_id
+        )
+        .exclude(groups__permissions__codename="import_plan")
+        .distinct()
+    )
+
+
+class AcceptedByHigherPlan:
+    """Two-level approval for subjects of a cascaded task or indicator: when the higher plan says
+    so (``Plan.cascade_acceptance``), its supervisors accept the approval or send it back."""
+
+    def accepting_plan(self, subject):
+        raise NotImplementedError
+
+    def needs_acceptance(self, subject) -> bool:
+        return self.accepting_plan(subject) is not None
+
+    def can_accept(self, user, subject) -> bool:
+        return access.can_accept_in(user, self.accepting_plan(subject))
+
+    def acceptor_region_path(self, subject):
+        plan = self.accepting_plan(subject)
+        return plan.region.path if plan else ""
+
+    def acceptors(self, subject):
+        plan = self.accepting_plan(subject)
+        return region_reviewers(plan.region_id) if plan else []
+
+
+class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
     key = "progress_report"
     label = _("Progress report")
     noun = pgettext_lazy("review subject", "report")
@@ -55,6 +88,9 @@ class ProgressReportKind(ReviewKind):
 
     def get_for_user(self, user, pk):
         return access.get_report_for_user(user, pk)
+
+    def accepting_plan(self, report):
+        return access.accepting_plan(report.task.plan, cascaded=report.task.parent_id is not None)
 
     def can_write(self, user, report) -> bool:
         return access.is_report_assignee(user, report)

@@ -42,7 +42,7 @@ def key_task_detail(*, task: KeyTask) -> KeyTask:
     """One task with its departments, milestones and annual targets loaded."""
     return (
         KeyTask.objects.filter(pk=task.pk)
-        .select_related("plan__region", "section__parent")
+        .select_related("plan__region", "section__parent", "parent__plan__region")
         .prefetch_related(
             Prefetch("task_departments", queryset=TaskDepartment.objects.select_related("department")),
             "milestones",

@@ -83,8 +83,11 @@ class DepartmentDirectory:
             self._by_key.setdefault(_department_key(name, self._region_names, self._level_prefix), department)
 
 
-def department_create(*, region: Region, name: str, actor: User | None = None) -> Department:
-    """A department named in a task table but not yet in the directory, with a generated code."""
+def department_create(
+    *, region: Region, name: str, actor: User | None = None, comment: str = "任务分工表导入"
+) -> Department:
+    """A department not yet in the directory (named in a task table, or added on the region page),
+    with a generated code."""
     taken = set(Department.objects.filter(region=region).values_list("code", flat=True))
     number = len(taken) + 1
     while f"dept{number}" in taken:
@@ -98,7 +101,7 @@ def department_create(*, region: Region, name: str, actor: User | None = None) -
     )
     department.full_clean()
     department.save()
-    audit_record(subject=department, actor=actor, action="create", to_state="active", comment="任务分工表导入")
+    audit_record(subject=department, actor=actor, action="create", to_state="active", comment=comment)
     return department
 
 

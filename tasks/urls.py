@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import period_views, progress_views, views
+from tasks import cascade_views, period_views, progress_views, region_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -10,12 +10,24 @@ urlpatterns = [
     path("plans/import/<int:pk>/confirm/", views.plan_import_confirm, name="plan_import_confirm"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.xlsx", views.plan_export_download, name="plan_export"),
+    path("plans/<int:pk>/cascade/tasks/", cascade_views.cascade_tasks, name="cascade_tasks"),
     path("plans/<int:plan_pk>/tasks/", views.key_task_list, name="task_list"),
     path("plans/<int:plan_pk>/periods/", period_views.period_list, name="period_list"),
     path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),
     path("periods/<int:pk>/reopen/", period_views.period_reopen, name="period_reopen"),
     path("tasks/<int:pk>/", views.key_task_detail, name="task_detail"),
     path("departments/", views.department_list, name="department_list"),
+    path("regions/", region_views.region_tree, name="region_tree"),
+    path("regions/new/", region_views.region_create, name="region_create"),
+    path("regions/import/", region_views.region_import, name="region_import"),
+    path("regions/import/<str:token>/", region_views.region_import_preview, name="region_import_preview"),
+    path("regions/import/<str:token>/confirm/", region_views.region_import_confirm, name="region_import_confirm"),
+    path("regions/<int:pk>/", region_views.region_detail, name="region_detail"),
+    path("regions/<int:pk>/edit/", region_views.region_edit, name="region_edit"),
+    path("regions/<int:pk>/departments/new/", region_views.department_new, name="region_department_new"),
+    path("regions/<int:pk>/staff/", region_views.staff_place, name="region_staff_place"),
+    path("regions/departments/<int:pk>/edit/", region_views.department_edit, name="region_department_edit"),
+    path("regions/departments/<int:pk>/active/", region_views.department_set_active, name="region_department_active"),
     path("work/archive/", progress_views.archive, name="archive"),
     path("reports/<int:pk>/", progress_views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", progress_views.report_edit, name="report_edit"),

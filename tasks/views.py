@@ -42,6 +42,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.plan_summary(user=request.user, plan=plan),
             "department_lights": selectors.department_lights(user=request.user, plan=plan),
             "can_export": request.user.has_perm("tasks.export_plan") and access.sees_all_tasks(request.user),
+            "can_cascade": access.can_cascade(request.user, plan),
+            "parent_visible": plan.parent_id is not None and access.visible_plans(request.user).filter(pk=plan.parent_id).exists(),
         },
     )
 
@@ -74,6 +76,7 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestone_rows": [(m, claims.get(m.pk)) for m in task.milestones.all()],
             "may_claim": bool(access.claiming_department_of_task(request.user, task)),
             "timeline": selectors.task_timeline(task=task, user=request.user),
+            "parent_visible": task.parent_id is not None and access.visible_key_tasks(request.user).filter(pk=task.parent_id).exists(),
         },
     )
 

@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from assessment.models import AssessmentScheme, BonusDeduction, SchemeItem
 from demo.plan import seed_demo, seed_demo_activity
 from evaluation.models import Evaluation, EvaluatorAssignment, GeneratedReport, SelfAssessment
 from evidence.services import evidence_attach
@@ -93,6 +94,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("plans/import/", "pk", "plan_import_b"),
     ("plans/", "pk", "plan"),
     ("plans/", "plan_pk", "plan"),
+    ("plans/", "region_pk", "region"),
     ("tasks/", "pk", "task_b"),
     ("review/", "kind", "review_kind"),
     ("review/", "evidence_pk", "report_b_evidence"),
@@ -112,6 +114,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("indicator-values/", "pk", "value_b"),
     ("indicator-values/", "evidence_pk", "value_b_evidence"),
     ("funding/lines/", "pk", "line_b"),
+    ("assessments/items/", "pk", "assessment_item"),
+    ("assessments/bonuses/", "pk", "assessment_bonus"),
+    ("assessments/", "pk", "assessment_scheme"),
     ("evaluations/assignments/", "pk", "assignment_b"),
     ("evaluations/", "pk", "evaluation"),
     ("self-assessments/", "pk", "assessment_b"),
@@ -120,6 +125,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("generated-reports/", "pk", "generated_report"),
     ("notifications/", "pk", "notification_b"),
     ("evidence/download/", "public_id", "evidence_b"),
+    ("regions/import/", "token", "region_import"),
+    ("regions/departments/", "pk", "dept_b"),
+    ("regions/", "pk", "region"),
 ]
 BAD_PAGING = ("per_page=-1&page=999999", "per_page=100000&page=abc", "page=-3&sa-per_page=0&sa-page=x")
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -240,6 +248,11 @@ def build_world() -> dict:
     world["generated_report"] = GeneratedReport.objects.filter(plan=plan).first() or GeneratedReport.objects.create(
         plan=plan, kind=GeneratedReport.Kind.FINAL, version=1, requested_by=users["supervisor"]
     )
+    world["assessment_scheme"] = AssessmentScheme.objects.create(plan=plan, year=2025, title="2025年度考核")
+    world["assessment_item"] = SchemeItem.objects.create(scheme=world["assessment_scheme"], kind="timeliness", weight=100)
+    world["assessment_bonus"] = BonusDeduction.objects.create(
+        scheme=world["assessment_scheme"], region=plan.region, points=1, reason="加分", created_by=users["supervisor"]
+    )
     world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, legacy_title="乙的通知", url="/")
     plan_import = PlanImport(original_name="乙.xlsx", uploaded_by=other_admin, options={})
     plan_import.file.save("table.xlsx", ContentFile(b"PK"), save=False)
@@ -249,6 +262,8 @@ def build_world() -> dict:
     indicator_import.file.save("indicators.xlsx", ContentFile(b"PK"), save=False)
     indicator_import.save()
     world["indicator_import_b"] = indicator_import
+    world["dept_b"], world["region"] = dept_b, plan.region
+    world["region_import"] = SimpleNamespace(pk="0" * 32)  # another admin's upload lives in their session
     missing = sorted(key for key, value in world.items() if value is None)
     assert not missing, f"the world lacks objects of department B: {missing}"
     return world

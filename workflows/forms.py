@@ -30,3 +30,12 @@ class DecisionForm(forms.Form):
 class EvidenceDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
     reason = forms.CharField(required=False, max_length=500)
+
+
+class AcceptanceForm(forms.Form):
+    """The higher level's decision on a lower level's approval."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("send_back", _("Send back"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason / comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

@@ -42,6 +42,7 @@ from evidence.services import evidence_attach_all, evidence_for, evidence_remove
 from notifications.messages import register_message
 from workflows.engine import LockedProcess, complete_task, lock_row, process_of
 from workflows.listing import register_work
+from workflows.models import Acceptance
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -141,6 +142,7 @@ class ReviewKind(ABC):
             "state": self.state(subject),
             "reason": getattr(subject, self.reason_field, "") if self.reason_field else "",
             "late": bool(getattr(subject, self.late_field, False)) if self.late_field else False,
+            "acceptor_region_path": self.acceptor_region_path(subject) if self.awaits_acceptance(subject) else "",
         }
 
     def audit_subject(self, subject) -> models.Model:
@@ -195,6 +197,37 @@ class ReviewKind(ABC):
     def apply_approval(self, subject) -> None:  # noqa: B027 - an optional hook: by default it does nothing
         """What approval does to the rest of the system (called by the flow after the decision)."""
 
+    # --- two-level approval (the higher level accepts or sends back; DHIS2's "accept") ---
+    # A subject whose kind says ``needs_acceptance`` has the fields of
+    # ``workflows.models.AcceptedByHigherLevel``; after approval it waits for the higher level.
+
+    def needs_acceptance(self, subject) -> bool:
+        """Does the higher level accept this subject's approval (a cascaded task's report …)?"""
+        return False
+
+    def can_accept(self, user, subject) -> bool:
+        """May ``user`` accept or send back the approval (a supervisor of the higher region)?"""
+        return False
+
+    def acceptance_permission(self, subject) -> str | None:
+        """The permission that lets someone take the acceptance step from the queue."""
+        return self.review_permission(subject)
+
+    def acceptor_region_path(self, subject) -> str:
+        """The materialised path of the region whose supervisors accept: the review queue shows
+        the accept step to staff of that region and above."""
+        return ""
+
+    def acceptors(self, subject) -> Iterable:
+        """Who is told that an approval awaits acceptance."""
+        return ()
+
+    def is_accepted(self, subject) -> bool:
+        return getattr(subject, "acceptance", "") == Acceptance.ACCEPTED
+
+    def awaits_acceptance(self, subject) -> bool:
+        return getattr(subject, "acceptance", "") == Acceptance.PENDING
+
     # --- helpers ----------------------------------------------------------------------------
 
     def state(self, subject) -> str:
@@ -225,6 +258,12 @@ REVIEW_MESSAGES = {
     "approved": (_("{kind} approved: %(subject)s"), _("Approved by %(actor)s.")),
     "reassigned": (_("{kind} handed to you: %(subject)s"), _("Handed over by %(actor)s.")),
     "evidence_rejected": (_("A file of {kind} was rejected: %(subject)s"), _("%(file)s was rejected by %(actor)s: %(reason)s")),
+    "awaiting_acceptance": (_("{kind} approved below, awaiting your acceptance: %(subject)s"), _("Approved by %(actor)s.")),
+    "accepted": (_("{kind} accepted by the higher level: %(subject)s"), _("Accepted by %(actor)s.")),
+    "sent_back": (
+        _("{kind} sent back by the higher level: %(subject)s"),
+        _("Sent back by %(actor)s: %(reason)s. It is open for revision again and needs a new approval."),
+    ),
 }
 
 
@@ -467,6 +506,9 @@ def review_decide(
             setattr(subject, kind.decided_by_field, user)
         if kind.reason_field:
             setattr(subject, kind.reason_field, "" if approve else reason)
+        to_higher_level = approve and kind.needs_acceptance(subject)
+        if to_higher_level:
+            subject.acceptance = Acceptance.PENDING
         _bump(kind, subject)
         subject.save()
         audit_record(
@@ -484,6 +526,60 @@ def review_decide(
             kind, subject, "approved" if approve else "returned", kind.writers(subject),
             actor=user, at=now, reason=reason, send_email=True,
         )
+        if to_higher_level:
+            _notify(kind, subject, "awaiting_acceptance", kind.acceptors(subject), actor=user, at=now)
+    return subject
+
+
+def review_accept(subject, *, user, accept: bool, reason: str = "", at: datetime.datetime | None = None):
+    """The higher level accepts a lower level's approval (locking it for good), or sends it back
+    with a required reason: the subject is returned to its writers, everyone who had a part in it
+    is told, and it goes through the lower level's approval again."""
+    kind = kind_of(subject)
+    if not kind.can_accept(user, subject):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": format_lazy(_("Say why the {noun} is sent back."), noun=kind.noun)})
+    with LockedProcess(subject, kind.flow_class) as process:
+        subject = kind.lock(subject)
+        if kind.is_accepted(subject):
+            raise ValidationError(
+                format_lazy(_("This {noun} was already accepted by someone else; nothing was changed."), noun=kind.noun)
+            )
+        if not (kind.state(subject) == kind.approved and kind.awaits_acceptance(subject)):
+            raise ValidationError(
+                format_lazy(
+                    _("This {noun} has not been approved by the lower level yet; there is nothing to accept or send back."),
+                    noun=kind.noun,
+                )
+            )
+        now = at or timezone.now()
+        lower_reviewer = getattr(subject, kind.decided_by_field) if kind.decided_by_field else None
+        if accept:
+            subject.acceptance = Acceptance.ACCEPTED
+            subject.accepted_at, subject.accepted_by = now, user
+            action, from_state, to_state = "accept_higher", Acceptance.PENDING, Acceptance.ACCEPTED
+        else:
+            subject.acceptance = Acceptance.NOT_NEEDED
+            setattr(subject, kind.status_field, kind.returned)
+            if kind.reason_field:
+                setattr(subject, kind.reason_field, reason)
+            action, from_state, to_state = "send_back", kind.approved, kind.returned
+        _bump(kind, subject)
+        subject.save()
+        audit_record(
+            subject=kind.audit_subject(subject),
+            actor=user,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            comment=reason,
+            at=now,
+        )
+        complete_task(process, kind.flow_class.accept, user)
+        told = [*kind.writers(subject), lower_reviewer]
+        _notify(kind, subject, "accepted" if accept else "sent_back", told, actor=user, at=now, reason=reason, send_email=not accept)
     return subject
 
 

@@ -1,8 +1,9 @@
 """The one review lifecycle, as flow nodes every reviewable thing shares.
 
-    opened ─▶ write (draft, save and resume, submit) ─▶ review ─▶ approved? ─yes─▶ apply ─▶ end
-                  ▲                                                   │
-                  └──────────── no: returned with a reason ───────────┘
+    opened ─▶ write (draft, save and resume, submit) ─▶ review ─▶ approved? ─yes─▶ apply ─▶ higher level? ─no─▶ end
+                  ▲                                                   │                          │yes
+                  ├──────────── no: returned with a reason ───────────┘                       accept ─▶ accepted? ─yes─▶ end
+                  └──────────────────────────── no: sent back by the higher level, with a reason ──────┘
 
 A flow spreads fresh copies of these nodes into its class body (``locals().update(review_nodes())``):
 subclassing a flow would keep the edges bound to the base class (see VIEWFLOW.md). The flow's
@@ -15,7 +16,10 @@ layer imports no domain app:
                        queue of everyone holding ``review_permission``;
 ``review_permission``  the permission ("app.codename") that lets someone take the review step;
 ``is_approved``        True once the reviewer approved (read when the review step finishes);
-``apply_approval``     what approval does to the rest of the system (progress, completion …).
+``apply_approval``     what approval does to the rest of the system (progress, completion …);
+``awaits_acceptance``  True when the approval goes on to the higher level (two-level approval);
+``acceptance_permission`` the permission that lets a higher-level supervisor take the accept step;
+``is_accepted``        True once the higher level accepted (else it was sent back: write again).
 
 The human steps are done on the subject's own page; services finish the tasks (``engine``).
 """
@@ -63,7 +67,27 @@ def review_nodes(*, write_title=None, review_title=None, apply_title=None) -> di
             .Else(this.write)
         ),
         "apply_approval": (
-            flow.Function(this.apply_subject_approval).Annotation(title=apply_title or _("Apply the approval")).Next(this.end)
+            flow.Function(this.apply_subject_approval)
+            .Annotation(title=apply_title or _("Apply the approval"))
+            .Next(this.needs_acceptance)
+        ),
+        "needs_acceptance": (
+            flow.If(_ask(lambda kind, subject: kind.awaits_acceptance(subject)))
+            .Annotation(title=_("Accepted by the higher level?"))
+            .Then(this.accept)
+            .Else(this.end)
+        ),
+        "accept": (
+            flow.View(open_subject_page)
+            .Annotation(title=_("Accept or send back (higher level)"))
+            .Permission(_ask(lambda kind, subject: kind.acceptance_permission(subject)))
+            .Next(this.is_accepted)
+        ),
+        "is_accepted": (
+            flow.If(_ask(lambda kind, subject: kind.is_accepted(subject)))
+            .Annotation(title=_("Accepted?"))
+            .Then(this.end)
+            .Else(this.write)
         ),
         "end": flow.End(),
     }

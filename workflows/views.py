@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from common.views import add_errors
 from evidence.models import Evidence
 from workflows import lifecycle
-from workflows.forms import DecisionForm, EvidenceDecisionForm
+from workflows.forms import AcceptanceForm, DecisionForm, EvidenceDecisionForm
 from workflows.lifecycle import kind_of
 
 
@@ -46,6 +46,29 @@ def evidence_decide(request: HttpRequest, kind: str, pk: int, evidence_pk: int) 
             accepted=form.cleaned_data["decision"] == "accept",
             reason=form.cleaned_data["reason"],
         )
+    except ValidationError as exc:
+        add_errors(None, exc, request)
+    return redirect(subject)
+
+
+@require_POST
+def accept(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The higher level accepts a lower level's approval, or sends it back with a reason."""
+    try:
+        review_kind = kind_of(kind)
+    except KeyError as exc:
+        raise Http404 from exc
+    subject = review_kind.get_for_user(request.user, pk)
+    if not review_kind.can_accept(request.user, subject):
+        raise PermissionDenied
+    form = AcceptanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or to send back."))
+        return redirect(subject)
+    accepted = form.cleaned_data["decision"] == "accept"
+    try:
+        lifecycle.review_accept(subject, user=request.user, accept=accepted, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Accepted.") if accepted else _("Sent back to the lower level for revision."))
     except ValidationError as exc:
         add_errors(None, exc, request)
     return redirect(subject)

@@ -40,6 +40,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='plan',
+            options={'ordering': ['-start_year', 'title'], 'permissions': [('import_plan', 'Can import task breakdown tables'), ('export_plan', 'Can export task breakdown tables'), ('view_all_tasks', 'Can view the tasks of every department'), ('cascade_plan', 'Can cascade key tasks and indicators to the regions below')], 'verbose_name': 'plan', 'verbose_name_plural': 'plans'},
+        ),
         migrations.CreateModel(
             name='RegionStaff',
             fields=[

@@ -303,6 +303,7 @@ class Plan(models.Model):
             ("import_plan", _("Can import task breakdown tables")),
             ("export_plan", _("Can export task breakdown tables")),
             ("view_all_tasks", _("Can view the tasks of every department")),
+            ("cascade_plan", _("Can cascade key tasks and indicators to the regions below")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"),

@@ -94,3 +94,109 @@ def snapshot(media_root: Path | None = None):
         list(Notification.objects.order_by("pk").values_list("pk", flat=True)),
         sorted(str(p) for p in (media_root or Path(settings.MEDIA_ROOT)).rglob("*") if p.is_file()),
     )
+
+
+# --- a province indicator cascaded to prefectures (and counties) -------------------------------
+
+
+def make_value(indicator, region=None, *, year=2024, period_code="", value=None, numerator=None, denominator=None,
+               text="", status=IndicatorValue.Status.APPROVED) -> IndicatorValue:
+    """A reported value written straight to the table (roll-up maths needs no workflow)."""
+    from indicators.models import value_due_on
+
+    code = period_code or str(year)
+    record = IndicatorValue(
+        indicator=indicator,
+        region=region or indicator.plan.region,
+        year=year,
+        period_code=code,
+        status=status,
+        due_on=value_due_on(year, code),
+        text=text,
+        value=None if value is None else Decimal(str(value)),
+        numerator=None if numerator is None else Decimal(str(numerator)),
+        denominator=None if denominator is None else Decimal(str(denominator)),
+    )
+    if record.value is None and record.numerator is not None:
+        record.value = Decimal(indicator.fraction_value(record.numerator, record.denominator)).quantize(Decimal("0.01"))
+    record.save()
+    return record
+
+
+def make_regions(parent, count: int, *, level=None, prefix="市") -> list:
+    """``count`` regions under ``parent`` (prefectures under a province, counties under a prefecture);
+    the ones that exist already (by code) are reused."""
+    from tasks.models import Region
+
+    level = level or {Region.Level.PROVINCE: Region.Level.PREFECTURE, Region.Level.PREFECTURE: Region.Level.COUNTY}[parent.level]
+    base = int(parent.code[:2]) if parent.code else 42
+    step = 100 if level == Region.Level.PREFECTURE else 1
+    regions = []
+    for n in range(1, count + 1):
+        code = f"{base:02d}{n * step:04d}" if level == Region.Level.PREFECTURE else f"{parent.code[:4]}{n:02d}"
+        regions.append(Region.objects.filter(code=code).first() or Region.objects.create(name=f"{prefix}{n:02d}", code=code, level=level, parent=parent))
+    return regions
+
+
+def cascaded_indicator(parent_indicator, regions, *, targets=None) -> list[Indicator]:
+    """What the cascade service (下达) makes: in each region a plan below ``parent_indicator``'s plan
+    and a copy of the indicator (parent = it), its annual targets copied (or ``targets[region]``:
+    {year: value} overriding them for that region). Returns the copies in ``regions``' order."""
+    from tasks.models import Department, Plan
+    from tests.factories import DepartmentFactory, PlanFactory
+
+    parent_plan = parent_indicator.plan
+    annual = {t.year: t.value for t in parent_indicator.annual_targets.all()}
+    copies = []
+    for region in regions:
+        plan = Plan.objects.filter(region=region, parent=parent_plan).first() or PlanFactory(
+            region=region, parent=parent_plan, title=f"{region.name}精神卫生规划",
+            start_year=parent_plan.start_year, end_year=parent_plan.end_year,
+        )
+        department = Department.objects.filter(region=region, name=f"{region.name}卫生健康委员会").first() or DepartmentFactory(
+            region=region, name=f"{region.name}卫生健康委员会", short_name=f"{region.name}卫健委"
+        )
+        copy = Indicator.objects.create(
+            plan=plan, parent=parent_indicator, department=department, code=parent_indicator.code,
+            name=parent_indicator.name, definition=parent_indicator.definition, unit_kind=parent_indicator.unit_kind,
+            unit_label=parent_indicator.unit_label, baseline_value=parent_indicator.baseline_value,
+            baseline_year=parent_indicator.baseline_year, target_value=parent_indicator.target_value,
+            comparison=parent_indicator.comparison, target_year=parent_indicator.target_year,
+            nature=parent_indicator.nature, aggregation=parent_indicator.aggregation,
+            numerator_label=parent_indicator.numerator_label, denominator_label=parent_indicator.denominator_label,
+            position=parent_indicator.position,
+        )
+        own = {**annual, **((targets or {}).get(region, {}))}
+        AnnualIndicatorTarget.objects.bulk_create(
+            AnnualIndicatorTarget(indicator=copy, year=year, value=None if value is None else Decimal(str(value)))
+            for year, value in sorted(own.items())
+        )
+        copies.append(copy)
+    return copies
+
+
+@pytest.fixture
+def province(db):
+    from tests.factories import ProvinceFactory
+
+    return ProvinceFactory()
+
+
+@pytest.fixture
+def province_plan(province):
+    from tests.factories import PlanFactory
+
+    return PlanFactory(region=province, title="湖北省精神卫生“十四五”规划")
+
+
+@pytest.fixture
+def province_dept(province):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(region=province, name="湖北省卫生健康委员会", short_name="省卫生健康委", code="hbwsjkw")
+
+
+@pytest.fixture
+def province_rate(province_plan, province_dept):
+    """规范管理率 ≥ 80% of the province plan, annual targets 76…80."""
+    return make_indicator(province_plan, province_dept, numerator_label="规范管理患者数", denominator_label="在册患者数")

@@ -131,7 +131,7 @@ def test_a_notice_is_issued_acknowledged_responded_returned_responded_again_and_
     assert process.status == "DONE"
     assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]).exists()
     steps = [t.flow_task.name for t in Task.objects.filter(process=process).order_by("created", "pk")]
-    assert steps == ["issue", "acknowledge", "write", "review", "is_approved", "write", "review", "is_approved", "apply_approval", "end"]
+    assert steps == ["issue", "acknowledge", "write", "review", "is_approved", "write", "review", "is_approved", "apply_approval", "needs_acceptance", "end"]
     owners = {t.flow_task.name: t.owner for t in Task.objects.filter(process=process, flow_task_type="HUMAN")}
     assert owners["acknowledge"] == liaison_a and owners["write"] == liaison_a and owners["review"] == supervisor
 

@@ -88,7 +88,7 @@ def test_draft_submit_return_resubmit_approve_through_the_services(english, noti
     process = process_of(notice)
     assert process.status == "DONE"
     steps = [t.flow_task.name for t in Task.objects.filter(process=process).order_by("created", "pk")]
-    assert steps[-4:] == ["review", "is_approved", "apply_approval", "end"]
+    assert steps[-5:] == ["review", "is_approved", "apply_approval", "needs_acceptance", "end"]
     for user in (liaison_a, head_a):
         assert _told(user, "supervision.notice.closed") == 1
         assert _told(user, "review.notice_answer.approved") == 0

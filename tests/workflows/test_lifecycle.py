@@ -50,11 +50,12 @@ def test_a_draft_is_saved_and_resumed_with_its_version(report, liaison_a):
 
 @pytest.mark.parametrize("who", ["liaison_a2", "liaison_b", "supervisor", "head_a"])
 def test_only_the_writer_writes_and_learns_nothing_else(request, report, who):
+    user = request.getfixturevalue(who)
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        lifecycle.review_save(fresh(report), user=request.getfixturevalue(who), data={"achievements": "x"})
+        lifecycle.review_save(fresh(report), user=user, data={"achievements": "x"})
     with pytest.raises(PermissionDenied):
-        submit(report, request.getfixturevalue(who))
+        submit(report, user)
     assert snapshot() == before
 
 

@@ -19,6 +19,14 @@ class Command(BaseCommand):
                     _("Progress reports: %(approved)d approved, %(submitted)d awaiting review, %(returned)d returned, %(draft)d drafts, %(late)d late.")
                     % counts
                 )
+        from demo.province import seed_province_demo
+
+        province = seed_province_demo()
+        if province:
+            self.stdout.write(
+                _("Province demo: %(prefectures)d prefectures, %(tasks)d cascaded key tasks, %(indicators)d indicators, %(values)d values.")
+                % province
+            )
         if summary.created:
             self.stdout.write(self.style.SUCCESS(_("Demo plan created: %(plan)s") % {"plan": summary.plan}))
         else:

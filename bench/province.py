@@ -1,0 +1,132 @@
+"""Benchmark: the province's view of a cascaded plan (issue 11).
+
+    make bench                      # SQLite scratch file: 17 prefectures × 120 tasks × 5 years of quarterly reports
+    BENCH_PREFECTURES=17 BENCH_TASKS=120 DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansupervisor_bench python bench/province.py
+
+Prints the build time, then for each measured section its time and number of queries (after one
+warm-up run). Uses its own database: a scratch SQLite file by default, or DATABASE_URL (which it
+migrates and fills: give it a database you can throw away).
+
+To add a figure: append a builder to BUILD (it gets the ``Bench`` and adds data, e.g. indicators)
+and a ``(name, callable)`` to SECTIONS (the callable gets the ``Bench``; whatever it returns with a
+``__len__`` is printed as its size). Every section is measured the same way, in one loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+scratch = None
+if not os.environ.get("DATABASE_URL"):
+    scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+# The pages are rendered through the test client: plain static files (no manifest to build).
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from tasks.models import ProgressReport  # noqa: E402
+from tests.dashboards.conftest import CascadeWorld, cascade_world  # noqa: E402
+from tests.factories import make_supervisor  # noqa: E402
+
+PREFECTURES = int(os.environ.get("BENCH_PREFECTURES", "17"))
+TASKS = int(os.environ.get("BENCH_TASKS", "120"))
+YEARS = int(os.environ.get("BENCH_YEARS", "5"))
+
+
+@dataclass
+class Bench:
+    """What every section may use: the cascaded province, its supervisor and a client logged in as them."""
+
+    world: CascadeWorld
+    supervisor: User
+    client: Client
+    extra: dict[str, Any] = field(default_factory=dict)  # for the builders others add
+
+
+def _get(bench: Bench, url: str, **params) -> bytes:
+    response = bench.client.get(url, params)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return response.content
+
+
+def matrix_page(bench: Bench) -> bytes:
+    return _get(bench, reverse("dashboards:regions", args=[bench.world.plan.pk]))
+
+
+def matrix_export(bench: Bench) -> bytes:
+    return _get(bench, reverse("dashboards:regions", args=[bench.world.plan.pk]), _export="xlsx")
+
+
+def region_page(bench: Bench) -> bytes:
+    return _get(bench, reverse("dashboards:region", args=[bench.world.plan.pk, bench.world.prefectures[0].pk]))
+
+
+BUILD: list[Callable[[Bench], None]] = []
+SECTIONS: list[tuple[str, Callable[[Bench], Any]]] = [
+    ("task matrix page", matrix_page),
+    ("task matrix export (xlsx)", matrix_export),
+    ("one prefecture's tasks", region_page),
+]
+
+
+def _size(result: Any) -> str:
+    if isinstance(result, bytes | str):
+        return f", {len(result) / 1024:.0f} KiB"
+    if hasattr(result, "__len__"):
+        return f", {len(result)} rows"
+    return ""
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    setup_test_environment()  # the test client's host, and e-mail kept in memory
+    started = time.perf_counter()
+    world = cascade_world(PREFECTURES, tasks=TASKS, quarters=4 * YEARS)
+    supervisor = make_supervisor("bench-province-supervisor", region=world.province)
+    client = Client()
+    client.force_login(supervisor)
+    bench = Bench(world=world, supervisor=supervisor, client=client)
+    for build in BUILD:
+        build(bench)
+    built = time.perf_counter() - started
+
+    print(f"database            {connection.vendor} ({'scratch file' if scratch else os.environ['DATABASE_URL']})")
+    print(
+        f"province            {PREFECTURES} prefectures × {TASKS} cascaded tasks, "
+        f"{ProgressReport.objects.count():,} quarterly reports over {YEARS} years"
+    )
+    print(f"built in            {built:.1f} s")
+    for name, section in SECTIONS:
+        section(bench)  # warm-up: templates, translations, the session
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            result = section(bench)
+            elapsed = time.perf_counter() - t0
+        print(f"{name:<28}{elapsed * 1000:>7.0f} ms, {len(queries.captured_queries)} queries{_size(result)}")
+
+
+if __name__ == "__main__":
+    main()
