@@ -399,3 +399,17 @@ def test_b_staff_acting_on_a_objects_get_404_and_change_nothing(world, what):
     response = client_of(world, "supervisor_b").post(url, data)
     assert response.status_code == 404, (url, response.status_code)
     assert (AuditEntry.objects.count(), LedgerEntry.objects.count(), Notification.objects.count()) == before
+
+
+def test_nothing_above_a_prefecture_staff_region(world):
+    province = world["city"].parent
+    plan = PlanFactory(region=province, title="湖北省精神卫生工作规划")
+    assert page(world, "supervisor_province", plan.get_absolute_url())[0] == 200
+    assert page(world, "administrator_province", f"/regions/{province.pk}/")[0] == 200
+    for role in (*STAFF_A, *STAFF_B):
+        assert page(world, role, plan.get_absolute_url())[0] == 404, role
+        # The region pages are the administrators': others get 403 whatever the region.
+        expected = (404,) if role.startswith("administrator") else (403, 404)
+        assert page(world, role, f"/regions/{province.pk}/")[0] in expected, role
+    for role in (*STAFF_A, *STAFF_B):
+        assert plan not in access.visible_plans(world["users"][role])
