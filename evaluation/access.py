@@ -1,8 +1,8 @@
 """The gatekeeper for evaluations and generated reports. Views get these objects only through here.
 
 Who sees what:
-- supervisors (``evaluation.sign_off``) see and may run every evaluation; the evaluation lead
-  runs the one they lead;
+- supervisors (``evaluation.sign_off``) see and may run every evaluation of the plans they see
+  (their region and below: ``tasks.access.visible_plans``); the evaluation lead runs the one they lead;
 - an evaluator sees the evaluations they are assigned to, and scores only their assignments;
 - a liaison sees their own department's self-assessments, nothing else of an evaluation;
 - administrators edit scoring rubrics (``evaluation.change_scoringrubric``);
@@ -19,8 +19,20 @@ from tasks.access import user_department_ids, visible_plans
 
 
 def can_manage(user: User, evaluation: Evaluation) -> bool:
-    """The evaluation lead, or whoever may sign off any evaluation (supervisors)."""
-    return user.is_authenticated and (evaluation.lead_id == user.pk or user.has_perm("evaluation.sign_off"))
+    """The evaluation lead, or whoever may sign off evaluations (supervisors) of a plan they see."""
+    if not user.is_authenticated:
+        return False
+    if evaluation.lead_id == user.pk:
+        return True
+    return user.has_perm("evaluation.sign_off") and _sees_plan(user, evaluation.plan_id)
+
+
+def _sees_plan(user: User, plan_id: int) -> bool:
+    """Whether the plan is in the user's region scope (cached on the user for the request)."""
+    seen = user.__dict__.setdefault("_sees_plan", {})
+    if plan_id not in seen:
+        seen[plan_id] = visible_plans(user).filter(pk=plan_id).exists()
+    return seen[plan_id]
 
 
 def can_open(user: User) -> bool:
@@ -36,7 +48,7 @@ def visible_evaluations(user: User) -> QuerySet[Evaluation]:
     if not user.is_authenticated:
         return evaluations.none()
     if user.has_perm("evaluation.sign_off"):
-        return evaluations
+        return evaluations.filter(plan__in=visible_plans(user))
     return evaluations.filter(Q(lead=user) | Q(assignments__evaluator=user)).distinct()
 
 
@@ -54,7 +66,7 @@ def visible_self_assessments(user: User) -> QuerySet[SelfAssessment]:
     if not user.is_authenticated:
         return assessments.none()
     if user.has_perm("evaluation.sign_off"):
-        return assessments
+        return assessments.filter(evaluation__plan__in=visible_plans(user))
     return assessments.filter(
         Q(evaluation__lead=user)
         | Q(department_id__in=user_department_ids(user))

@@ -2,12 +2,18 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Evaluation, GeneratedReport
+from tasks.access import visible_plans
 from tasks.models import Plan
+
+
+def _plans(request):
+    """The plans the user sees (their regions'), not every plan in the country."""
+    return visible_plans(request.user) if request is not None else Plan.objects.none()
 
 
 class EvaluationFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All")
+        label=_("Plan"), queryset=_plans, empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Evaluation.Kind.choices, empty_label=_("All"))
     status = django_filters.ChoiceFilter(
@@ -21,7 +27,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
 class GeneratedReportFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All")
+        label=_("Plan"), queryset=_plans, empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(
         label=_("Report"), choices=GeneratedReport.Kind.choices, empty_label=_("All")

@@ -11,13 +11,19 @@ from accounts.models import User
 from accounts.roles import EVALUATOR, SUPERVISOR
 from evaluation import services
 from evaluation.models import Evaluation, GeneratedReport
+from tasks.access import region_and_above_paths
 from tasks.models import Department, Plan
 
 TEXTAREA = {"class": "form-control", "rows": 4}
 
 
-def _users_in(*groups: str):
-    return User.objects.filter(is_active=True, groups__name__in=groups).distinct().order_by("username")
+def _users_in(*groups: str, region=None):
+    """Active users of ``groups``; with ``region``, only staff placed in it or above it (who see the
+    plan: another prefecture's evaluator is no choice for this prefecture's evaluation)."""
+    users = User.objects.filter(is_active=True, groups__name__in=groups)
+    if region is not None:
+        users = users.filter(region_staff__region__path__in=region_and_above_paths(region))
+    return users.distinct().order_by("username")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -57,9 +63,9 @@ class EvaluationForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _users_in(SUPERVISOR, EVALUATOR)
+        self.fields["lead"].queryset = _users_in(SUPERVISOR, EVALUATOR, region=plan.region if plan else None)
 
 
 class AssignForm(forms.Form):
@@ -76,7 +82,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, evaluation: Evaluation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = _users_in(EVALUATOR)
+        self.fields["evaluator"].queryset = _users_in(EVALUATOR, region=evaluation.plan.region)
         self.fields["departments"].queryset = Department.objects.filter(
             pk__in=[d.pk for d in services.participating_departments(evaluation.plan)]
         ).order_by("position", "pk")

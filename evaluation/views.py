@@ -57,7 +57,7 @@ def _messages(request, exc: ValidationError) -> None:
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     """评估: the evaluations the user runs or scores, and their department's self-assessments."""
     user = request.user
-    filterset = EvaluationFilter(request.GET or None, queryset=access.visible_evaluations(user))
+    filterset = EvaluationFilter(request.GET or None, queryset=access.visible_evaluations(user), request=request)
     filterset.filters["plan"].queryset = visible_plans(user)
     table = EvaluationTable(filterset.qs)
     paginate(request, table, default=PAGE_SIZE)
@@ -87,7 +87,7 @@ def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if not access.can_open(request.user):
         raise PermissionDenied
     plan = get_plan_for_user(request.user, plan_pk)
-    form = EvaluationForm(request.POST or None, initial={"lead": request.user.pk})
+    form = EvaluationForm(request.POST or None, initial={"lead": request.user.pk}, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -458,7 +458,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if not access.can_view_reports(request.user):
         raise PermissionDenied
     plans = visible_plans(request.user)
-    filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user))
+    filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user), request=request)
     filterset.filters["plan"].queryset = plans
     table = GeneratedReportTable(filterset.qs)
     paginate(request, table, default=PAGE_SIZE)

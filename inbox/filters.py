@@ -7,8 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from inbox.selectors import DEPARTMENT_STEPS
 from inbox.selectors import node_names as _node_names
+from tasks.access import visible_departments
 from tasks.models import Department, KeyTask, Light
 from workflows.listing import work_kinds
+
+
+def _departments(request):
+    """The departments the user may see (their regions'), not every department in the country."""
+    if request is None:
+        return Department.objects.none()
+    return visible_departments(request.user).filter(is_active=True)
 
 
 def _kind_choices():
@@ -18,7 +26,7 @@ def _kind_choices():
 class WorkFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind of work"), choices=_kind_choices, method="filter_kind")
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Department.objects.filter(is_active=True), method="filter_department"
+        label=_("Department"), queryset=_departments, method="filter_department"
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),

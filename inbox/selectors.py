@@ -1,7 +1,8 @@
 """The work lists, read from the engine: every open human task of every flow is a piece of work.
 
 - 我的待办 (``my_work``): tasks assigned to me, and unassigned writing steps of my departments;
-- 审核队列 (``review_queue``): unassigned tasks that my permissions let me take (reviews);
+- 审核队列 (``review_queue``): unassigned tasks that my permissions let me take (reviews), of my
+  regions' departments (region scope, ``tasks.access``);
 - 部门待办 (``department_work``): every open task of the departments I head.
 
 Each row is a viewflow ``Task`` with its process; the process's listing data (``workflows.listing``)
@@ -22,7 +23,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from tasks.access import staff_region, user_department_ids
+from tasks.access import region_scope_q, staff_region, user_department_ids
 from tasks.models import Department, KeyTask, Membership
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -67,16 +68,24 @@ def reviews_anything(user: User) -> bool:
 
 
 def review_queue(*, user: User) -> QuerySet[Task]:
+    """Unassigned reviews my permissions let me take, of the departments of my regions (a
+    prefecture's supervisor never sees another prefecture's work): one query, filtered on the
+    process's listing data against the departments of the subtree."""
     permissions = [p for p in user.get_all_permissions() if p in REVIEW_PERMISSIONS]
     if not permissions:
         return Task.objects.none()
     queue = _open_tasks().filter(owner__isnull=True, owner_permission__in=permissions)
-    if not user.is_superuser:
-        # The higher level's accept step: for staff of the accepting region and above only.
-        region = staff_region(user)
-        accepting = Q(process__data__acceptor_region_path__startswith=region.path) if region else Q(pk__in=[])
-        queue = queue.filter(~node_names(["accept"]) | accepting)
-    return queue
+    if user.is_superuser:
+        return queue
+    # The higher level's accept step: for staff of the accepting region and above only.
+    region = staff_region(user)
+    accepting = Q(process__data__acceptor_region_path__startswith=region.path) if region else Q(pk__in=[])
+    departments = Department.objects.filter(region_scope_q(user)).values("pk")
+    return (
+        queue.filter(~node_names(["accept"]) | accepting)
+        .annotate(department_pk=Cast(KeyTextTransform("department_id", "process__data"), output_field=IntegerField()))
+        .filter(department_pk__in=departments)
+    )
 
 
 def headed_department_ids(user: User) -> list[int]:

@@ -17,7 +17,7 @@ PAGE_SIZE = 25
 
 
 def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpResponse:
-    filterset = WorkFilter(request.GET or None, queryset=tasks)
+    filterset = WorkFilter(request.GET or None, queryset=tasks, request=request)
     table = WorkTable(filterset.qs)
     export_format = request.GET.get("_export")
     if export_format in {"csv", "xlsx"}:

@@ -26,6 +26,10 @@ class IndicatorFilter(django_filters.FilterSet):
     def __init__(self, *args, statuses=None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans
+        if plans is not None:  # the departments of the regions of the plans the user sees, not the country's
+            self.filters["department"].queryset = Department.objects.filter(
+                is_active=True, region__in=plans.values("region_id")
+            )
         self.statuses = statuses  # callable: queryset → {id: IndicatorStatus}, set by the view
 
     def filter_text(self, queryset, name, value):

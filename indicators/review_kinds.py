@@ -76,7 +76,7 @@ class IndicatorValueKind(AcceptedByHigherPlan, ReviewKind):
         return {"value": str(record.value) if record.value is not None else record.text}
 
     def reviewers(self, record):
-        return reviewers()
+        return reviewers(record.indicator.plan.region)
 
     def writers(self, record):
         return [record.reported_by, *department_heads(record.indicator.department_id)]

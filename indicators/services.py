@@ -431,7 +431,7 @@ def warn_if_binding_at_risk(*, record: IndicatorValue, at: datetime.datetime | N
     else:
         value, target = record.display, indicator.target_display
     notify(
-        users=supervisors(),
+        users=supervisors(indicator.plan.region),
         kind=Notification.Kind.INFO,
         message="indicators.binding.at_risk" if state == AT_RISK else "indicators.binding.not_met",
         params={

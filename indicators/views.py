@@ -273,6 +273,7 @@ def indicator_import_upload(request: HttpRequest) -> HttpResponse:
     require_plan_import(request.user)
     initial = {"plan": request.GET["plan"]} if request.GET.get("plan", "").isdigit() else {}
     form = IndicatorImportForm(request.POST or None, request.FILES or None, initial=initial)
+    form.fields["plan"].queryset = visible_plans(request.user).exclude(status=Plan.Status.CLOSED)  # region scope
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         record = IndicatorImport(

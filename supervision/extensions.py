@@ -44,10 +44,13 @@ MAX_REASON_LENGTH = 2000
 SUPERVISOR_PERMISSIONS = ("supervision.issue_supervisionnotice", "tasks.review_progressreport")
 
 
-def supervisors() -> QuerySet[User]:
+def supervisors(region=None) -> QuerySet[User]:
     """Active users who decide extensions: holders of ``supervision.issue_supervisionnotice``
     or (until that permission is given to the supervisor role) ``tasks.review_progressreport``,
-    through a group or directly. Superusers are not included unless they hold one."""
+    through a group or directly. Superusers are not included unless they hold one. With
+    ``region``: only those overseeing it (``tasks.access.staff_overseeing``)."""
+    if region is not None:
+        return access.staff_overseeing(region, *SUPERVISOR_PERMISSIONS)
     holders = Q()
     for perm in SUPERVISOR_PERMISSIONS:
         holders |= Q(pk__in=User.objects.with_perm(perm, include_superusers=False).values("pk"))
@@ -145,7 +148,7 @@ def extension_request(
         data={"report": report.pk, "from": report.due_on.isoformat(), "to": requested_due_on.isoformat()},
     )
     notify(
-        users=supervisors(),
+        users=supervisors(report.task.plan.region),
         kind=Notification.Kind.EXTENSION,
         message="supervision.extension.requested",
         params={

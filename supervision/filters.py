@@ -3,7 +3,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import SupervisionNotice
+from tasks.access import visible_departments
 from tasks.models import Department
+
+
+def _departments(request):
+    """The departments of the user's regions, not every department in the country."""
+    if request is None:
+        return Department.objects.none()
+    return visible_departments(request.user).filter(is_active=True)
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -12,7 +20,7 @@ class NoticeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SupervisionNotice.Status.choices, empty_label=_("All"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=SupervisionNotice.Level.choices, empty_label=_("All"))
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
+        label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),

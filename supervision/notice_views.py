@@ -33,7 +33,7 @@ PAGE_SIZE = 25
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     """督办单: the notices the user may see, filtered, paginated, exportable."""
-    filterset = NoticeFilter(request.GET or None, queryset=notices.notice_rows(user=request.user))
+    filterset = NoticeFilter(request.GET or None, queryset=notices.notice_rows(user=request.user), request=request)
     table = NoticeTable(filterset.qs)
     paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)

@@ -84,16 +84,20 @@ def department_members(department_id: int, roles: Iterable[str] = (Membership.Ro
     return list({m.user_id: m.user for m in memberships.order_by("pk")}.values())
 
 
-def supervisors() -> list[User]:
-    """Everyone who may issue notices (the supervisor role), superusers left out."""
+def supervisors(region=None) -> list[User]:
+    """Who may issue notices (the supervisor role), superusers left out: those overseeing
+    ``region`` (it and the regions above it, ``tasks.access.staff_overseeing``), or all of them."""
+    if region is not None:
+        return list(access.staff_overseeing(region, ISSUE_PERMISSION))
     return list(User.objects.with_perm(ISSUE_PERMISSION, is_active=True, include_superusers=False).order_by("pk"))
 
 
 def issuing_side(notice: SupervisionNotice) -> list[User]:
-    """Who hears back from the department: the issuer, or every supervisor for automatic notices."""
+    """Who hears back from the department: the issuer, or for automatic notices the supervisors
+    overseeing the plan's region."""
     if notice.issued_by_id and notice.issued_by.is_active:
         return [notice.issued_by]
-    return supervisors()
+    return supervisors(notice.task.plan.region)
 
 
 def department_side(notice: SupervisionNotice) -> list[User]:
@@ -404,7 +408,7 @@ def notice_escalate(*, notice: SupervisionNotice, on: datetime.date) -> bool:
             data={"response_due_on": new_due.isoformat(), "previous_due_on": old_due.isoformat(), "escalations": notice.escalations},
         )
         notify(
-            users=[*department_members(notice.department_id), *supervisors()],
+            users=[*department_members(notice.department_id), *supervisors(notice.task.plan.region)],
             kind=Notification.Kind.ESCALATION,
             message="supervision.notice.escalated",
             params={
@@ -423,27 +427,24 @@ def notice_escalate(*, notice: SupervisionNotice, on: datetime.date) -> bool:
 
 # --- the gatekeeper ---------------------------------------------------------------------------
 #
-# - supervisors (the issue permission) and administrators see every notice;
+# - supervisors (the issue permission) and administrators see every notice of their regions;
 # - a liaison or department head sees their departments' notices;
 # - evaluators read closed notices only;
 # - anyone else sees none (404).
 
 
-def _reads_all_notices(user: User) -> bool:
-    return user.is_active and (can_issue(user) or user.has_perm("tasks.import_plan"))
-
-
 def visible_notices(user: User) -> QuerySet[SupervisionNotice]:
-    notices = SupervisionNotice.objects.all()
+    """The notices of the plans ``user`` sees (``tasks.access.visible_plans``: region-scoped staff)."""
+    notices = SupervisionNotice.objects.filter(task__plan__in=access.visible_plans(user))
     if not user.is_authenticated or not user.is_active:
         return notices.none()
-    if _reads_all_notices(user):
+    if can_issue(user) or user.has_perm("tasks.import_plan"):  # supervisors and administrators: all of their regions'
         return notices
     mine = access.user_department_ids(user)
     readable = Q(department_id__in=mine) if mine else Q(pk__in=[])
     if access.sees_all_tasks(user):  # evaluators
         readable |= Q(status=Status.CLOSED)
-    return notices.filter(readable, task__plan__in=access.visible_plans(user))
+    return notices.filter(readable)
 
 
 def get_notice_for_user(user: User, pk: int) -> SupervisionNotice:

@@ -6,6 +6,12 @@ Who sees what:
 - a liaison or department head sees plans in force and only the key tasks in which one of
   their departments is lead or co-operating;
 - importing a task breakdown table needs ``tasks.import_plan`` (administrators).
+
+Region scope runs both ways: what staff *see* (``visible_plans`` and every gatekeeper built on it:
+404 beside or above their region), and who is *told* ("the supervisors" of a piece of work are
+``staff_overseeing(plan.region, permission)``: that region's and the regions' above it, never a
+sibling prefecture's). A permission such as ``tasks.review_progressreport`` is global; which
+objects it applies to always comes from the scoped querysets (``get_*_for_user``).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -90,6 +96,28 @@ def oversees_region(user: User, region: Region | None) -> bool:
     return own is not None and own.contains(region)
 
 
+def region_and_above_paths(region: Region) -> list[str]:
+    """The paths of ``region`` and of every region above it ("/1/7/42/" → "/1/", "/1/7/", "/1/7/42/")."""
+    ids = [part for part in region.path.split("/") if part]
+    return ["/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))]
+
+
+def staff_overseeing(region: Region, *permissions: str, exclude_permission: str | None = None) -> QuerySet[User]:
+    """Who hears of work in ``region``: active staff placed in it or in a region above it, holding
+    one of ``permissions`` (through a group or directly), without ``exclude_permission``.
+
+    Every recipient list of "the supervisors" is computed here, so that a prefecture's work is
+    told to that prefecture's and the province's health commission, never to another prefecture's.
+    Superusers are left out unless they hold the permission and are placed like anyone else."""
+    holders = Q()
+    for permission in permissions:
+        holders |= Q(pk__in=User.objects.with_perm(permission, include_superusers=False).values("pk"))
+    users = User.objects.filter(holders, is_active=True, region_staff__region__path__in=region_and_above_paths(region))
+    if exclude_permission:
+        users = users.exclude(pk__in=User.objects.with_perm(exclude_permission, include_superusers=False).values("pk"))
+    return users.order_by("pk")
+
+
 def user_region_ids(user: User) -> frozenset[int]:
     """The regions of a liaison's departments."""
     cached = getattr(user, "_department_region_ids", None)
@@ -143,6 +171,30 @@ def visible_departments(user: User) -> QuerySet[Department]:
     if sees_all_tasks(user) or _reads_everything(user):
         return departments.filter(region_scope_q(user))
     return departments.filter(region_id__in=user_region_ids(user))
+
+
+def region_users(user: User) -> QuerySet[User]:
+    """The people of ``user``'s regions: staff placed in them, members of their departments."""
+    users = User.objects.all()
+    if not user.is_authenticated:
+        return users.none()
+    if user.is_superuser:
+        return users
+    if staff_region(user) is None:
+        return users.none()
+    return users.filter(
+        Q(pk__in=RegionStaff.objects.filter(region_scope_q(user)).values("user_id"))
+        | Q(pk__in=Membership.objects.filter(region_scope_q(user, "department__region")).values("user_id"))
+    )
+
+
+def visible_users(user: User) -> QuerySet[User]:
+    """The accounts an administrator manages: the people of their regions (``region_users``) and
+    accounts placed nowhere yet (so that a new account can be placed)."""
+    if not user.is_authenticated or (not user.is_superuser and staff_region(user) is None):
+        return User.objects.none()
+    placed = User.objects.filter(Q(region_staff__isnull=False) | Q(memberships__isnull=False)).values("pk")
+    return User.objects.filter(Q(pk__in=region_users(user).values("pk")) | ~Q(pk__in=placed))
 
 
 def require_plan_import(user: User) -> None:

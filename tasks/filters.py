@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from tasks import access
 from tasks.models import Department, KeyTask, Light, Plan, ProgressReport, ReportingPeriod, TaskDepartment
 
 
@@ -60,14 +61,27 @@ class KeyTaskFilter(django_filters.FilterSet):
         return queryset  # read by filter_department
 
 
+def _departments(request):
+    """The departments of the user's regions (region scope), not every department in the country."""
+    if request is None:
+        return Department.objects.none()
+    return access.visible_departments(request.user).filter(is_active=True)
+
+
+def _periods(request):
+    if request is None:
+        return ReportingPeriod.objects.none()
+    return ReportingPeriod.objects.filter(plan__in=access.visible_plans(request.user)).order_by("-starts_on", "cadence")
+
+
 class ReportFilter(django_filters.FilterSet):
     """Filters of the inbox, queue and archive tables."""
 
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
+        label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
     period = django_filters.ModelChoiceFilter(
-        label=_("Reporting period"), queryset=ReportingPeriod.objects.order_by("-starts_on", "cadence"), empty_label=_("All")
+        label=_("Reporting period"), queryset=lambda request: _periods(request), empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All"))
     is_late = django_filters.BooleanFilter(

@@ -26,7 +26,7 @@ PAGE_SIZE = 25
 
 
 def report_list_page(request: HttpRequest, queryset, *, title: str, name: str, extra: dict | None = None) -> HttpResponse:
-    filterset = ReportFilter(request.GET or None, queryset=queryset)
+    filterset = ReportFilter(request.GET or None, queryset=queryset, request=request)
     table = ReportTable(filterset.qs)
     paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)

@@ -24,13 +24,10 @@ def department_heads(department_id: int) -> list[User]:
     ]
 
 
-def reviewers() -> list[User]:
-    """Everyone who reviews progress (supervisors; administrators are not told of each report)."""
-    return list(
-        User.objects.filter(is_active=True, groups__permissions__codename="review_progressreport")
-        .exclude(groups__permissions__codename="import_plan")
-        .distinct()
-    )
+def reviewers(region) -> list[User]:
+    """Who reviews progress in ``region`` (its plan's region): the supervisors of that region and
+    of the regions above it; administrators are not told of each report."""
+    return list(access.staff_overseeing(region, "tasks.review_progressreport", exclude_permission="tasks.import_plan"))
 
 
 def region_reviewers(region_id: int) -> list[User]:
@@ -162,7 +159,7 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
             contributions_close(report=report, user=user, now=now)
 
     def reviewers(self, report):
-        return reviewers()
+        return reviewers(report.task.plan.region)
 
     def writers(self, report):
         return [report.assignee, *department_heads(report.department_id)]
@@ -304,7 +301,7 @@ class MilestoneClaimKind(ReviewKind):
         Milestone.objects.filter(pk=claim.milestone_id).update(status=status)
 
     def reviewers(self, claim):
-        return reviewers()
+        return reviewers(claim.milestone.task.plan.region)
 
     def writers(self, claim):
         return [claim.created_by, *department_heads(claim.department_id)]

@@ -101,6 +101,9 @@ def plan_import_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: upload and validate. Nothing is saved to the plan; the file is kept for step 2."""
     access.require_plan_import(request.user)
     form = PlanImportForm(request.POST or None, request.FILES or None)
+    # Only into the plans and regions of the administrator's own region and below.
+    form.fields["plan"].queryset = access.visible_plans(request.user).exclude(status=Plan.Status.CLOSED)
+    form.fields["region"].queryset = access.scoped_regions(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]

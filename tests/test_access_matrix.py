@@ -2,6 +2,15 @@
 every role, with the ids of *another department's* objects in its path.
 
 - A liaison (or head) of department A never gets a 200 for an object of department B.
+- Region scope: every object in the paths belongs to the demo city 示范市 (prefecture A). The
+  supervisor, evaluator and administrator of another prefecture (``*_b_pref``, placed in 乙市)
+  never get a 200 for them, nor for a POST: 404, or 403 where their role lacks the permission
+  anyway (the same role of 示范市 gets the 403 too). The province's supervisor sees what 示范市's
+  supervisor sees.
+- And the other way round: 乙市 has a plan of its own with one of each object (report,
+  contribution, claim, notice, extension, indicator, value, funding line, evaluation,
+  self-assessment, generated report, evidence file). 乙市's staff open each of them, and so does
+  the province's supervisor; 示范市's supervisor and evaluator get a 404 for every one.
 - Nobody gets a 500, anywhere (the failure names the URL and the role).
 - Views that only accept POST are also posted to with an empty body.
 - A new URL is covered automatically; if its path parameters are not in ``OBJECT_FOR`` the test
@@ -44,14 +53,35 @@ from tasks.models import (
     MilestoneClaim,
     PlanImport,
     ProgressReport,
+    Region,
 )
-from tests.factories import MembershipFactory, MilestoneFactory, make_administrator, make_user
+from tasks.progress import report_open, reporting_period
+from tests.factories import (
+    DepartmentFactory,
+    KeyTaskFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    PlanFactory,
+    TaskDepartmentFactory,
+    make_administrator,
+    make_evaluator,
+    make_liaison,
+    make_supervisor,
+    make_user,
+)
 from tests.indicators.conftest import draft, make_indicator
 
 pytestmark = pytest.mark.django_db
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
-ROLES = ("anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluator", "administrator")
+ROLES = (
+    "anonymous", "liaison_a", "liaison_b", "head_a", "supervisor", "evaluator", "administrator",
+    "supervisor_b_pref", "evaluator_b_pref", "administrator_b_pref", "supervisor_province",
+)
+# Staff of another prefecture (乙市), and the role of 示范市 each one mirrors.
+OTHER_PREFECTURE = {"supervisor_b_pref": "supervisor", "evaluator_b_pref": "evaluator", "administrator_b_pref": "administrator"}
+# Objects in paths that belong to a person rather than to a region (their own uploads, notifications).
+PERSONAL = {"notification_b", "plan_import_b", "indicator_import_b", "review_kind"}
 # Liaisons and heads of department A: what they may not open of department B.
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
@@ -158,6 +188,14 @@ def build_world() -> dict:
         "evaluator": User.objects.get(username="evaluator"),
         "administrator": make_administrator("matrix-admin"),  # an administrator, not a superuser
     }
+    # Prefecture B (乙市), a sibling of 示范市 under the province, and its health commission's staff.
+    city = plan.region
+    other = Region.objects.create(name="乙市", code="429800", level=Region.Level.PREFECTURE, parent=city.parent)
+    users["supervisor_b_pref"] = make_supervisor("matrix-supervisor-b", region=other)
+    users["evaluator_b_pref"] = make_evaluator("matrix-evaluator-b", region=other)
+    users["administrator_b_pref"] = make_administrator("matrix-admin-b", region=other)
+    users["supervisor_province"] = make_supervisor("matrix-supervisor-province", region=city.parent)
+    world["other_prefecture"] = build_other_prefecture(other, users["supervisor_b_pref"])
     head_a = make_user("liaison", "matrix-head-a")
     MembershipFactory(user=head_a, department=dept_a, role=Membership.Role.HEAD)
     users["head_a"] = head_a
@@ -231,6 +269,70 @@ def build_world() -> dict:
     return world
 
 
+def build_other_prefecture(other: Region, supervisor: User) -> dict:
+    """乙市's plan with one of each object (its answerable liaison writes, its supervisor issues)."""
+    from evaluation.services import evaluation_create
+    from funding.services import line_create
+
+    plan = PlanFactory(region=other, title="乙市精神卫生工作规划")
+    lead = DepartmentFactory(region=other, name="乙市卫生健康委员会", short_name="乙市卫健委", code="ys-wsjkw")
+    cooperating = DepartmentFactory(region=other, name="乙市公安局", short_name="乙市公安局", code="ys-gaj")
+    liaison = make_liaison(lead, "matrix-liaison-ys")
+    make_liaison(cooperating, "matrix-liaison-ys-gaj")
+    task = KeyTaskFactory(plan=plan, code="1", title="乙市精神卫生信息化建设")
+    TaskDepartmentFactory(task=task, department=lead, role="lead")
+    TaskDepartmentFactory(task=task, department=cooperating, role="cooperating")
+    report = report_open(task=task, period=reporting_period(plan=plan, cadence="quarterly", year=2024, number=2), department=lead)
+    milestone = MilestoneFactory(task=task)
+    indicator = make_indicator(plan, lead, code="1")
+    evaluation = evaluation_create(plan=plan, kind=Evaluation.Kind.FINAL, title="乙市终期评估", lead=supervisor, user=supervisor)
+    objects = {
+        "plan": plan,
+        "task": task,
+        "report": report,
+        "contribution": report.contributions.get(),
+        "claim": MilestoneClaim.objects.create(milestone=milestone, department=lead, created_by=liaison, completed_on=datetime.date(2024, 6, 30)),
+        "notice": notice_issue(task=task, department=lead, level=SupervisionNotice.Level.BLUE, requirements="请说明进展", user=supervisor),
+        "extension": ExtensionRequest.objects.create(
+            report=report, current_due_on=report.period.due_on, requested_due_on=report.period.due_on + datetime.timedelta(days=14),
+            reason="申请延期", requested_by=liaison,
+        ),
+        "indicator": indicator,
+        "value": draft(indicator, liaison),
+        "line": line_create(
+            plan=plan, fiscal_year=2024, source="local_budget", budget_subject="2100206 精神病医院",
+            purpose="乙市精神专科医院运行经费", department=lead, tasks=[task], user=supervisor,
+        ),
+        "evaluation": evaluation,
+        "assessment": evaluation.self_assessments.first(),
+        "generated_report": GeneratedReport.objects.create(plan=plan, kind=GeneratedReport.Kind.BULLETIN, version=1, requested_by=supervisor),
+    }
+    objects["evidence"] = evidence_attach(owner=report, upload=SimpleUploadedFile("乙市.pdf", PDF), user=liaison)
+    missing = sorted(key for key, value in objects.items() if value is None)
+    assert not missing, f"乙市 lacks {missing}"
+    return objects
+
+
+def _url_of(obj) -> str:
+    return f"/evidence/download/{obj.public_id}/" if hasattr(obj, "public_id") else obj.get_absolute_url()
+
+
+def probe_other_prefecture(world: dict, clients: dict[str, Client], problems: list[str]) -> int:
+    """The second direction: 乙市's objects, opened by each side (see the docstring)."""
+    probed = 0
+    sees = {"supervisor_b_pref": True, "supervisor_province": True, "supervisor": False, "evaluator": False}
+    for name, obj in world["other_prefecture"].items():
+        url = _url_of(obj)
+        for role, may in sees.items():
+            status = _request(clients[role], "GET", url)
+            probed += 1
+            # An extension request is decided on its report's page: its own URL redirects there.
+            expected = (200, 302) if may else (404,)
+            if status not in expected:
+                problems.append(f"GET {url} ({name} of 乙市) as {role}: {status}, expected {expected}")
+    return probed
+
+
 def _path(route: str, pattern: URLPattern, world: dict, problems: list[str]) -> tuple[str, set[str]] | None:
     """The URL with B's ids filled in, and the keys of the objects it names."""
     keys = set()
@@ -268,6 +370,7 @@ def test_role_by_url_matrix(world_timer):
 
     problems: list[str] = []
     probed = 0
+    province_saw = 0  # pages of 示范市's objects the province's supervisor was shown
     seen_by_b: set[str] = set()  # B's objects that B's liaison was shown: the ids are real
     for route, pattern in url_patterns():
         if route.startswith(SKIPPED_PREFIXES) or pattern.name in {"logout", "set_language"}:
@@ -277,8 +380,11 @@ def test_role_by_url_matrix(world_timer):
             continue
         path, keys = filled
         of_b = bool(keys - SHARED)
+        of_city = bool(keys - PERSONAL)  # names an object of 示范市 (prefecture A)
+        statuses: dict = {}
         for role in ROLES:
             status = _request(clients[role], "GET", path)
+            statuses[role] = status
             probed += 1
             if status == 200 and role == "liaison_b":
                 seen_by_b |= keys
@@ -294,12 +400,26 @@ def test_role_by_url_matrix(world_timer):
                 methods.append(("POST", _request(clients[role], "POST", path)))
                 probed += 1
             for method, code in methods:
+                statuses[(role, method)] = code
                 if isinstance(code, str) or code >= 500:
                     problems.append(f"{method} {path} as {role}: {code}")
                 elif code == 200 and of_b and role in OF_DEPARTMENT_A:
                     problems.append(f"{method} {path} as {role}: 200 on department B's {sorted(keys - SHARED)}")
+                elif of_city and role in OTHER_PREFECTURE and code != 404:
+                    mirror = statuses.get((OTHER_PREFECTURE[role], method))
+                    if not (code in (403, 405) and mirror == code):
+                        problems.append(
+                            f"{method} {path} as {role}: {code} on 示范市's {sorted(keys - PERSONAL)} "
+                            f"(404 expected; {OTHER_PREFECTURE[role]} of 示范市 gets {mirror})"
+                        )
+        if of_city and statuses["supervisor"] == 200:
+            province_saw += 1
+            if statuses["supervisor_province"] != 200:
+                problems.append(f"GET {path} as supervisor_province: {statuses['supervisor_province']} (示范市's supervisor: 200)")
+    probed += probe_other_prefecture(world, clients, problems)
     world_timer["probed"] = probed
     assert probed > 300
+    assert province_saw > 20
     assert {"task_b", "report_b", "contribution_b", "claim_b", "notice_b", "indicator_b", "value_b", "line_b", "assessment_b", "evidence_b"} <= seen_by_b
     assert not problems, "\n".join(problems)
 
