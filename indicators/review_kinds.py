@@ -41,7 +41,7 @@ class IndicatorValueKind(AcceptedByHigherPlan, ReviewKind):
         return access.can_report(user, record.indicator)
 
     def can_review(self, user, record) -> bool:
-        return access.can_review(user)
+        return task_access.can_review_in(user, record.indicator.plan)
 
     def writer_of(self, record):
         return record.reported_by

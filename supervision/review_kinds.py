@@ -61,8 +61,9 @@ class NoticeAnswerKind(ReviewKind):
 
     def can_review(self, user, notice) -> bool:
         from supervision.notices import can_issue
+        from tasks.access import oversees_region
 
-        return can_issue(user)
+        return can_issue(user) and oversees_region(user, notice.task.plan.region)
 
     def closed_message(self, notice):
         if notice.status == Status.ISSUED:

@@ -350,3 +350,8 @@ def accepting_plan(plan: Plan, *, cascaded: bool) -> Plan | None:
 def can_accept_in(user: User, plan: Plan | None) -> bool:
     """A supervisor overseeing the accepting plan's region may accept or send back."""
     return plan is not None and can_review(user) and oversees_region(user, plan.region)
+
+
+def can_review_in(user: User, plan: Plan) -> bool:
+    """A supervisor whose scope holds ``plan``'s region reviews its work (not another prefecture's)."""
+    return can_review(user) and oversees_region(user, plan.region)

@@ -30,17 +30,6 @@ def reviewers(region) -> list[User]:
     return list(access.staff_overseeing(region, "tasks.review_progressreport", exclude_permission="tasks.import_plan"))
 
 
-def region_reviewers(region_id: int) -> list[User]:
-    """The supervisors placed in one region (those told that an approval awaits their acceptance)."""
-    return list(
-        User.objects.filter(
-            is_active=True, groups__permissions__codename="review_progressreport", region_staff__region_id=region_id
-        )
-        .exclude(groups__permissions__codename="import_plan")
-        .distinct()
-    )
-
-
 class AcceptedByHigherPlan:
     """Two-level approval for subjects of a cascaded task or indicator: when the higher plan says
     so (``Plan.cascade_acceptance``), its supervisors accept the approval or send it back."""
@@ -60,7 +49,9 @@ class AcceptedByHigherPlan:
 
     def acceptors(self, subject):
         plan = self.accepting_plan(subject)
-        return region_reviewers(plan.region_id) if plan else []
+        if plan is None:
+            return []
+        return list(access.staff_overseeing(plan.region, "tasks.review_progressreport", exclude_permission="tasks.import_plan"))
 
 
 class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
@@ -96,7 +87,7 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
         return access.is_report_assignee(user, report)
 
     def can_review(self, user, report) -> bool:
-        return access.can_review(user)
+        return access.can_review_in(user, report.task.plan)
 
     def review_permission(self, report) -> str:
         return "tasks.review_progressreport"
@@ -257,7 +248,7 @@ class MilestoneClaimKind(ReviewKind):
         return claim.created_by_id == user.pk and access.claiming_department(user, claim.milestone) is not None
 
     def can_review(self, user, claim) -> bool:
-        return access.can_review(user)
+        return access.can_review_in(user, claim.milestone.task.plan)
 
     def writer_of(self, claim):
         return claim.created_by

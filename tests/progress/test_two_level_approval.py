@@ -35,7 +35,7 @@ from tests.progress.conftest import ON_TIME, WORK_DONE
 from workflows import lifecycle
 from workflows.models import Acceptance
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

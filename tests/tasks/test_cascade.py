@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.indicators.conftest import make_indicator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -185,7 +185,8 @@ def test_an_indicator_cascaded_twice_or_to_a_region_without_commission_is_refuse
 # --- the pages ------------------------------------------------------------------------------
 
 
-def test_the_province_supervisor_cascades_on_the_page(client, english, province_plan, prefectures, province):
+def test_the_province_supervisor_cascades_on_the_page(en_client, province_plan, prefectures, province):
+    client = en_client
     client.force_login(make_supervisor("province-sup", region=province))
     url = reverse("tasks:cascade_tasks", args=[province_plan.pk])
     page = client.get(url)
