@@ -20,12 +20,6 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "display_name", "email"]
     list_filter = ["groups", "is_active", "is_staff"]
 
-    def get_queryset(self, request):
-        """An administrator manages the accounts of their region and below (``tasks.access.visible_users``)."""
-        from tasks.access import visible_users
-
-        return super().get_queryset(request).filter(pk__in=visible_users(request.user).values("pk"))
-
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined", *super().get_readonly_fields(request, obj)]
         if not request.user.is_superuser:

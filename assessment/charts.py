@@ -1,10 +1,10 @@
-"""The ranking as a horizontal bar chart (server-rendered SVG, dashboards.charts' helper)."""
+"""The ranking as a horizontal bar chart (server-rendered SVG, common.charts' helper)."""
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from assessment.selectors import Results
-from dashboards.charts import Series, bar_chart
+from common.charts import Series, bar_chart
 
 
 def ranking_chart(result: Results) -> SafeString:

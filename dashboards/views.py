@@ -3,9 +3,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import charts
 from common.pagination import paginate
 from common.views import export_table, requested_export
-from dashboards import charts, province, selectors
+from dashboards import province, selectors
 from dashboards.filters import MatrixFilter, RegionTaskFilter
 from dashboards.tables import MatrixTable, RegionTaskTable
 from tasks import access

@@ -2,7 +2,7 @@
 figure (its own value, or its counties' roll-up), numerator and denominator, its own target and
 attainment; the total rolled up and compared with the indicator's own target; a bar chart.
 
-Built on ``indicators.rollup.rollup`` (the maths) and ``dashboards.charts.bar_chart`` (the SVG).
+Built on ``indicators.rollup.rollup`` (the maths) and ``common.charts.bar_chart`` (the SVG).
 A constant number of queries whatever the number of regions.
 """
 
@@ -15,7 +15,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.charts import Series, bar_chart
+from common.charts import Series, bar_chart
 from indicators.attainment import LABELS
 from indicators.models import Indicator
 from indicators.rollup import RegionRollup, rollup

@@ -70,13 +70,14 @@ def staff_region(user: User) -> Region | None:
 
 
 def region_scope_q(user: User, field: str = "region") -> Q:
-    """A filter on ``field`` (a path to a Region) keeping the regions ``user`` oversees."""
+    """A filter on ``field`` (a path to a Region; empty for regions themselves) keeping the regions
+    ``user`` oversees."""
     if user.is_authenticated and user.is_superuser:
         return Q()
     region = staff_region(user)
     if region is None:
         return Q(pk__in=[])
-    return Q(**{f"{field}__path__startswith": region.path})
+    return Q(**{f"{field}__path__startswith" if field else "path__startswith": region.path})
 
 
 def scoped_regions(user: User) -> QuerySet[Region]:

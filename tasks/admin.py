@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import UserAdmin
 from accounts.models import User
-from tasks import services
+from audit.admin import AuditEntryAdmin
+from audit.models import AuditEntry
+from tasks import access, services
 from tasks.models import (
     AnnualTarget,
     Department,
@@ -19,8 +21,19 @@ from tasks.models import (
 )
 
 
+class InRegionScope:
+    """The admin's lists and pages hold only rows of the administrator's region and below
+    (``region_field`` is the path to the row's Region); another prefecture's rows answer 404."""
+
+    region_field = "region"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(access.region_scope_q(request.user, self.region_field))
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(InRegionScope, admin.ModelAdmin):
+    region_field = ""
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -33,7 +46,8 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(InRegionScope, admin.ModelAdmin):
+    region_field = "region"
     list_display = ["name", "short_name", "code", "region", "is_supervising", "is_active", "position"]
     list_filter = ["region", "is_active", "is_supervising"]
     search_fields = ["name", "short_name", "code", "aliases__alias"]
@@ -42,7 +56,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(InRegionScope, admin.ModelAdmin):
+    region_field = "department__region"
     list_display = ["user", "department", "role", "is_active"]
     list_filter = ["role", "is_active", "department"]
     search_fields = ["user__username", "user__display_name", "department__name"]
@@ -57,7 +72,8 @@ class PlanSectionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(InRegionScope, admin.ModelAdmin):
+    region_field = "region"
     list_display = ["title", "region", "start_year", "end_year", "status"]
     list_filter = ["status", "region"]
     search_fields = ["title"]
@@ -100,7 +116,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(admin.ModelAdmin):
+class KeyTaskAdmin(InRegionScope, admin.ModelAdmin):
+    region_field = "plan__region"
     list_display = ["code", "title", "plan", "section", "due_date", "status", "progress"]
     list_filter = ["plan", "status", "cadence"]
     search_fields = ["code", "title", "content"]
@@ -122,3 +139,27 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        """An administrator manages the accounts of their region and below (``tasks.access.visible_users``).
+        accounts knows nothing of regions (it sits below tasks): the scope is added here."""
+        return super().get_queryset(request).filter(pk__in=access.visible_users(request.user).values("pk"))
+
+
+# --- region scope of the audit trail's admin page: audit knows nothing of regions (it sits
+# below tasks), so its admin page is registered again here with the administrator's scope.
+
+
+class RegionScopedAuditEntryAdmin(AuditEntryAdmin):
+    def get_queryset(self, request):
+        """An administrator reads what the people of their regions did (``tasks.access.region_users``):
+        never another prefecture's trail. Entries of the system (no actor) and of staff above them are
+        left to the province's administrators and superusers."""
+        entries = super().get_queryset(request)
+        if request.user.is_superuser:
+            return entries
+        return entries.filter(actor__in=access.region_users(request.user).values("pk"))
+
+
+admin.site.unregister(AuditEntry)
+admin.site.register(AuditEntry, RegionScopedAuditEntryAdmin)

@@ -1,6 +1,6 @@
 from xml.etree import ElementTree
 
-from dashboards.charts import Series, bar_chart, line_chart
+from common.charts import Series, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
