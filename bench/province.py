@@ -1,4 +1,5 @@
-"""Benchmark: the province's view of a cascaded plan (issue 11).
+"""Benchmark: the province's view of a cascaded plan (issue 11): the task matrix and its export,
+one prefecture's tasks, the indicator comparison, the assessment's computation and its export.
 
     make bench                      # SQLite scratch file: 17 prefectures × 120 tasks × 5 years of quarterly reports
     BENCH_PREFECTURES=17 BENCH_TASKS=120 DATABASE_URL=postgres://postgres@127.0.0.1:5432/plansupervisor_bench python bench/province.py
@@ -14,12 +15,14 @@ and a ``(name, callable)`` to SECTIONS (the callable gets the ``Bench``; whateve
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +87,75 @@ def region_page(bench: Bench) -> bytes:
     return _get(bench, reverse("dashboards:region", args=[bench.world.plan.pk, bench.world.prefectures[0].pk]))
 
 
-BUILD: list[Callable[[Bench], None]] = []
+INDICATORS = int(os.environ.get("BENCH_INDICATORS", "40"))
+
+
+def indicators(bench: Bench) -> None:
+    """40 indicators of the province plan (rates with numerator and denominator), cascaded to every
+    prefecture with its own annual targets and five years of approved annual values."""
+    from indicators.models import AnnualIndicatorTarget, Indicator, IndicatorValue
+    from tasks.models import Department
+
+    world = bench.world
+    years = range(world.plan.start_year, world.plan.end_year + 1)
+    health = Department.objects.create(region=world.province, code="bench-wsjkw", name="湖北省卫生健康委员会", is_supervising=True)
+    parents = Indicator.objects.bulk_create(
+        Indicator(
+            plan=world.plan, code=str(n + 1), name=f"指标{n + 1}", unit_kind="percent", baseline_value=Decimal(60),
+            baseline_year=2020, target_value=Decimal(90), target_year=world.plan.end_year, position=n, department=health,
+        )
+        for n in range(INDICATORS)
+    )
+    for p, plan in enumerate(world.child_plans):
+        department = world.departments[plan.region_id][0]
+        children = Indicator.objects.bulk_create(
+            Indicator(
+                plan=plan, parent=i, code=i.code, name=i.name, unit_kind="percent", baseline_value=Decimal(60), baseline_year=2020,
+                target_value=Decimal(90), target_year=world.plan.end_year, position=i.position, department=department,
+            )
+            for i in parents
+        )
+        AnnualIndicatorTarget.objects.bulk_create(
+            AnnualIndicatorTarget(indicator=c, year=y, value=Decimal(70 + (y - years[0]) * 5 - p % 3)) for c in children for y in years
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=c, year=y, period_code=str(y), region=plan.region, numerator=Decimal(600 + (y - years[0]) * 50 + (n + p) % 200),
+                denominator=Decimal(1000), value=Decimal(60 + (y - years[0]) * 5) + Decimal((n + p) % 200) / 10,
+                status="approved", due_on=datetime.date(y + 1, 3, 31),
+            )
+            for n, c in enumerate(children)
+            for y in years
+        )
+    bench.extra["indicator"] = parents[0]
+
+
+def indicator_comparison(bench: Bench) -> bytes:
+    return _get(bench, reverse("indicators:region_comparison", args=[bench.extra["indicator"].pk]), year=2024)
+
+
+def assessment_compute(bench: Bench):
+    from assessment import services
+    from assessment.benchmark import bench_scheme
+
+    scheme = bench.extra.get("scheme") or bench_scheme(bench.world.plan, 2024, bench.supervisor)
+    bench.extra["scheme"] = scheme
+    services.compute(scheme=scheme, user=bench.supervisor)
+    return scheme.scores.values("region").distinct()
+
+
+def assessment_export(bench: Bench) -> bytes:
+    return _get(bench, reverse("assessment:export", args=[bench.extra["scheme"].pk]))
+
+
+BUILD: list[Callable[[Bench], None]] = [indicators]
 SECTIONS: list[tuple[str, Callable[[Bench], Any]]] = [
     ("task matrix page", matrix_page),
     ("task matrix export (xlsx)", matrix_export),
     ("one prefecture's tasks", region_page),
+    ("indicator comparison page", indicator_comparison),
+    ("assessment computation", assessment_compute),
+    ("assessment export (xlsx)", assessment_export),
 ]
 
 
@@ -116,7 +183,7 @@ def main() -> None:
     print(f"database            {connection.vendor} ({'scratch file' if scratch else os.environ['DATABASE_URL']})")
     print(
         f"province            {PREFECTURES} prefectures × {TASKS} cascaded tasks, "
-        f"{ProgressReport.objects.count():,} quarterly reports over {YEARS} years"
+        f"{ProgressReport.objects.count():,} quarterly reports over {YEARS} years, {INDICATORS} indicators"
     )
     print(f"built in            {built:.1f} s")
     for name, section in SECTIONS:
