@@ -6,7 +6,6 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser  # noqa: F401 (the browser fixture)
 from tests.dashboards.conftest import cascade_world
 from tests.factories import make_supervisor
 
@@ -14,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def phone(browser, live_server):  # noqa: F811
+def phone(browser, live_server):
     context = browser.new_context(locale="en-US", viewport={"width": 375, "height": 800}, base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
