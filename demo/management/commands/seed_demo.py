@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "Load the demo plan, its departments and one account per role (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-activity", action="store_true", help="only the plan and accounts, no progress reports")
+        parser.add_argument("--no-activity", action="store_true", help="only the plan and accounts: no progress reports, no demo province")
 
     def handle(self, *args, **options):
         summary = seed_demo()
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 )
         from demo.province import seed_province_demo
 
-        province = seed_province_demo()
+        province = {} if options["no_activity"] else seed_province_demo()
         if province:
             self.stdout.write(
                 _("Province demo: %(prefectures)d prefectures, %(tasks)d cascaded key tasks, %(indicators)d indicators, %(values)d values.")
