@@ -29,6 +29,7 @@ class Indicator(models.Model):
         PER_100K = "per_100k", _("Per 100,000")
         RATIO = "ratio", _("Ratio (1:N)")
         COUNT = "count", _("Count")
+        NUMBER = "number", _("Number with a unit (岁, 元, 张/千人 …)")
         YES_NO = "yes_no", _("Yes / no")
         QUALITATIVE = "qualitative", _("Qualitative")
 
@@ -342,6 +343,9 @@ class IndicatorImport(models.Model):
 
     file = models.FileField(_("file"), upload_to="imports/indicators/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
+    sheet = models.CharField(
+        _("worksheet"), max_length=100, blank=True, help_text=_("Empty: the worksheet that holds the indicator table.")
+    )
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicator_imports", verbose_name=_("plan"))
     create_departments = models.BooleanField(_("create departments"), default=False)
     uploaded_by = models.ForeignKey(

@@ -468,14 +468,22 @@ class IndicatorImportResult:
 
 
 def indicators_import(
-    *, data: bytes, plan: Plan | int, create_departments: bool = False, dry_run: bool = False, actor: User | None = None
+    *,
+    data: bytes,
+    plan: Plan | int,
+    create_departments: bool = False,
+    dry_run: bool = False,
+    actor: User | None = None,
+    filename: str = "",
+    sheet_name: str = "",
 ) -> IndicatorImportResult:
     """Import an indicator sheet (主要指标表) into ``plan``: all rows or none.
 
     Raises :class:`TableError` listing every problem (nothing is written then). With ``dry_run``
-    everything is checked against the database, then rolled back.
+    everything is checked against the database, then rolled back. ``filename`` tells a .csv or
+    .xls from an .xlsx; ``sheet_name`` chooses the worksheet (else the one holding the table).
     """
-    sheet = read_indicator_sheet(data)
+    sheet = read_indicator_sheet(data, filename=filename, sheet=sheet_name)
     result: IndicatorImportResult | None = None
     try:
         with transaction.atomic():
@@ -593,6 +601,7 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
             baseline_year=item.baseline_year,
             target_value=item.target_value,
             target_text=item.target_text,
+            relative_change=item.relative_change,
             comparison=item.comparison,
             target_year=item.target_year,
             nature=item.nature,

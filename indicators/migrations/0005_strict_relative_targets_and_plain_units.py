@@ -15,9 +15,19 @@ class Migration(migrations.Migration):
             name='relative_change',
             field=models.DecimalField(blank=True, decimal_places=2, help_text='A target relative to the baseline, e.g. 50 for 在现有基础上提高50%, -10 for 降低10%, 0 for 逐步提高: the target value is the baseline × (1 + change ÷ 100).', max_digits=8, null=True, verbose_name='change on the baseline (%)'),
         ),
+        migrations.AddField(
+            model_name='indicatorimport',
+            name='sheet',
+            field=models.CharField(blank=True, help_text='Empty: the worksheet that holds the indicator table.', max_length=100, verbose_name='worksheet'),
+        ),
         migrations.AlterField(
             model_name='indicator',
             name='comparison',
             field=models.CharField(choices=[('gte', '≥'), ('gt', '>'), ('lte', '≤'), ('lt', '<'), ('eq', '=')], default='gte', max_length=3, verbose_name='comparison'),
+        ),
+        migrations.AlterField(
+            model_name='indicator',
+            name='unit_kind',
+            field=models.CharField(choices=[('percent', 'Percent (%)'), ('per_mille', 'Per mille (‰)'), ('per_100k', 'Per 100,000'), ('ratio', 'Ratio (1:N)'), ('count', 'Count'), ('number', 'Number with a unit (岁, 元, 张/千人 …)'), ('yes_no', 'Yes / no'), ('qualitative', 'Qualitative')], max_length=12, verbose_name='unit kind'),
         ),
     ]
