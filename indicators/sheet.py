@@ -344,6 +344,8 @@ def parse_unit(text: str) -> tuple[str, str] | None:
     unit = re.sub(r"\s+", "", normalize(text))
     if not unit:
         return None
+    if re.fullmatch(r"[\d.,]+", unit) or re.search(r"[<>=≥≤≧≦⩾⩽]", unit):
+        return None
     if "定性" in unit:
         return UnitKind.QUALITATIVE, ""
     if unit in {"是/否", "是否", "是或否", "是/否(是=1)", "有/无", "有无"}:
@@ -356,8 +358,6 @@ def parse_unit(text: str) -> tuple[str, str] | None:
         return UnitKind.PERCENT, "%"
     if re.fullmatch(r"1:[nNxX]|比例|比值|比|1:\d+(\.\d+)?", unit):
         return UnitKind.RATIO, ""
-    if re.fullmatch(r"[\d.,:]+", unit) or re.search(r"[<>=≥≤≧≦⩾⩽]", unit):
-        return None
     if unit in COUNT_WORDS or COUNT_RE.fullmatch(unit):
         return UnitKind.COUNT, unit
     return UnitKind.NUMBER, unit
