@@ -361,3 +361,46 @@ def test_the_web_upload_takes_csv_and_a_sheet(client, administrator, plan, dept_
     response = client.post(reverse("indicators:import"), {"file": SimpleUploadedFile("指标.xlsx", data), "plan": plan.pk, "sheet": "2022"})
     assert IndicatorImport.objects.get(sheet="2022")
     assert "confirm-import" in client.get(response["Location"]).content.decode()
+
+
+# --- export → import round trip ---------------------------------------------------------------------------
+
+FIELDS = ("code", "name", "definition", "unit_kind", "unit_label", "baseline_value", "baseline_year", "target_value", "target_text",
+          "relative_change", "comparison", "target_year", "nature", "aggregation", "numerator_label", "denominator_label")
+
+
+def _shape(plan):
+    return [
+        (tuple(getattr(i, f) for f in FIELDS), i.department.name, sorted((a.year, a.value, a.text) for a in i.annual_targets.all()))
+        for i in plan.indicators.order_by("position")
+    ]
+
+
+def test_export_then_import_reproduces_every_shape(plan, dept_a, dept_b, tmp_path):
+    from tests.factories import PlanFactory
+
+    header = [*HEADER, "指标释义", "汇总方式", "2021年", "2025年"]
+    rows = [
+        [1, "规范管理率", "%", 75, "＞80%", "约束性", "市卫生健康委", "规范管理患者数 ÷ 在册患者数", "", 76, 80],
+        [2, "肇事肇祸率", "‰", 0.5, "≤0.3‰", "约束性", "市公安局", "", "", "", ""],
+        [3, "心理健康教师与学生比", "比例", "1:5000", "≥1:4000", "预期性", "市卫生健康委", "", "", "1:4800", "1:4000"],
+        [4, "人均预期寿命", "岁", 78.3, "79.5", "预期性", "市卫生健康委", "", "", "", ""],
+        [5, "每千人口床位数", "张/千人", 6.2, "7.5", "预期性", "市卫生健康委", "", "存量", "", ""],
+        [6, "心理咨询服务人次", "人次", 1000, "在现有基础上提高50%", "预期性", "市卫生健康委", "", "", "逐步提高", ""],
+        [7, "就诊率", "%", 60, "逐步提高", "预期性", "市卫生健康委", "", "", "", ""],
+        [8, "服务质量", "%", 60, "持续改善", "预期性", "市卫生健康委", "", "", "", ""],
+        [9, "县级专科医院全覆盖", "是/否", "否", "＝是", "预期性", "市卫生健康委", "", "", "", "是"],
+        [10, "联席会议制度", "定性", "", "建立并定期召开", "预期性", "市卫生健康委", "", "", "建立", ""],
+        [11, "精神科医师数", "名/10万人口", 3.2, "≥4.5", "预期性", "市公安局", "", "", "", ""],
+        [12, "失访率", "%", 8, "<5%", "约束性", "市卫生健康委", "", "", "", ""],
+    ]
+    indicators_import(data=xlsx([header, *rows]), plan=plan)
+    first = _shape(plan)
+    path = tmp_path / "指标.xlsx"
+    call_command("export_indicators", str(plan.pk), str(path))
+    other = PlanFactory(region=plan.region, title="另一规划")
+    call_command("import_indicators", str(path), "--plan", str(other.pk))
+    assert _shape(other) == first
+    again = tmp_path / "again.xlsx"
+    call_command("export_indicators", str(other.pk), str(again))
+    assert read_indicator_sheet(again.read_bytes()).indicators[2].comparison == "gte"
