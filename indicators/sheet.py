@@ -257,12 +257,18 @@ def _sheet_grid(sheet) -> Grid:
     if last_row == 0 or last_col == 0:
         return []
     grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
+    budget = 2 * last_row * last_col  # merges may not overlap; many that do would make this loop a hang
     for merged in sheet.merged_cells.ranges:
         if merged.min_row > last_row or merged.min_col > last_col:
             continue
         value = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row, min(merged.max_row, last_row) + 1):
-            for c in range(merged.min_col, min(merged.max_col, last_col) + 1):
+        rows = range(merged.min_row, min(merged.max_row, last_row) + 1)
+        columns = range(merged.min_col, min(merged.max_col, last_col) + 1)
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
+        for r in rows:
+            for c in columns:
                 grid[r - 1][c - 1] = value
     return grid
 

@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from audit.models import AuditEntry
 from common.spreadsheets import TableError
 from indicators.models import AnnualIndicatorTarget, Indicator
 from tasks.models import (
@@ -52,7 +53,8 @@ pytestmark = pytest.mark.django_db
 SEED = 20261126
 PER_FILE_SECONDS = 10
 ROWS_LIMIT, COLUMNS_LIMIT, UNPACKED_LIMIT = 300, 40, 2 * 1024 * 1024
-GUARDED = (Plan, KeyTask, PlanSection, TaskDepartment, Milestone, Department, AnnualTarget, Indicator, AnnualIndicatorTarget, Region)
+GUARDED = (Plan, KeyTask, PlanSection, TaskDepartment, Milestone, Department, AnnualTarget, Indicator, AnnualIndicatorTarget, Region,
+           AuditEntry)
 XLS_FIXTURE = Path(__file__).parent / "indicators" / "fixtures" / "indicators.xls"
 
 TASK_HEADER = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
@@ -202,6 +204,12 @@ def _xlsx_cases(rng: random.Random) -> list[Case]:
         except ValueError:
             continue
         cases.append(Case("merged", "表.xlsx", _save(book)))
+    # many overlapping merges (Excel never writes them; a crafted file can)
+    data = _save(_book([TASK_HEADER, *TASK_ROWS, *([None] * 6 for _ in range(30))]))
+    merges = "".join(f"<mergeCell ref='A1:F{30 - n}'/>" for n in range(25)).encode()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</sheetData>", b"</sheetData><mergeCells count='25'>" + merges + b"</mergeCells>", 1)
+    cases.append(Case("merged", "表.xlsx", _zip_replace(data, {"xl/worksheets/sheet1.xml": sheet})))
     # several sheets, empty sheets, a cover sheet
     for _ in range(10):
         book = Workbook()
