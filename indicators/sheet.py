@@ -13,9 +13,9 @@ Accepted shapes:
 - heading rows ("一、健康水平") and notes ("注：…") between indicators are skipped;
 - every worksheet: the one whose rows hold the indicator header is read (and named in a warning
   when the workbook has several); none or several → refused with the list of sheets, unless the
-  caller names one (``sheet=``, the command's ``--sheet``). .xlsx workbooks are read here with
-  openpyxl, sheet by sheet, bounded like ``common.spreadsheets.load_grid``; .xls and .csv (UTF-8,
-  UTF-8 with BOM, GBK) go through ``common.spreadsheets.load_grid_any`` (its first sheet);
+  caller names one (``sheet=``, the command's ``--sheet``). .xlsx (openpyxl) and .xls (xlrd)
+  workbooks are read here sheet by sheet, bounded like ``common.spreadsheets.load_grid``; .csv
+  (UTF-8, UTF-8 with BOM, GBK) goes through ``common.spreadsheets.load_grid_any``;
 - one- or two-row headers: a second header row (目标值 merged over 2021年 … 2025年, 年度目标 over
   the years, 基期值 merged over two rows) is read with the first and never imported as data;
 - units as plans write them: % · ‰ · 名/10万人口 (per 10万) · 1:N (比例) · 是/否 · 定性 · counts
@@ -294,7 +294,9 @@ def load_sheets(data: bytes, filename: str = "") -> list[tuple[str, Grid]]:
         except Exception as exc:  # noqa: BLE001 - a damaged part found while reading the cells
             raise _not_a_workbook() from exc
         return sheets
-    if not filename and not data.startswith(OLE2_SIGNATURE):
+    if data.startswith(OLE2_SIGNATURE):
+        return _xls_sheets(data)
+    if not filename:
         raise _not_a_workbook()  # bytes without a name are a workbook or nothing (the old contract)
     try:
         name, grid, _spans = load_grid_any(data, filename)
@@ -303,6 +305,72 @@ def load_sheets(data: bytes, filename: str = "") -> list[tuple[str, Grid]]:
     except Exception as exc:  # noqa: BLE001 - xlrd and csv raise many kinds on a damaged file
         raise TableError([Problem(gettext_lazy("The file cannot be read as a spreadsheet (.xlsx, .xls or .csv)."))]) from exc
     return [(name, grid)]
+
+
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # the stream of a password-protected .xlsx (an OLE2 file)
+
+
+def _xls_sheets(data: bytes) -> list[tuple[str, Grid]]:
+    """Every worksheet of an old Excel file (.xls) through xlrd, bounded, merged cells filled in
+    (``common.spreadsheets.load_grid_any`` reads the first sheet only)."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        check_workbook_bytes(data)  # raises the size problem
+    if ENCRYPTED_MARK in data:
+        raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))])
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+        sheets = [(book.sheet_by_index(i).name, _xls_grid(book, book.sheet_by_index(i))) for i in range(book.nsheets)]
+    except TableError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds on a damaged file
+        if "encrypt" in str(exc).lower():
+            raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))]) from exc
+        raise TableError(
+            [Problem(gettext_lazy("The file is not an Excel workbook (.xls) that can be read. Save it as .xlsx and try again."))]
+        ) from exc
+    return sheets
+
+
+def _xls_grid(book, sheet) -> Grid:
+    import xlrd
+
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    if sheet.nrows > max_rows:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
+    if sheet.ncols > max_columns:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
+    grid: Grid = []
+    for r in range(sheet.nrows):
+        row: list[Any] = []
+        for c in range(sheet.ncols):
+            cell = sheet.cell(r, c)
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    row.append(cell.value)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
+            else:
+                row.append(cell.value)
+        grid.append(row)
+    budget = 2 * sheet.nrows * sheet.ncols
+    for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
+        if min_row >= sheet.nrows or min_col >= sheet.ncols:
+            continue
+        rows, columns = range(min_row, min(max_row, sheet.nrows)), range(min_col, min(max_col, sheet.ncols))
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
+        value = grid[min_row][min_col]
+        for r in rows:
+            for c in columns:
+                grid[r][c] = value
+    return grid
 
 
 def _choose_sheet(sheets: list[tuple[str, Grid]], wanted: str) -> tuple[str, Grid, int | None]:

@@ -404,3 +404,20 @@ def test_export_then_import_reproduces_every_shape(plan, dept_a, dept_b, tmp_pat
     again = tmp_path / "again.xlsx"
     call_command("export_indicators", str(other.pk), str(again))
     assert read_indicator_sheet(again.read_bytes()).indicators[2].comparison == "gte"
+
+
+def test_an_old_excel_file_with_a_cover_sheet_and_a_two_row_header(plan, dept_a):
+    data = (FIXTURES / "indicators-cover.xls").read_bytes()  # xlwt: 填表说明 first; 年度目标 merged over the years
+    result = indicators_import(data=data, plan=plan, filename="指标.xls")
+    assert result.sheet.sheet_name == "主要指标"
+    beds = result.indicators[0]
+    assert (beds.name, beds.unit_kind, beds.unit_label, beds.target_value) == ("每千人口床位数", "number", "张/千人", Decimal("7.5"))
+    assert sorted(beds.annual_targets.values_list("year", "value")) == [(2021, Decimal("6.5")), (2022, Decimal("6.8")), (2023, Decimal(7))]
+
+
+def test_a_password_protected_workbook_says_so(plan):
+    from common.spreadsheets import OLE2_SIGNATURE
+
+    data = OLE2_SIGNATURE + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 100
+    with translation.override("en"), pytest.raises(TableError, match="password-protected"):
+        read_indicator_sheet(data, "指标.xlsx")
