@@ -294,21 +294,26 @@ def _split_on_spaces(piece: str) -> tuple[list[str], bool]:
         words.append(current)
     if len(words) <= 1:
         return [piece], False
+    # A place word (市, 示范市) belongs to the word after it: 市 民政局 is one name.
+    merged: list[str] = []
+    carry = ""
+    for word in words:
+        word = f"{carry} {word}" if carry else word
+        carry = ""
+        if PLACE_RE.match(word) and not NAME_END_RE.search(word):
+            carry = word
+            continue
+        merged.append(word)
+    if carry:
+        merged.append(carry)
     parts: list[str] = []
     unsure = False
-    buffer = ""
-    for word in words:
-        if buffer and (PLACE_RE.match(buffer) and not NAME_END_RE.search(buffer)):
-            buffer += " " + word  # 市 民政局: one name
-            continue
-        if buffer and not (_looks_like_name(buffer) and _looks_like_name(word)):
-            buffer += " " + word
+    for word in merged:
+        if parts and not (_looks_like_name(parts[-1]) and _looks_like_name(word)):
+            parts[-1] += " " + word  # not two whole names: kept together, and the preview asks
             unsure = True
             continue
-        if buffer:
-            parts.append(buffer)
-        buffer = word
-    parts.append(buffer)
+        parts.append(word)
     return parts, unsure
 
 
@@ -641,6 +646,15 @@ def read_breakdown_table(
                     )
             else:
                 split = split_cell(raw)
+                if split.unsure:
+                    warnings.append(
+                        problem(
+                            row_number,
+                            name,
+                            gettext_lazy("check how the cell “%(cell)s” is split into names: read as %(names)s")
+                            % {"cell": split.text, "names": " | ".join(split.pieces)},
+                        )
+                    )
             task.splits[name] = split
         lead, cooperating = task.splits["lead"], task.splits["cooperating"]
         task.lead_names, task.lead_text = list(lead.names), "、".join(lead.generic)

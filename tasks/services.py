@@ -473,7 +473,10 @@ def _deadline_cell(task: KeyTask, plan: Plan) -> str | datetime.date:
 def _derived_start(task: KeyTask, plan: Plan) -> datetime.date:
     """The start the importer will derive from the 完成时限 cell written for ``task``."""
     deadline = _deadline_cell(task, plan)
-    start = parse_deadline(deadline).start_date if isinstance(deadline, str) else None
+    try:
+        start = parse_deadline(deadline).start_date if isinstance(deadline, str) else None
+    except ValueError:  # a deadline in words (试点验收前): no start in it
+        start = None
     return start or plan.start_date
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from common.pagination import paginate
 from common.views import export_table, requested_export
 from tasks import access, selectors
-from tasks.breakdown_table import TableError
+from tasks.breakdown_table import TableError, read_breakdown_table
 from tasks.filters import KeyTaskFilter
 from tasks.forms import PlanImportForm, SplitCorrectionForm
 from tasks.models import Plan, PlanImport
@@ -141,8 +141,14 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         context["result"] = result = plan_import(data=data, options=options, actor=request.user)
     except TableError as exc:
         context["problems"] = exc.problems
+        try:  # the table read well and the problems are the directory's: still show how cells were split
+            context["table"] = read_breakdown_table(data, options.filename, sheet=options.sheet or None, splits=options.splits)
+        except TableError:
+            pass
     else:
-        context["unsure"] = sum(split.unsure and not split.corrected for t in result.table.tasks for split in t.splits.values())
+        context["table"] = result.table
+    if table := context.get("table"):
+        context["unsure"] = sum(split.unsure and not split.corrected for t in table.tasks for split in t.splits.values())
     context["corrected"] = sorted(options.splits.items())
     return render(request, "tasks/plan_import_preview.html", context)
 
