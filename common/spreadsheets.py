@@ -361,7 +361,7 @@ def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
     elif filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise _not_xlsx()
     else:
-        sheets = [Sheet("CSV", _csv_grid(data), {})]
+        sheets = [Sheet("", _csv_grid(data), {})]  # a CSV file has one unnamed sheet
     if not sheets or all(sheet.is_empty for sheet in sheets):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
     return sheets
@@ -425,4 +425,4 @@ def load_grid_any(data: bytes, filename: str = "") -> tuple[str, list[list[Any]]
     first = load_sheets(data, filename)[0]
     if first.is_empty:
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    return ("" if first.name == "CSV" else first.name), first.grid, first.spans
+    return first.name, first.grid, first.spans

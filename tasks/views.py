@@ -149,7 +149,12 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         context["table"] = result.table
     if table := context.get("table"):
         context["unsure"] = sum(split.unsure and not split.corrected for t in table.tasks for split in t.splits.values())
-    context["corrected"] = sorted(options.splits.items())
+    labels = {"lead": _("Lead"), "cooperating": _("Co-operating")}
+    if table := context.get("table"):
+        labels.update({name: table.labels[name] for name in labels if name in table.labels})
+    context["corrected"] = [
+        (cell, int(cell.split(":")[0]), labels.get(cell.split(":")[1], ""), names) for cell, names in sorted(options.splits.items())
+    ]
     return render(request, "tasks/plan_import_preview.html", context)
 
 
