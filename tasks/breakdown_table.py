@@ -13,8 +13,12 @@ Accepted shapes (all seen in real tables):
 - section rows ("一、完善服务体系" spanning the whole row) between tasks;
 - merged cells spanning several rows (the value applies to each row; a 序号 merged over several
   rows gives each row its own task numbered 3.1, 3.2 …);
-- several departments in one cell separated by 、，,；; or new lines; generic names (各区县人民政府);
-- deadlines as real dates, "2025年底前", "2023年6月底前", "2021—2025年", "长期坚持", "每年", "每季度".
+- several departments in one cell separated by 、，,；; or new lines (outside brackets only), kept
+  verbatim; generic names (各区县人民政府, 各县（市、区）人民政府) kept whole as text;
+- .xlsx, .xls or .csv; the table on any worksheet; a one- or two-row header (责任单位 over
+  牵头单位 | 配合单位) anywhere in the first 15 rows;
+- deadlines as real dates, "2025年底前", "2023年6月底前", "2021—2025年", "至2020年", "2019年底前(完成试点)",
+  "长期坚持", "每年", "每季度"; other text (试点验收前) kept and the task flagged as needing a date.
 """
 
 from __future__ import annotations
