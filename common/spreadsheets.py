@@ -197,8 +197,40 @@ def _unreadable(exc: BaseException) -> TableError:
     )
 
 
+_VALUED_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?<!/)>")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _prescan_xlsx(data: bytes) -> None:
+    """Rows and columns of every worksheet counted from its XML before openpyxl parses anything:
+    only cells that hold something count (a styled empty cell in column XFD does not), so a sheet
+    past IMPORT_MAX_ROWS or IMPORT_MAX_COLUMNS is refused without being built. The XML read is
+    bounded by check_workbook_bytes (unpacked size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                last_row = last_col = 0
+                for match in _VALUED_CELL_RE.finditer(archive.read(info)):
+                    last_col = max(last_col, _column_number(match.group(1)))
+                    last_row = max(last_row, int(match.group(2)))
+                _check_extent(last_row, last_col)
+    except TableError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged zip: openpyxl's own refusal below says so
+        return
+
+
 def _open_xlsx(data: bytes):
     check_workbook_bytes(data)
+    _prescan_xlsx(data)
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile) as exc:

@@ -545,3 +545,23 @@ def test_damaged_files_are_a_clear_message(damage):
     with pytest.raises(TableError) as caught:
         read_breakdown_table(data, "a.xlsx")
     assert str(caught.value) and "Traceback" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("rows", "limit", "message"),
+    [
+        ([CLEAN_HEADER] + [[i, "甲", "", "市卫生健康委", "", "2020年底前"] for i in range(1, 12)], {"IMPORT_MAX_ROWS": 10}, "more than 10 rows"),
+        ([CLEAN_HEADER + [f"列{i}" for i in range(10)]], {"IMPORT_MAX_COLUMNS": 12}, "more than 12 columns"),
+    ],
+    ids=["rows", "columns"],
+)
+def test_rows_and_columns_are_bounded_before_openpyxl_parses_the_workbook(english, settings, monkeypatch, rows, limit, message):
+    from common import spreadsheets
+
+    for name, value in limit.items():
+        setattr(settings, name, value)
+    data = xlsx(rows)
+    monkeypatch.setattr(spreadsheets, "load_workbook", lambda *a, **k: pytest.fail("openpyxl must not open this file"))
+    with pytest.raises(TableError) as caught:
+        read_breakdown_table(data)
+    assert message in str(caught.value)
