@@ -114,6 +114,11 @@ class CellSplit:
     def pieces(self) -> list[str]:
         return [*self.names, *self.generic, *self.cooperating]
 
+    @property
+    def editable(self) -> str:
+        """The split as the preview's correction form shows it: one name a line, （配合） kept."""
+        return "\n".join([*self.names, *self.generic, *[f"{name}（配合）" for name in self.cooperating]])
+
 
 @dataclass
 class ParsedMilestone:
@@ -398,13 +403,17 @@ def split_from_correction(text: str, pieces: list[str]) -> tuple[CellSplit, list
     result = CellSplit(text=text, corrected=True)
     wrong = []
     for piece in pieces:
-        name = tidy_name(piece)
+        name, role = piece.strip(), ""
+        while (m := ROLE_ANNOTATION_RE.search(name)) is not None:
+            role = "cooperating" if any(word in m.group("word") for word in COOPERATING_WORDS) else role
+            name = name[: m.start()].rstrip()
+        name = tidy_name(name)
         if not name:
             continue
         if re.sub(r"\s+", "", name) not in squeezed:
             wrong.append(piece)
             continue
-        target = result.generic if _is_generic(name) else result.names
+        target = result.generic if _is_generic(name) else result.cooperating if role else result.names
         if name not in target:
             target.append(name)
     return result, wrong

@@ -565,3 +565,14 @@ def test_rows_and_columns_are_bounded_before_openpyxl_parses_the_workbook(englis
     with pytest.raises(TableError) as caught:
         read_breakdown_table(data)
     assert message in str(caught.value)
+
+
+def test_a_correction_keeps_role_annotations_and_refuses_names_not_in_the_cell():
+    rows = [CLEAN_HEADER, [1, "甲", "", "市卫生健康委（牵头）市民政局（配合）", "", "2020年底前"]]
+    table = read_breakdown_table(xlsx(rows), splits={"2:lead": ["市卫生健康委（牵头）", "市民政局（配合）"]})
+    [task] = table.tasks
+    assert (task.lead_names, task.cooperating_names, task.splits["lead"].corrected) == (["市卫生健康委"], ["市民政局"], True)
+    assert task.splits["lead"].editable == "市卫生健康委\n市民政局（配合）"
+    with pytest.raises(TableError) as caught:
+        read_breakdown_table(xlsx(rows), splits={"2:lead": ["市卫生健康委", "市财政局"]})
+    assert "市财政局" in str(caught.value)
