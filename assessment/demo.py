@@ -18,7 +18,7 @@ def seed_demo_assessment(plan: Plan, user, *, year: int = 2024, sign_off: bool =
     if found is not None:
         return found
     scheme = services.scheme_create(plan=plan, year=year, title=f"{year}年度市州精神卫生工作考核", user=user)
-    indicators = [i for i in plan.indicators.order_by("position", "pk") if i.is_numeric]
+    indicators = [i for i in plan.indicators.order_by("position", "pk") if i.is_numeric and i.target_value is not None]
     shares = [
         (SchemeItem.Kind.TASK_COMPLETION, Decimal(20), SchemeItem.Rule.PROPORTIONAL),
         (SchemeItem.Kind.TIMELINESS, Decimal(10), SchemeItem.Rule.PROPORTIONAL),

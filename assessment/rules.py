@@ -8,7 +8,11 @@ Every rule returns points between 0 and the item's weight, rounded to 0.01:
   prefecture (the province's target, or 100 % for shares), capped at the weight;
 - **banded** (分段计分): against the other prefectures: at or below the 10th percentile a floor share
   of the weight, at or above the 90th full marks, linear between (the mirror for "≤");
-- **yes/no** (是否达标): full marks when met, nothing otherwise.
+- **yes/no** (是否达标): full marks when met, nothing otherwise (a strict > or < target is not met
+  by the bar itself).
+
+"≤" means lower is better: ``Indicator.lower_is_better`` (≤ and < targets, and ≥ targets of a ratio
+1:N, stored as N: "≥1:4000" is met by 1:3000).
 
 A missing value earns no points.
 """
@@ -87,9 +91,13 @@ def yes_no_score(met: bool | None, weight) -> Decimal:
     return points(ONE if met else ZERO, weight)
 
 
-def reaches(value, bar, *, lower_is_better: bool = False) -> bool | None:
+def reaches(value, bar, *, lower_is_better: bool = False, strict: bool = False) -> bool | None:
+    """Whether ``value`` meets ``bar``; ``strict`` for > and < targets (the bar itself does not meet
+    "＞50%"). The linear rules above are continuous at the bar, so strictness changes only this one."""
     if value is None or bar is None:
         return None
+    if strict:
+        return value < bar if lower_is_better else value > bar
     return value <= bar if lower_is_better else value >= bar
 
 

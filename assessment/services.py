@@ -328,7 +328,7 @@ def notice_shares(plan: Plan, year: int, today: datetime.date) -> dict[int, Deci
 def _indicator_scores(item: SchemeItem, year: int, regions) -> dict[int, tuple]:
     """Region id → (raw value, target, score) of an indicator item, from one roll-up."""
     indicator = item.indicator
-    lower = indicator.comparison == Indicator.Comparison.LTE
+    lower = indicator.lower_is_better  # ≤ / <, or ≥ / > on a ratio 1:N stored as N
     rows = {row.region.pk: row for row in rollup(indicator, year).rows}
     values = {region.pk: (rows[region.pk].figure.value if region.pk in rows else None) for region in regions}
     targets = {region.pk: (rows[region.pk].target if region.pk in rows else None) for region in regions}
@@ -350,7 +350,7 @@ def _indicator_scores(item: SchemeItem, year: int, regions) -> dict[int, tuple]:
             )
         else:  # yes/no: the item's reference if set, else the prefecture's own target
             bar = item.reference if item.reference is not None else (target if target is not None else reference)
-            score = rules.yes_no_score(rules.reaches(value, bar, lower_is_better=lower), item.weight)
+            score = rules.yes_no_score(rules.reaches(value, bar, lower_is_better=lower, strict=indicator.is_strict), item.weight)
         result[region.pk] = (value, target, score)
     return result
 

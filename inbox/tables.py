@@ -13,6 +13,13 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 
 class WorkTable(tables.Table):
+    # Approvals awaiting this level's acceptance can be ticked and accepted together (bulk_accept.html).
+    pick = tables.Column(
+        verbose_name=_("Choose"),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
     kind = tables.Column(verbose_name=_("Kind"), accessor="process__data__kind", orderable=False)
     subject = tables.Column(verbose_name=_("Subject"), accessor="process__data__title", orderable=False)
     step = tables.Column(verbose_name=_("Step"), accessor="flow_task", orderable=False, attrs=WIDE_ONLY)
@@ -26,6 +33,17 @@ class WorkTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle mb-0", "id": "work-table"}
         row_attrs = {"data-kind": lambda record: (record.process.data or {}).get("kind", "")}
         empty_text = _("Nothing waits for you here.")
+
+    def render_pick(self, record):
+        if record.flow_task.name != "accept":
+            return ""
+        data = record.process.data or {}
+        return format_html(
+            '<input type="checkbox" class="form-check-input" name="subject" form="bulk-accept" value="{}:{}" aria-label="{}">',
+            data.get("kind", ""),
+            record.process.artifact_object_id,
+            data.get("title", ""),
+        )
 
     def render_kind(self, value):
         kind = work_kind(value)

@@ -18,7 +18,9 @@ PAGE_SIZE = 25
 
 def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpResponse:
     filterset = WorkFilter(request.GET or None, queryset=tasks, request=request)
-    table = WorkTable(filterset.qs)
+    # Only the review queue holds approvals awaiting acceptance: the tick column for bulk acceptance.
+    bulk = name == "queue" and filterset.qs.filter(selectors.node_names(["accept"])).exists()
+    table = WorkTable(filterset.qs, exclude=() if bulk else ("pick",))
     export_format = request.GET.get("_export")
     if export_format in {"csv", "xlsx"}:
         rows = list(filterset.qs)
@@ -26,7 +28,7 @@ def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpRes
         return export_table(WorkTable(rows), export_format, name)
     paginate(request, table, default=PAGE_SIZE)
     selectors.attach_row_facts([row.record for row in table.page.object_list], today=timezone.localdate())
-    context = {"title": title, "filter": filterset, "table": table, "list_name": name}
+    context = {"title": title, "filter": filterset, "table": table, "list_name": name, "bulk_accept": bulk}
     return render(request, "inbox/work_list.html", context)
 
 

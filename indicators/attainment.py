@@ -7,8 +7,20 @@ For ≥ (mirror for ≤):
   the target (target year): value ≥ that line's value for the year;
 - **at risk** otherwise, before the target year; **not met** in or after the target year.
 For = a value is met only when equal (within 0.0001); on track when at least as close to the
-target as the line is. Yes/no values are 1 (yes) or 0 (no); a ratio 1:N compares N. Qualitative
-indicators follow the supervisor's recorded judgement. A missing value is no data.
+target as the line is. Yes/no values are 1 (yes) or 0 (no). Qualitative indicators follow the
+supervisor's recorded judgement. A missing value is no data.
+
+Strict comparisons (> and <, "＞50%", "高于", "超过"): the target itself is not met — 50 does not meet
+"＞50%", 50.01 does; being on the line is still on track.
+
+**Ratios 1:N** are stored as N, and the comparison as the plan writes it is about the ratio 1/N
+(one teacher per N students), so it is mirrored on N (``Indicator.value_comparison``):
+"≥1:4000" (at least one per 4 000) is met when N ≤ 4000 — 1:3000 meets it, 1:5000 does not;
+"≤1:4000" (at most one per 4 000) is met when N ≥ 4000; "＞1:4000" when N < 4000.
+
+**Relative targets** (在现有基础上提高50%, 逐步提高): the import stores the change on the baseline
+(``Indicator.relative_change``, 50 or 0) and the target value baseline × (1 + change ÷ 100), so a
+value is measured against that; "逐步提高" is the strict "> baseline".
 """
 
 from __future__ import annotations
@@ -56,12 +68,28 @@ def trajectory(indicator: Indicator, year: int) -> Decimal | None:
     return base + (target - base) * share
 
 
+C = Indicator.Comparison
+NOT_STRICT = {C.GT: C.GTE, C.LT: C.LTE}
+
+
 def _reaches(value: Decimal, bar: Decimal, comparison: str) -> bool:
-    if comparison == Indicator.Comparison.LTE:
+    """``value`` against ``bar`` for a comparison on the stored number (``Indicator.value_comparison``)."""
+    if comparison == C.LTE:
         return value <= bar
-    if comparison == Indicator.Comparison.EQ:
+    if comparison == C.LT:
+        return value < bar
+    if comparison == C.GT:
+        return value > bar
+    if comparison == C.EQ:
         return abs(value - bar) <= TOLERANCE
     return value >= bar
+
+
+def reaches(indicator: Indicator, value, bar) -> bool | None:
+    """Whether ``value`` meets ``bar`` as ``indicator`` compares (strictness and 1:N included); None if either is missing."""
+    if value is None or bar is None:
+        return None
+    return _reaches(Decimal(value), Decimal(bar), indicator.value_comparison)
 
 
 def attainment(indicator: Indicator, year: int, value, judgement: str = "") -> str:
@@ -74,7 +102,7 @@ def attainment(indicator: Indicator, year: int, value, judgement: str = "") -> s
     if value is None:
         return NO_DATA
     value = Decimal(value)
-    comparison = indicator.comparison
+    comparison = indicator.value_comparison
     final = indicator.target_value
     if final is None and indicator.unit_kind == Indicator.UnitKind.YES_NO:
         final, comparison = Decimal(1), Indicator.Comparison.EQ
@@ -92,7 +120,7 @@ def attainment(indicator: Indicator, year: int, value, judgement: str = "") -> s
         if comparison == Indicator.Comparison.EQ:
             if abs(value - final) <= abs(line - final):
                 return ON_TRACK
-        elif _reaches(value, line, comparison):
+        elif _reaches(value, line, NOT_STRICT.get(comparison, comparison)):
             return ON_TRACK
     return AT_RISK
 

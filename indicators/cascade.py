@@ -32,6 +32,7 @@ COPIED_FIELDS = (
     "baseline_year",
     "target_value",
     "target_text",
+    "relative_change",
     "comparison",
     "target_year",
     "nature",

@@ -66,11 +66,20 @@ class JudgementForm(forms.Form):
     )
 
 
+IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
 class IndicatorImportForm(forms.Form):
     """Upload an indicator sheet (主要指标表) into an existing plan."""
 
-    file = forms.FileField(label=_("Indicator sheet (.xlsx)"))
+    file = forms.FileField(label=_("Indicator sheet (.xlsx, .xls or .csv)"))
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.exclude(status=Plan.Status.CLOSED))
+    sheet = forms.CharField(
+        label=_("Worksheet"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty: the worksheet that holds the indicator table is found."),
+    )
     create_departments = forms.BooleanField(label=_("Create departments that are not in the directory"), required=False)
 
     def clean_file(self):
@@ -79,8 +88,8 @@ class IndicatorImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than %(max)d MB.") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
             )
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
+        if not upload.name.lower().endswith(IMPORT_SUFFIXES):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx or .xls) or a .csv file."))
         return upload
 
 

@@ -29,12 +29,17 @@ class Indicator(models.Model):
         PER_100K = "per_100k", _("Per 100,000")
         RATIO = "ratio", _("Ratio (1:N)")
         COUNT = "count", _("Count")
+        NUMBER = "number", _("Number with a unit (岁, 元, 张/千人 …)")
         YES_NO = "yes_no", _("Yes / no")
         QUALITATIVE = "qualitative", _("Qualitative")
 
     class Comparison(models.TextChoices):
+        """As the plan writes it; for a ratio 1:N it compares the ratio 1/N, not N (see ``value_comparison``)."""
+
         GTE = "gte", "≥"
+        GT = "gt", ">"
         LTE = "lte", "≤"
+        LT = "lt", "<"
         EQ = "eq", "="
 
     class Nature(models.TextChoices):
@@ -70,6 +75,17 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     target_value = models.DecimalField(_("target value"), null=True, blank=True, **DECIMAL)
     target_text = models.CharField(_("target (in words)"), max_length=300, blank=True)
+    relative_change = models.DecimalField(
+        _("change on the baseline (%)"),
+        null=True,
+        blank=True,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_(
+            "A target relative to the baseline, e.g. 50 for 在现有基础上提高50%, -10 for 降低10%, 0 for 逐步提高: "
+            "the target value is the baseline × (1 + change ÷ 100)."
+        ),
+    )
     comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices, default=Comparison.GTE)
     target_year = models.PositiveSmallIntegerField(_("target year"))
     nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.EXPECTED)
@@ -134,6 +150,40 @@ class Indicator(models.Model):
             return denominator / numerator if numerator else None
         return numerator / denominator * self.SCALE.get(self.unit_kind, 1)
 
+    # A ratio 1:N is stored as N, and the comparison written in the plan is about the ratio 1/N:
+    # "≥1:4000" (at least one teacher per 4 000 students) holds when N ≤ 4000, so 1:3000 beats 1:4000.
+    MIRRORED = {Comparison.GTE: Comparison.LTE, Comparison.GT: Comparison.LT, Comparison.LTE: Comparison.GTE, Comparison.LT: Comparison.GT}
+
+    @property
+    def value_comparison(self) -> str:
+        """The comparison as applied to the stored number: the written one, mirrored for a ratio 1:N."""
+        if self.unit_kind == self.UnitKind.RATIO:
+            return self.MIRRORED.get(self.comparison, self.comparison)
+        return self.comparison
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Whether a smaller stored value is better (≤ and < targets; ≥ and > targets of a ratio 1:N)."""
+        return self.value_comparison in {self.Comparison.LTE, self.Comparison.LT}
+
+    @property
+    def is_strict(self) -> bool:
+        """> or <: the target itself is not enough (＞50% is not met by 50%)."""
+        return self.comparison in {self.Comparison.GT, self.Comparison.LT}
+
+    @property
+    def is_relative(self) -> bool:
+        return self.relative_change is not None
+
+    def relative_target(self, baseline=None):
+        """baseline × (1 + change ÷ 100) for a target relative to the baseline (None otherwise)."""
+        from decimal import Decimal
+
+        baseline = self.baseline_value if baseline is None else baseline
+        if self.relative_change is None or baseline is None:
+            return None
+        return (Decimal(baseline) * (1 + Decimal(self.relative_change) / 100)).quantize(Decimal("0.0001"))
+
     @property
     def is_numeric(self) -> bool:
         return self.unit_kind != self.UnitKind.QUALITATIVE
@@ -159,6 +209,8 @@ class Indicator(models.Model):
     def target_display(self) -> str:
         if not self.is_numeric or self.target_value is None:
             return self.target_text or "—"
+        if self.is_relative and self.target_text:  # 在现有基础上提高50% (≥ 112.5%)
+            return f"{self.target_text} ({self.get_comparison_display()} {self.format_number(self.target_value)})"
         return f"{self.get_comparison_display()} {self.format_number(self.target_value)}"
 
     @property
@@ -291,6 +343,9 @@ class IndicatorImport(models.Model):
 
     file = models.FileField(_("file"), upload_to="imports/indicators/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
+    sheet = models.CharField(
+        _("worksheet"), max_length=100, blank=True, help_text=_("Empty: the worksheet that holds the indicator table.")
+    )
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicator_imports", verbose_name=_("plan"))
     create_departments = models.BooleanField(_("create departments"), default=False)
     uploaded_by = models.ForeignKey(

@@ -468,14 +468,22 @@ class IndicatorImportResult:
 
 
 def indicators_import(
-    *, data: bytes, plan: Plan | int, create_departments: bool = False, dry_run: bool = False, actor: User | None = None
+    *,
+    data: bytes,
+    plan: Plan | int,
+    create_departments: bool = False,
+    dry_run: bool = False,
+    actor: User | None = None,
+    filename: str = "",
+    sheet_name: str = "",
 ) -> IndicatorImportResult:
     """Import an indicator sheet (主要指标表) into ``plan``: all rows or none.
 
     Raises :class:`TableError` listing every problem (nothing is written then). With ``dry_run``
-    everything is checked against the database, then rolled back.
+    everything is checked against the database, then rolled back. ``filename`` tells a .csv or
+    .xls from an .xlsx; ``sheet_name`` chooses the worksheet (else the one holding the table).
     """
-    sheet = read_indicator_sheet(data)
+    sheet = read_indicator_sheet(data, filename=filename, sheet=sheet_name)
     result: IndicatorImportResult | None = None
     try:
         with transaction.atomic():
@@ -593,6 +601,7 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
             baseline_year=item.baseline_year,
             target_value=item.target_value,
             target_text=item.target_text,
+            relative_change=item.relative_change,
             comparison=item.comparison,
             target_year=item.target_year,
             nature=item.nature,
@@ -632,3 +641,76 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
         },
     )
     return result
+
+
+# --- export of an indicator sheet (the layout the import reads back) ----------------------------------------
+
+EXPORT_HEADER = ["序号", "指标名称", "指标释义", "单位", "基期值", "基期年份", "目标值", "目标年份", "比较", "属性", "责任单位",
+                 "规划条款", "分子", "分母", "汇总方式"]
+EXPORT_UNITS = {"percent": "%", "per_mille": "‰", "per_100k": "/10万", "ratio": "1:N", "count": "个", "yes_no": "是/否", "qualitative": "定性"}
+EXPORT_AGGREGATIONS = {"flow": "累加", "stock": "存量", "fraction": "比率", "none": "不汇总"}
+EXPORT_NATURES = {"expected": "预期性", "binding": "约束性"}
+
+
+def _export_number(indicator: Indicator, number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    text = f"{number.normalize():f}"
+    kind = indicator.unit_kind
+    if kind == Indicator.UnitKind.YES_NO:
+        return "是" if number == 1 else "否"
+    if kind == Indicator.UnitKind.RATIO:
+        return f"1:{text}"
+    if kind == Indicator.UnitKind.PERCENT:
+        return f"{text}%"
+    if kind == Indicator.UnitKind.PER_MILLE:
+        return f"{text}‰"
+    return text
+
+
+def indicator_sheet_rows(plan: Plan) -> list[list]:
+    """The plan's indicators in the layout ``indicators.sheet`` reads: the comparison in its own
+    column (≥ > ≤ < =), a target in words (在现有基础上提高50%, 逐步提高) written as words so that the
+    import measures it against the baseline again, one column per year of the plan."""
+    years = list(plan.years)
+    rows: list[list] = [[*EXPORT_HEADER, *(f"{year}年" for year in years)]]
+    indicators = plan.indicators.select_related("department").prefetch_related("annual_targets").order_by("position", "pk")
+    for indicator in indicators:
+        numeric = indicator.is_numeric
+        unit = indicator.unit_label if indicator.unit_kind in {"count", "number", "per_100k", "qualitative"} and indicator.unit_label else ""
+        unit = unit or EXPORT_UNITS.get(indicator.unit_kind, "")
+        if numeric and indicator.target_text:
+            target = indicator.target_text
+        elif numeric:
+            target = _export_number(indicator, indicator.target_value)
+        else:
+            target = indicator.target_text
+        annual = {a.year: (a.text or _export_number(indicator, a.value)) for a in indicator.annual_targets.all()}
+        rows.append(
+            [
+                indicator.code,
+                indicator.name,
+                indicator.definition,
+                unit,
+                _export_number(indicator, indicator.baseline_value) if numeric else "",
+                indicator.baseline_year or "",
+                target,
+                indicator.target_year,
+                indicator.get_comparison_display() if numeric else "",
+                EXPORT_NATURES.get(indicator.nature, ""),
+                indicator.department.name,
+                indicator.source_clause,
+                indicator.numerator_label,
+                indicator.denominator_label,
+                EXPORT_AGGREGATIONS.get(indicator.aggregation, ""),
+                *(annual.get(year, "") for year in years),
+            ]
+        )
+    return rows
+
+
+def indicators_export(plan: Plan) -> bytes:
+    """The plan's indicator sheet (.xlsx); importing it into another plan reproduces the indicators."""
+    from common.exports import xlsx_bytes
+
+    return xlsx_bytes(indicator_sheet_rows(plan), title="主要指标")

@@ -11,30 +11,53 @@ Accepted shapes:
   e.g. 规范管理患者数 / 在册患者数), 汇总方式 (累加, 存量, 比率, 不汇总) and yearly target columns
   2021年 … 2025年;
 - heading rows ("一、健康水平") and notes ("注：…") between indicators are skipped;
-- units: % · ‰ · 名/10万人口 · 1:N (比例) · 个/名/家/人/所 … · 是/否 · 定性;
-- targets with their comparison: "≥80%", ">=80", "≤ 5‰", "=100%", "80%以上"; numbers may carry
-  the unit sign ("80%", "4.5‰") when it matches the unit.
+- every worksheet: the one whose rows hold the indicator header is read (and named in a warning
+  when the workbook has several); none or several → refused with the list of sheets, unless the
+  caller names one (``sheet=``, the command's ``--sheet``). .xlsx (openpyxl) and .xls (xlrd)
+  workbooks are read here sheet by sheet, bounded like ``common.spreadsheets.load_grid``; .csv
+  (UTF-8, UTF-8 with BOM, GBK) goes through ``common.spreadsheets.load_grid_any``;
+- one- or two-row headers: a second header row (目标值 merged over 2021年 … 2025年, 年度目标 over
+  the years, 基期值 merged over two rows) is read with the first and never imported as data;
+- units as plans write them: % · ‰ · 名/10万人口 (per 10万) · 1:N (比例) · 是/否 · 定性 · counts
+  (个/名/家/人/所/次/人次 …, whole numbers that add up) · any other unit (岁, 元, 张/千人, 小时 …)
+  as a plain number with that unit label (``UnitKind.NUMBER``, not added up across regions);
+- targets with their comparison, full-width or not: ≥ ＞ > ≤ ＜ < = 不低于 不少于 不高于 不超过
+  达到 以上 以下 以内 高于 超过 低于 不足 …; the strictness is kept ("＞50%" is ``gt``, "≥50%" is
+  ``gte``; 以上/以下/以内 include the number, as 民法典 第1259条 reads them); numbers may carry the
+  unit sign ("80%", "4.5‰") when it matches the unit; a ratio is written 1:N (≥1:4000 compares the
+  ratio: see ``indicators.attainment``);
+- verbal targets: "在现有基础上提高50%" / "比2020年降低10%" are *relative* targets (the change is
+  kept in ``relative_change``, the target value is baseline × (1 + change ÷ 100)); "提高5个百分点" is
+  baseline + 5; "逐步提高" / "稳步提升" / "逐年下降" are "> baseline" / "< baseline" (a relative
+  change of 0, strict); any other words ("持续改善", "进一步完善"), or a relative target without a
+  baseline, make the indicator *qualitative*, judged by the supervisor (the unit as written is
+  kept as its label), with a warning in the preview.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import (
+    OLE2_SIGNATURE,
     Problem,
     TableError,
     cell_text,
+    check_workbook_bytes,
     clean_text,
     compact,
-    load_grid,
+    load_grid_any,
     normalize,
     year_of,
 )
@@ -73,18 +96,36 @@ AGGREGATIONS = {
 }
 MAX_PART_LABEL = 100
 NATURES = {"预期性": Nature.EXPECTED, "预期": Nature.EXPECTED, "约束性": Nature.BINDING, "约束": Nature.BINDING}
+# Text is NFKC-folded first (＞ → >, ＝ → =, ＜ → <); ≥ ≤ ≧ ≦ ⩾ ⩽ are not compatibility forms.
+GTE_WORDS = ("≥", "≧", "⩾", ">=", "=>", "不低于", "不少于", "不小于", "大于等于", "大于或等于", "以上", "及以上", "达到", "至少", "保持")
+GT_WORDS = (">", "高于", "超过", "大于", "多于")
+LTE_WORDS = ("≤", "≦", "⩽", "<=", "=<", "不高于", "不超过", "不大于", "不多于", "小于等于", "小于或等于", "以下", "及以下", "以内", "控制在", "至多")
+LT_WORDS = ("<", "低于", "少于", "小于", "不足", "不到", "不满")
+EQ_WORDS = ("=", "==", "等于")
 COMPARISON_WORDS = {
-    "≥": Comparison.GTE, ">=": Comparison.GTE, ">": Comparison.GTE, "不低于": Comparison.GTE, "不少于": Comparison.GTE, "以上": Comparison.GTE,
-    "≤": Comparison.LTE, "<=": Comparison.LTE, "<": Comparison.LTE, "不高于": Comparison.LTE, "不超过": Comparison.LTE, "以下": Comparison.LTE,
-    "以内": Comparison.LTE, "=": Comparison.EQ, "==": Comparison.EQ, "等于": Comparison.EQ,
+    **{w: Comparison.GTE for w in GTE_WORDS},
+    **{w: Comparison.GT for w in GT_WORDS},
+    **{w: Comparison.LTE for w in LTE_WORDS},
+    **{w: Comparison.LT for w in LT_WORDS},
+    **{w: Comparison.EQ for w in EQ_WORDS},
 }
-PREFIX_RE = re.compile(r"^(≥|>=|≤|<=|==|=|>|<|不低于|不少于|不高于|不超过)\s*")
-SUFFIX_RE = re.compile(r"\s*(以上|以下|以内)$")
+WEAK_PREFIXES = {"达到", "保持", "控制在"}  # "达到90%以上", "控制在5%以内": the word after decides
+_PREFIXES = sorted((w for w in COMPARISON_WORDS if w not in {"以上", "及以上", "以下", "及以下", "以内"}), key=len, reverse=True)
+PREFIX_RE = re.compile(r"^(" + "|".join(re.escape(w) for w in _PREFIXES) + r")\s*")
+SUFFIX_RE = re.compile(r"\s*(及以上|及以下|以上|以下|以内)$")
+# Relative targets: "在现有基础上提高50%", "比2020年降低10%", "较基期提高5个百分点".
+UP_WORDS, DOWN_WORDS = ("提高", "提升", "增长", "增加", "上升"), ("降低", "下降", "减少", "减低")
+RELATIVE_RE = re.compile(
+    r"(" + "|".join(UP_WORDS + DOWN_WORDS) + r")了?\s*(\d+(?:\.\d+)?)\s*(%|个百分点)\s*(以上|及以上|左右)?$"
+)
+DIRECTION_RE = re.compile(r"^(逐步|稳步|逐年|不断|持续|进一步|有所|明显|显著|继续)*(" + "|".join(UP_WORDS + DOWN_WORDS) + r")$")
 COUNT_WORDS = ("个", "名", "家", "人", "所", "张", "次", "项", "床", "台", "支", "座", "户", "间", "辆", "万人", "人次", "支队伍")
+COUNT_RE = re.compile(r"(万)?(个|名|家|人|所|张|次|项|床|台|支|座|户|间|辆|人次|支队伍|件|例|场|期|批|类|种|篇|部|门)")
 EMPTY_MARKS = {"—", "-", "--", "——", "/", "无"}
 YEAR_CELL_RE = re.compile(r"^(20\d\d)\s*年?$")
 HEADING_RE = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|(注|备注|说明)\s*[:：])")
 SIGNS = {"%": UnitKind.PERCENT, "‰": UnitKind.PER_MILLE}
+HEADER_SEARCH_ROWS = 20
 MAX_NAME = 200
 MAX_UNIT = 30
 MAX_TEXT = 300
@@ -111,6 +152,7 @@ class ParsedIndicator:
     denominator_label: str = ""
     aggregation: str = ""
     annual_targets: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
+    relative_change: Decimal | None = None  # 在现有基础上提高50% → 50; 逐步提高 → 0
 
 
 @dataclass
@@ -142,34 +184,257 @@ def _match_header(text: str) -> str | None:
     return next((f for c, f in candidates if label.startswith(c)), None)
 
 
+def _text_at(row: list[Any], col: int) -> str:
+    return cell_text(row[col]) if col < len(row) else ""
+
+
+def _is_subheader(grid: list[list[Any]], index: int) -> bool:
+    """Whether the row under the header row ``index`` is a second header row: under the 指标名称
+    column it is empty or repeats the label (merged over both rows), and somewhere it names a
+    column or a year that the row above does not (目标值 merged over 2021年 … 2025年)."""
+    if index + 1 >= len(grid):
+        return False
+    top, below = grid[index], grid[index + 1]
+    name_col = next((c for c, v in enumerate(top) if _match_header(cell_text(v)) == "name"), None)
+    if name_col is None or _text_at(below, name_col) not in {"", _text_at(top, name_col)}:
+        return False
+    for col, value in enumerate(below):
+        text = cell_text(value)
+        if text and text != _text_at(top, col) and (year_of(text) is not None or _match_header(text)):
+            return True
+    return False
+
+
+def _header_labels(grid: list[list[Any]], index: int) -> tuple[list[str], int]:
+    """The label of each column (from one or two header rows) and the index of the first data row."""
+    top = grid[index]
+    if not _is_subheader(grid, index):
+        return [cell_text(v) for v in top], index + 1
+    below = grid[index + 1]
+    labels = []
+    for col in range(max(len(top), len(below))):
+        upper, lower = _text_at(top, col), _text_at(below, col)
+        if lower and lower != upper and (year_of(lower) is not None or _match_header(lower)):
+            labels.append(lower)
+        else:
+            labels.append(upper or lower)
+    return labels, index + 2
+
+
 def _find_header(grid: list[list[Any]]) -> int | None:
-    for index, row in enumerate(grid[:15]):
-        fields = {_match_header(cell_text(v)) for v in row if cell_text(v)}
+    for index in range(min(len(grid), HEADER_SEARCH_ROWS)):
+        labels, _start = _header_labels(grid, index)
+        fields = {_match_header(text) for text in labels if text}
         if {"name", "department"} <= fields and {"unit", "target"} & fields:
             return index
     return None
 
 
+# --- reading the workbook: every worksheet ---------------------------------------------------------
+
+Grid = list[list[Any]]
+
+
+def _not_a_workbook() -> TableError:
+    return TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))])
+
+
+def _sheet_grid(sheet) -> Grid:
+    """One openpyxl worksheet as a grid with merged cells filled in, bounded like
+    ``common.spreadsheets.load_grid``: recorded dimensions beyond the limits (formatting alone can
+    stretch them to column XFD) are replaced by the extent of the cells that hold a value."""
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    last_row, last_col = sheet.max_row or 0, sheet.max_column or 0
+    if last_row > max_rows or last_col > max_columns:
+        last_row = last_col = 0
+        for (row, col), cell in sheet._cells.items():  # noqa: SLF001 - only the cells that exist
+            if cell.value is not None:
+                last_row, last_col = max(last_row, row), max(last_col, col)
+    if last_row > max_rows:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
+    if last_col > max_columns:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
+    if last_row == 0 or last_col == 0:
+        return []
+    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
+    budget = 2 * last_row * last_col  # merges may not overlap; many that do would make this loop a hang
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row > last_row or merged.min_col > last_col:
+            continue
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        rows = range(merged.min_row, min(merged.max_row, last_row) + 1)
+        columns = range(merged.min_col, min(merged.max_col, last_col) + 1)
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
+        for r in rows:
+            for c in columns:
+                grid[r - 1][c - 1] = value
+    return grid
+
+
+def load_sheets(data: bytes, filename: str = "") -> list[tuple[str, Grid]]:
+    """Every worksheet of the file as (name, grid). An .xlsx is read here sheet by sheet (the shared
+    ``load_grid`` reads the first sheet only); .xls and .csv through ``load_grid_any``. Any parser
+    failure is a TableError, never a traceback."""
+    if not data:
+        raise TableError([Problem(gettext_lazy("The file is empty."))])
+    if data.startswith(b"PK"):
+        check_workbook_bytes(data)  # size and unpacked size (zip bomb) before openpyxl sees it
+        try:
+            workbook = load_workbook(io.BytesIO(data), data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds (ParseError, KeyError, …) on a damaged file
+            raise _not_a_workbook() from exc
+        sheets = []
+        try:
+            for sheet in workbook.worksheets:
+                sheets.append((sheet.title, _sheet_grid(sheet)))
+        except TableError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged part found while reading the cells
+            raise _not_a_workbook() from exc
+        return sheets
+    if data.startswith(OLE2_SIGNATURE):
+        return _xls_sheets(data)
+    if not filename:
+        raise _not_a_workbook()  # bytes without a name are a workbook or nothing (the old contract)
+    try:
+        name, grid, _spans = load_grid_any(data, filename)
+    except TableError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xlrd and csv raise many kinds on a damaged file
+        raise TableError([Problem(gettext_lazy("The file cannot be read as a spreadsheet (.xlsx, .xls or .csv)."))]) from exc
+    return [(name, grid)]
+
+
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # the stream of a password-protected .xlsx (an OLE2 file)
+
+
+def _xls_sheets(data: bytes) -> list[tuple[str, Grid]]:
+    """Every worksheet of an old Excel file (.xls) through xlrd, bounded, merged cells filled in
+    (``common.spreadsheets.load_grid_any`` reads the first sheet only)."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        check_workbook_bytes(data)  # raises the size problem
+    if ENCRYPTED_MARK in data:
+        raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))])
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+        sheets = [(book.sheet_by_index(i).name, _xls_grid(book, book.sheet_by_index(i))) for i in range(book.nsheets)]
+    except TableError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds on a damaged file
+        if "encrypt" in str(exc).lower():
+            raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))]) from exc
+        raise TableError(
+            [Problem(gettext_lazy("The file is not an Excel workbook (.xls) that can be read. Save it as .xlsx and try again."))]
+        ) from exc
+    return sheets
+
+
+def _xls_grid(book, sheet) -> Grid:
+    import xlrd
+
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    if sheet.nrows > max_rows:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
+    if sheet.ncols > max_columns:
+        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
+    grid: Grid = []
+    for r in range(sheet.nrows):
+        row: list[Any] = []
+        for c in range(sheet.ncols):
+            cell = sheet.cell(r, c)
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    row.append(cell.value)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
+            else:
+                row.append(cell.value)
+        grid.append(row)
+    budget = 2 * sheet.nrows * sheet.ncols
+    for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
+        if min_row >= sheet.nrows or min_col >= sheet.ncols:
+            continue
+        rows, columns = range(min_row, min(max_row, sheet.nrows)), range(min_col, min(max_col, sheet.ncols))
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
+        value = grid[min_row][min_col]
+        for r in rows:
+            for c in columns:
+                grid[r][c] = value
+    return grid
+
+
+def _choose_sheet(sheets: list[tuple[str, Grid]], wanted: str) -> tuple[str, Grid, int | None]:
+    """The worksheet holding the indicator table and its header row (None: not found)."""
+    names = "、".join(f"“{name}”" for name, _grid in sheets if name)
+    if wanted:
+        for name, grid in sheets:
+            if name == wanted:
+                return name, grid, _find_header(grid)
+        raise TableError(
+            [Problem(gettext_lazy("There is no worksheet “%(sheet)s”; the workbook has %(sheets)s.") % {"sheet": wanted, "sheets": names})]
+        )
+    found = [(name, grid, header) for name, grid in sheets if (header := _find_header(grid)) is not None]
+    if len(found) > 1:
+        raise TableError(
+            [
+                Problem(
+                    gettext_lazy("Several worksheets hold an indicator table: %(sheets)s. Choose the worksheet to import.")
+                    % {"sheets": "、".join(f"“{name}”" for name, _g, _h in found)}
+                )
+            ]
+        )
+    if found:
+        return found[0]
+    if all(not cell_text(v) for _name, grid in sheets for row in grid for v in row):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    problems = [
+        Problem(
+            gettext_lazy(
+                "No header row found: the indicator sheet needs a row with the columns 指标名称, 单位, 基期值, 目标值, 属性 and 责任单位."
+            )
+        )
+    ]
+    if len(sheets) > 1:
+        problems.append(Problem(gettext_lazy("Worksheets read: %(sheets)s.") % {"sheets": names}))
+    raise TableError(problems)
+
+
 def parse_unit(text: str) -> tuple[str, str] | None:
-    """The unit kind and label of a 单位 cell, or None if it is not a unit we know."""
+    """The unit kind and label of a 单位 cell, or None if it is not a unit.
+
+    The unit is free text: a known kind is recognised (%, ‰, per 10万, 1:N, counts, 是/否, 定性);
+    any other unit (岁, 元, 张/千人, 小时) is a plain number with that label. A cell that is a
+    number or holds a comparison sign is not a unit (a target in the wrong column)."""
     unit = re.sub(r"\s+", "", normalize(text))
     if not unit:
         return None
+    if re.fullmatch(r"[\d.,]+", unit) or re.search(r"[<>=≥≤≧≦⩾⩽]", unit):
+        return None
     if "定性" in unit:
         return UnitKind.QUALITATIVE, ""
-    if unit in {"是/否", "是否", "是或否"}:
+    if unit in {"是/否", "是否", "是或否", "是/否(是=1)", "有/无", "有无"}:
         return UnitKind.YES_NO, ""
-    if "/10万" in unit or "10万人口" in unit or "/十万" in unit or "十万人口" in unit:
+    if "/10万" in unit or "10万人" in unit or "/十万" in unit or "十万人" in unit or unit in {"1/10万", "每10万"}:
         return UnitKind.PER_100K, unit
-    if "‰" in unit:
+    if "‰" in unit or unit in {"千分比", "千分率"}:
         return UnitKind.PER_MILLE, "‰"
-    if "%" in unit:
+    if "%" in unit or unit in {"百分比", "百分率"}:
         return UnitKind.PERCENT, "%"
-    if re.fullmatch(r"1:[nNxX]|比例|比值|1:\d+", unit):
+    if re.fullmatch(r"1:[nNxX]|比例|比值|比|1:\d+(\.\d+)?", unit):
         return UnitKind.RATIO, ""
-    if unit in COUNT_WORDS or re.fullmatch(r"(万)?(个|名|家|人|所|张|次|项|床|台|支|座|户|间|辆)(/.+)?", unit):
+    if unit in COUNT_WORDS or COUNT_RE.fullmatch(unit):
         return UnitKind.COUNT, unit
-    return None
+    return UnitKind.NUMBER, unit
 
 
 def _probe(kind: str, label: str) -> Indicator:
@@ -217,13 +482,52 @@ def parse_number(raw: Any, kind: str, label: str, column: str) -> Decimal | None
 
 
 def split_comparison(text: str) -> tuple[str | None, str]:
-    """("gte"/"lte"/"eq" or None, the rest) of a target such as "≥80%", "≤ 5‰", "80%以上"."""
+    """(the comparison or None, the rest) of a target such as "≥80%", "＞50%", "≤ 5‰", "80%以上",
+    "达到90%以上", "控制在5%以内", "不低于1:4000". A sign before and a word after that contradict
+    each other ("≥5%以下") give (None, the text): the number is then refused as written."""
     text = normalize(text)
-    if m := PREFIX_RE.match(text):
-        return COMPARISON_WORDS[m.group(1)], text[m.end() :].strip()
-    if m := SUFFIX_RE.search(text):
-        return COMPARISON_WORDS[m.group(1)], text[: m.start()].strip()
-    return None, text
+    prefix = suffix = None
+    rest = text
+    if m := PREFIX_RE.match(rest):
+        prefix, rest = m.group(1), rest[m.end() :].strip()
+    if m := SUFFIX_RE.search(rest):
+        suffix, rest = m.group(1), rest[: m.start()].strip()
+    if prefix and suffix:
+        if prefix in WEAK_PREFIXES or COMPARISON_WORDS[prefix] == COMPARISON_WORDS[suffix]:
+            return COMPARISON_WORDS[suffix], rest
+        return None, text
+    word = prefix or suffix
+    return (COMPARISON_WORDS[word] if word else None), rest
+
+
+@dataclass
+class VerbalTarget:
+    """A target in words: relative to the baseline (``change`` % or ``points``), or judged."""
+
+    comparison: str
+    change: Decimal | None = None  # relative change in %, 0 for 逐步提高
+    points: Decimal | None = None  # 提高5个百分点
+    judged: bool = False
+
+
+VERBAL_RE = re.compile(r"^[\u3400-\u9fff（）()、，,。；;：:\s]{2,}$")
+
+
+def verbal_target(text: str) -> VerbalTarget | None:
+    """What a target written in words means, or None when it is not one we read."""
+    words = compact(text)
+    if m := RELATIVE_RE.search(words):
+        up = m.group(1) in UP_WORDS
+        number = Decimal(m.group(2))
+        comparison = Comparison.GTE if up else Comparison.LTE
+        if m.group(3) == "%":
+            return VerbalTarget(comparison, change=number if up else -number)
+        return VerbalTarget(comparison, points=number if up else -number)
+    if m := DIRECTION_RE.match(words):
+        return VerbalTarget(Comparison.GT if m.group(2) in UP_WORDS else Comparison.LT, change=Decimal(0))
+    if VERBAL_RE.match(text):
+        return VerbalTarget(Comparison.GTE, judged=True)
+    return None
 
 
 def _parse_year(raw: Any) -> int | None:
@@ -242,14 +546,50 @@ def _year_in_label(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
-    """Parse an indicator sheet. Raises :class:`TableError` listing every problem found."""
-    if not data:
-        raise TableError([Problem(gettext_lazy("The file is empty."))])
-    sheet_name, grid, _spans = load_grid(data)
+def _verbal(item: ParsedIndicator, verbal: VerbalTarget, text: str, unit_text: str, column_comparison: str | None, column: str):
+    """Store a target in words on ``item``: relative to its baseline, or judged (qualitative).
+    Returns the warning (judged) or the problem (a relative target out of the unit's range)."""
+    item.target_text = text[:MAX_TEXT]
+    base = item.baseline_value
+    if verbal.judged or base is None or item.unit_kind == UnitKind.RATIO:
+        reason = (
+            gettext_lazy("%(column)s “%(value)s” is a target in words: the indicator is kept as qualitative (unit %(unit)s), judged by the supervisor.")
+            if verbal.judged or item.unit_kind == UnitKind.RATIO
+            else gettext_lazy(
+                "%(column)s “%(value)s” is relative to the baseline, but there is no baseline value: the indicator is kept as qualitative (unit %(unit)s), judged by the supervisor."
+            )
+        )
+        item.unit_kind, item.unit_label = UnitKind.QUALITATIVE, unit_text[:MAX_UNIT]
+        item.baseline_value, item.comparison = None, Comparison.GTE
+        return reason % {"column": column, "value": text[:40], "unit": unit_text[:MAX_UNIT]}
+    item.comparison = column_comparison or verbal.comparison
+    if verbal.change is not None:
+        item.relative_change = verbal.change
+        target = base * (1 + verbal.change / 100)
+    else:
+        target = base + (verbal.points or 0)
+    target = target.quantize(Decimal("0.0001"))
+    bounds = {UnitKind.PERCENT: (0, 100), UnitKind.PER_MILLE: (0, 1000)}.get(item.unit_kind)
+    if target < 0 or (bounds and not bounds[0] <= target <= bounds[1]):
+        return gettext_lazy("%(column)s “%(value)s” gives %(target)s from the baseline %(base)s, outside what the unit allows") % {
+            "column": column,
+            "value": text[:40],
+            "target": f"{target.normalize():f}",
+            "base": f"{base.normalize():f}",
+        }
+    item.target_value = target
+    return ""
+
+
+def read_indicator_sheet(data: bytes, filename: str = "", sheet: str = "") -> ParsedIndicatorSheet:
+    """Parse an indicator sheet. Raises :class:`TableError` listing every problem found.
+
+    ``filename`` tells a .csv from a workbook (bytes without a name must be a workbook);
+    ``sheet`` names the worksheet to read (else the one holding the indicator table)."""
+    sheets = load_sheets(data, filename)
+    sheet_name, grid, header_index = _choose_sheet(sheets, sheet)
     if all(not cell_text(v) for row in grid for v in row):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    header_index = _find_header(grid)
     if header_index is None:
         raise TableError(
             [
@@ -260,14 +600,22 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
                 )
             ]
         )
+    header_labels, first_data_row = _header_labels(grid, header_index)
+    sheet_warnings: list[Problem] = []
+    if len(sheets) > 1:
+        sheet_warnings.append(
+            Problem(
+                gettext_lazy("The indicators were read from the worksheet “%(sheet)s” (the workbook has %(sheets)s).")
+                % {"sheet": sheet_name, "sheets": "、".join(f"“{name}”" for name, _grid in sheets)}
+            )
+        )
     title = next((cell_text(v) for row in grid[:header_index] for v in row if cell_text(v)), "")
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     header_years: dict[str, int] = {}
     year_columns: dict[int, int] = {}
     year_labels: dict[int, str] = {}
-    for col, value in enumerate(grid[header_index]):
-        text = cell_text(value)
+    for col, text in enumerate(header_labels):
         if not text:
             continue
         if (year := year_of(text)) is not None:
@@ -293,7 +641,7 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
         )
 
     problems: list[Problem] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = sheet_warnings
     indicators: list[ParsedIndicator] = []
     seen_codes: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -308,7 +656,7 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
     def empty(row_number: int, name: str) -> None:
         problem(row_number, name, gettext_lazy("%(column)s is empty") % {"column": labels[name]})
 
-    for index in range(header_index + 1, len(grid)):
+    for index in range(first_data_row, len(grid)):
         row = grid[index]
         row_number = index + 1
         texts = [clean_text(v) for v in row]
@@ -394,7 +742,8 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
                 problem(
                     row_number,
                     "comparison",
-                    gettext_lazy("%(column)s must be ≥, ≤ or =, not “%(value)s”") % {"column": labels["comparison"], "value": comparison_text[:20]},
+                    gettext_lazy("%(column)s must be ≥, >, ≤, < or =, not “%(value)s”")
+                    % {"column": labels["comparison"], "value": comparison_text[:20]},
                 )
         raw_target = cell(row, "target")
         target_text = clean_text(raw_target)
@@ -408,6 +757,12 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
             )
         item.comparison = column_comparison or prefix or Comparison.GTE
 
+        if unit is not None and kind != UnitKind.QUALITATIVE:
+            try:
+                item.baseline_value = parse_number(cell(row, "baseline"), kind, label, labels["baseline"])
+            except _CellError as exc:
+                problem(row_number, "baseline", exc.message)
+
         if not target_text:
             empty(row_number, "target")
         elif unit is not None:
@@ -419,16 +774,19 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
                 try:
                     item.target_value = parse_number(rest if prefix else raw_target, kind, label, labels["target"])
                 except _CellError as exc:
-                    problem(row_number, "target", exc.message)
+                    verbal = verbal_target(target_text) if kind != UnitKind.YES_NO else None
+                    if verbal is None:
+                        problem(row_number, "target", exc.message)
+                    else:
+                        message = _verbal(item, verbal, target_text, unit_text, column_comparison, labels["target"])
+                        if item.unit_kind == UnitKind.QUALITATIVE:
+                            kind = UnitKind.QUALITATIVE  # the year cells are kept as words too
+                            warnings.append(Problem(message, row=row_number, column=labels["target"], column_letter=letters["target"]))
+                        elif message:
+                            problem(row_number, "target", message)
                 else:
                     if item.target_value is None:
                         empty(row_number, "target")
-
-        if unit is not None and kind != UnitKind.QUALITATIVE:
-            try:
-                item.baseline_value = parse_number(cell(row, "baseline"), kind, label, labels["baseline"])
-            except _CellError as exc:
-                problem(row_number, "baseline", exc.message)
 
         for name_of_year, attribute in (("baseline_year", "baseline_year"), ("target_year", "target_year")):
             raw_year = cell(row, name_of_year)
@@ -491,6 +849,9 @@ def read_indicator_sheet(data: bytes) -> ParsedIndicatorSheet:
             try:
                 value = parse_number(rest_of_year, kind, label, year_label)
             except _CellError as exc:
+                if kind != UnitKind.YES_NO and verbal_target(text) is not None:
+                    item.annual_targets[year] = (None, text[:MAX_TEXT])  # 逐步提高 in a year's column: kept as words
+                    continue
                 problems.append(Problem(exc.message, row=row_number, column=year_label, column_letter=get_column_letter(col + 1)))
                 continue
             if value is not None:

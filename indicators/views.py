@@ -2,6 +2,7 @@
 ``indicators.services``."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -280,9 +281,11 @@ def indicator_import_upload(request: HttpRequest) -> HttpResponse:
             original_name=upload.name[:255],
             plan=form.cleaned_data["plan"],
             create_departments=form.cleaned_data["create_departments"],
+            sheet=form.cleaned_data["sheet"].strip(),
             uploaded_by=request.user,
         )
-        record.file.save("indicators.xlsx", ContentFile(upload.read()), save=False)
+        suffix = Path(upload.name).suffix.lower()  # the reader tells .csv and .xls by the name too
+        record.file.save(f"indicators{suffix}", ContentFile(upload.read()), save=False)
         record.save()
         return redirect("indicators:import_preview", pk=record.pk)
     return render(request, "indicators/indicator_import.html", {"form": form})
@@ -297,7 +300,13 @@ def _run_import(record: IndicatorImport, user, *, dry_run: bool) -> services.Ind
     with record.file.open("rb") as fh:
         data = fh.read()
     return services.indicators_import(
-        data=data, plan=record.plan, create_departments=record.create_departments, dry_run=dry_run, actor=user
+        data=data,
+        plan=record.plan,
+        create_departments=record.create_departments,
+        dry_run=dry_run,
+        actor=user,
+        filename=record.original_name,
+        sheet_name=record.sheet,
     )
 
 

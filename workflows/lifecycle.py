@@ -639,6 +639,25 @@ def review_reassign(subject, *, user, assignee, may_reassign: bool, assignee_ok:
     return subject
 
 
+def review_accept_many(subjects, *, user, accept: bool, reason: str = "", at: datetime.datetime | None = None) -> int:
+    """Accept (or send back) many approvals at once, with one reason: all or none. A subject that
+    cannot be decided (decided meanwhile, not approved below, not the user's) stops them all, and
+    the message names it."""
+    subjects = list(subjects)
+    if not subjects:
+        raise ValidationError(_("Choose at least one item."))
+    with transaction.atomic():
+        for subject in subjects:
+            try:
+                review_accept(subject, user=user, accept=accept, reason=reason, at=at)
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("%(subject)s: %(problem)s Nothing was changed.")
+                    % {"subject": kind_of(subject).title(subject), "problem": " ".join(exc.messages)}
+                ) from exc
+    return len(subjects)
+
+
 # --- notifications -------------------------------------------------------------------------
 #
 # Decisions (returned, approved), a rejected file and a hand-over are e-mailed to whom they

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,6 +73,40 @@ def accept(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         add_errors(None, exc, request)
     return redirect(subject)
+
+
+@require_POST
+def accept_many(request: HttpRequest) -> HttpResponse:
+    """Bulk acceptance from the review queue: the ticked approvals accepted (or sent back) at once."""
+    form = AcceptanceForm(request.POST)
+    back = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or to send back."))
+        return redirect(back)
+    subjects = []
+    for ref in request.POST.getlist("subject"):
+        key, _sep, pk = ref.partition(":")
+        try:
+            review_kind = kind_of(key)
+        except KeyError as exc:
+            raise Http404 from exc
+        if not pk.isdigit():
+            raise Http404
+        subject = review_kind.get_for_user(request.user, int(pk))
+        if not review_kind.can_accept(request.user, subject):
+            raise PermissionDenied
+        subjects.append(subject)
+    accepted = form.cleaned_data["decision"] == "accept"
+    try:
+        count = lifecycle.review_accept_many(subjects, user=request.user, accept=accepted, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        add_errors(None, exc, request)
+    else:
+        message = _("%(count)d accepted.") if accepted else _("%(count)d sent back to the lower level for revision.")
+        messages.success(request, message % {"count": count})
+    return redirect(back)
 
 
 # --- the writer's file actions, the same on every subject's page -------------------------------

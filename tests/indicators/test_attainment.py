@@ -16,7 +16,8 @@ CASES = {
     "per mille ≥": ("per_mille", GTE, "4.0", "4.5", ("4.1", "4.2", "4.3", "4.4", "4.5")),
     "per 100k ≥": ("per_100k", GTE, "3.0", "3.8", ("3.2", "3.4", "3.5", "3.7", "3.8")),
     "count ≥": ("count", GTE, "10", "20", (12, 14, 16, 18, 20)),
-    "ratio 1:N ≤": ("ratio", LTE, "5000", "3000", (4600, 4200, 3800, 3400, 3000)),
+    # "≥1:3000" (at least one per 3 000): the ratio compares 1/N, so N falls from 5000 to 3000
+    "ratio ≥1:N": ("ratio", GTE, "5000", "3000", (4600, 4200, 3800, 3400, 3000)),
     "percent ≤": ("percent", LTE, "8", "5", ("7.5", "7", "6.5", "6", "5")),
     "percent =": ("percent", EQ, "90", "100", (92, 94, 96, 98, 100)),
     "yes/no =": ("yes_no", EQ, "0", "1", (1, 1, 1, 1, 1)),
@@ -52,11 +53,11 @@ def build(plan, dept_a):
         ("per 100k ≥", 2024, "3.5", "at_risk"),
         ("count ≥", 2023, "15", "at_risk"),
         ("count ≥", 2023, "16", "met"),
-        # ≤ mirrors ≥
-        ("ratio 1:N ≤", 2022, "4200", "met"),
-        ("ratio 1:N ≤", 2022, "4100", "met"),
-        ("ratio 1:N ≤", 2022, "4300", "at_risk"),
-        ("ratio 1:N ≤", 2025, "3001", "not_met"),
+        # ≤ mirrors ≥ (and ≥1:N on the ratio is ≤ on N)
+        ("ratio ≥1:N", 2022, "4200", "met"),
+        ("ratio ≥1:N", 2022, "4100", "met"),
+        ("ratio ≥1:N", 2022, "4300", "at_risk"),
+        ("ratio ≥1:N", 2025, "3001", "not_met"),
         ("percent ≤", 2024, "5.6", "met"),  # 5.6 ≤ the annual 6
         ("percent ≤", 2024, "6.2", "at_risk"),
         ("percent ≤", 2023, "6.5", "met"),

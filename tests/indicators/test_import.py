@@ -177,7 +177,7 @@ def test_a_year_column_outside_the_plan(plan, dept_a):
 def test_every_problem_is_reported_with_its_column(plan, dept_a):
     data = sheet(
         [1, "规范管理率", "%", "七十五", "≥80%", "约束性", "市卫生健康委"],
-        [2, "", "公里", 1, 2, "", ""],
+        [2, "", "≥80", 1, 2, "", ""],  # any unit is free text (公里 is accepted), but a target is not a unit
     )
     with translation.override("zh-hans"), pytest.raises(TableError) as info:
         indicators_import(data=data, plan=plan)

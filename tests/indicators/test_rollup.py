@@ -99,7 +99,7 @@ def test_per_100k_from_summed_counts_and_population(province, province_plan, pro
 
 def test_one_to_n_from_summed_parts(province, province_plan, province_dept):
     ratio = _indicator(province_plan, province_dept, name="精防人员与在册患者比", unit_kind=Indicator.UnitKind.RATIO, unit_label="",
-                       baseline_value=None, target_value=Decimal(100), comparison=Indicator.Comparison.LTE, annual=None)
+                       baseline_value=None, target_value=Decimal(100), comparison=Indicator.Comparison.GTE, annual=None)  # ≥1:100
     a, b = make_regions(province, 2)
     a_ratio, b_ratio = cascaded_indicator(ratio, [a, b])
     make_value(a_ratio, numerator=10, denominator=500)  # 1:50

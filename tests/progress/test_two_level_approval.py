@@ -201,3 +201,51 @@ def test_a_late_accept_is_recorded_with_its_time(world):
     at = datetime.datetime(2024, 8, 1, 9, tzinfo=datetime.UTC)
     report = lifecycle.review_accept(report, user=world.province_supervisor, accept=True, at=at)
     assert report.accepted_at == at
+
+
+def approved_below(world, *regions_tasks):
+    """Reports of the cascaded task in 武汉市 for Q2 and Q3, approved by 武汉市 and awaiting the province."""
+    reports = []
+    for number in (2, 3):
+        period = progress.reporting_period(plan=world.city_task.plan, cadence="quarterly", year=2024, number=number)
+        report = progress.report_open(task=world.city_task, period=period, department=world.city_task.primary_lead)
+        report = progress.report_submit(
+            report=report, user=world.liaison, version=report.version, data={"achievements": WORK_DONE}, at=ON_TIME
+        )
+        reports.append(progress.report_approve(report=report, user=world.city_supervisor, round=report.round))
+    return reports
+
+
+def test_the_province_accepts_many_at_once_from_its_queue(client, world):
+    first, second = approved_below(world)
+    client.force_login(world.province_supervisor)
+    queue = client.get(reverse("inbox:queue")).content.decode()
+    assert f'value="progress_report:{first.pk}"' in queue and 'id="bulk-accept"' in queue
+
+    response = client.post(
+        reverse("review:accept_many"),
+        {"subject": [f"progress_report:{first.pk}", f"progress_report:{second.pk}"], "decision": "accept", "next": reverse("inbox:queue")},
+    )
+    assert response.status_code == 302 and response.url == reverse("inbox:queue")
+    assert set(ProgressReport.objects.filter(pk__in=[first.pk, second.pk]).values_list("acceptance", flat=True)) == {"accepted"}
+    assert 'id="bulk-accept"' not in client.get(reverse("inbox:queue")).content.decode()
+
+
+def test_bulk_acceptance_is_all_or_nothing(world):
+    first, second = approved_below(world)
+    lifecycle.review_accept(second, user=world.province_supervisor, accept=True)  # decided meanwhile
+    with pytest.raises(ValidationError, match="Nothing was changed"):
+        lifecycle.review_accept_many([first, second], user=world.province_supervisor, accept=True)
+    first.refresh_from_db()
+    assert first.acceptance == Acceptance.PENDING
+    with pytest.raises(ValidationError):  # sending back needs a reason, for all of them
+        lifecycle.review_accept_many([first], user=world.province_supervisor, accept=False, reason="")
+
+
+def test_bulk_acceptance_of_another_prefectures_work_is_not_found(client, world):
+    first, _second = approved_below(world)
+    client.force_login(world.other_city_supervisor)
+    response = client.post(reverse("review:accept_many"), {"subject": [f"progress_report:{first.pk}"], "decision": "accept"})
+    assert response.status_code == 404
+    first.refresh_from_db()
+    assert first.acceptance == Acceptance.PENDING

@@ -9,13 +9,14 @@ from tasks.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Import an indicator sheet (主要指标表, .xlsx) into a plan: all rows or none."
+    help = "Import an indicator sheet (主要指标表, .xlsx, .xls or .csv) into a plan: all rows or none."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--plan", type=int, required=True, help="the plan (id) the indicators belong to")
         parser.add_argument("--create-departments", action="store_true", help="create departments not in the directory")
         parser.add_argument("--dry-run", action="store_true", help="only validate; write nothing")
+        parser.add_argument("--sheet", default="", help="the worksheet to read (default: the one holding the indicator table)")
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -30,6 +31,8 @@ class Command(BaseCommand):
                 plan=plan,
                 create_departments=options["create_departments"],
                 dry_run=options["dry_run"],
+                filename=path.name,
+                sheet_name=options["sheet"],
             )
         except TableError as exc:
             for problem in exc.problems:
