@@ -286,11 +286,15 @@ def _csv_grid(data: bytes) -> list[list[Any]]:
             continue
     else:
         raise TableError([Problem(gettext_lazy("The CSV file is neither UTF-8 nor GBK text. Save it as UTF-8 and try again."))])
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")  # a lone CR ends a line, as in Excel
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    grid = [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        grid = [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise TableError([Problem(gettext_lazy("The CSV file cannot be read (%(reason)s). Save it from Excel as CSV and try again.") % {"reason": exc})]) from exc
     while grid and not any(cell.strip() for cell in grid[-1]):
         grid.pop()
     _check_extent(len(grid), max((len(row) for row in grid), default=0))

@@ -576,3 +576,19 @@ def test_a_correction_keeps_role_annotations_and_refuses_names_not_in_the_cell()
     with pytest.raises(TableError) as caught:
         read_breakdown_table(xlsx(rows), splits={"2:lead": ["市卫生健康委", "市财政局"]})
     assert "市财政局" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_the_indicator_import_stops_on_a_name_two_directory_entries_match(plan, dept_a):
+    """Item 7 holds for the indicator sheet too (the same DepartmentDirectory)."""
+    from indicators.models import Indicator
+    from indicators.services import indicators_import
+
+    DepartmentFactory(region=plan.region, code="jkzx", name="示范市疾病预防控制中心", short_name="疾控中心")
+    other = DepartmentFactory(region=plan.region, code="wsjd", name="示范市卫生监督所", short_name="市卫生监督所")
+    DepartmentAlias.objects.create(department=other, alias="疾控中心")
+    data = xlsx([["序号", "指标名称", "单位", "基期值", "目标值", "属性", "责任单位"], [1, "规范管理率", "%", 75, 80, "约束性", "疾控中心"]])
+    with pytest.raises(TableError) as caught:
+        indicators_import(data=data, plan=plan, create_departments=True)
+    assert "示范市疾病预防控制中心" in str(caught.value) and "示范市卫生监督所" in str(caught.value)
+    assert not Indicator.objects.exists()
