@@ -122,31 +122,48 @@ def _extent(sheet) -> tuple[int, int]:
     return max_row, max_col
 
 
-def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
-    """The first sheet as a grid of values with merged cells filled in.
+@dataclass
+class Sheet:
+    """One worksheet as a grid of values (merged cells filled in) and, for each cell in a
+    vertical merge, the number of rows it spans."""
 
-    Also returns, for each cell that is part of a vertical merge, the number of rows it spans.
-    Bounded: the file's size and unpacked size, then the sheet's rows and columns (settings
-    IMPORT_MAX_*), each refused with a TableError saying the limit.
-    """
-    check_workbook_bytes(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]) from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None or sheet.max_row is None or (sheet.max_row <= 1 and sheet.max_column <= 1 and sheet.cell(1, 1).value is None):
-        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    name: str
+    grid: list[list[Any]]
+    spans: dict[tuple[int, int], int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(cell_text(v) for row in self.grid for v in row)
+
+
+def _too_many(what: str, limit: int, sheet_name: str) -> TableError:
+    if what == "rows":
+        message = gettext_lazy("The sheet has more than %(max)d rows.") % {"max": limit}
+    else:
+        message = gettext_lazy("The sheet has more than %(max)d columns.") % {"max": limit}
+    if sheet_name:
+        message = gettext_lazy("Sheet “%(sheet)s”: %(message)s") % {"sheet": sheet_name, "message": message}
+    return TableError([Problem(message)])
+
+
+def _check_extent(rows: int, columns: int, sheet_name: str = "") -> None:
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise _too_many("rows", settings.IMPORT_MAX_ROWS, sheet_name)
+    if columns > settings.IMPORT_MAX_COLUMNS:
+        raise _too_many("columns", settings.IMPORT_MAX_COLUMNS, sheet_name)
+
+
+def _sheet_grid(sheet, label: str = "") -> Sheet:
+    """One openpyxl worksheet as a :class:`Sheet`, bounded: the grid is only built once the
+    extent of the cells that hold values is within IMPORT_MAX_ROWS × IMPORT_MAX_COLUMNS (a single
+    value in column XFD is refused, never expanded into a 16,384-column grid)."""
     max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
-    last_row, last_col = sheet.max_row, sheet.max_column
+    last_row, last_col = sheet.max_row or 0, sheet.max_column or 0
     if last_row > max_rows or last_col > max_columns:
         last_row, last_col = _extent(sheet)
-    if last_row > max_rows:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
-    if last_col > max_columns:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
-    if last_row == 0:
-        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    _check_extent(last_row, last_col, label)
+    if last_row == 0 or last_col == 0:
+        return Sheet(sheet.title, [], {})
     grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
     spans: dict[tuple[int, int], int] = {}
     for merged in sheet.merged_cells.ranges:
@@ -159,22 +176,103 @@ def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], 
                 grid[r - 1][c - 1] = value
                 if height > 1:
                     spans[(r - 1, c - 1)] = height
-    return sheet.title, grid, spans
+    return Sheet(sheet.title, grid, spans)
+
+
+def _not_xlsx() -> TableError:
+    return TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))])
+
+
+def _unreadable(exc: BaseException) -> TableError:
+    return TableError(
+        [
+            Problem(
+                gettext_lazy(
+                    "The workbook is damaged and cannot be read (%(reason)s). Open it in Excel or WPS, save it as a new "
+                    ".xlsx file and try again."
+                )
+                % {"reason": type(exc).__name__}
+            )
+        ]
+    )
+
+
+_VALUED_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?<!/)>")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _prescan_xlsx(data: bytes) -> None:
+    """Rows and columns of every worksheet counted from its XML before openpyxl parses anything:
+    only cells that hold something count (a styled empty cell in column XFD does not), so a sheet
+    past IMPORT_MAX_ROWS or IMPORT_MAX_COLUMNS is refused without being built. The XML read is
+    bounded by check_workbook_bytes (unpacked size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                last_row = last_col = 0
+                for match in _VALUED_CELL_RE.finditer(archive.read(info)):
+                    last_col = max(last_col, _column_number(match.group(1)))
+                    last_row = max(last_row, int(match.group(2)))
+                _check_extent(last_row, last_col)
+    except TableError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged zip: openpyxl's own refusal below says so
+        return
+
+
+def _open_xlsx(data: bytes):
+    check_workbook_bytes(data)
+    _prescan_xlsx(data)
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile) as exc:
+        raise _not_xlsx() from exc
+    except (RecursionError, MemoryError) as exc:  # pragma: no cover - bounded by the unpacked size above
+        raise _unreadable(exc) from exc
+    except Exception as exc:  # malformed XML, bad styles, bad dates …: openpyxl raises many kinds  # noqa: BLE001
+        if isinstance(exc, KeyError | OSError) and not isinstance(exc, zipfile.BadZipFile):
+            raise _not_xlsx() from exc
+        raise _unreadable(exc) from exc
+
+
+def _read_sheet(sheet, label: str) -> Sheet:
+    try:
+        return _sheet_grid(sheet, label)
+    except TableError:
+        raise
+    except Exception as exc:  # a cell openpyxl cannot turn into a value  # noqa: BLE001
+        raise _unreadable(exc) from exc
+
+
+def load_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    """The first sheet as a grid of values with merged cells filled in.
+
+    Also returns, for each cell that is part of a vertical merge, the number of rows it spans.
+    Bounded: the file's size and unpacked size, then the sheet's rows and columns (settings
+    IMPORT_MAX_*), each refused with a TableError saying the limit.
+    """
+    workbook = _open_xlsx(data)
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None or sheet.max_row is None or (sheet.max_row <= 1 and sheet.max_column <= 1 and sheet.cell(1, 1).value is None):
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    first = _read_sheet(sheet, "")
+    if not first.grid:
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    return first.name, first.grid, first.spans
 
 
 # --- other formats: CSV (UTF-8 or GBK) and old Excel (.xls) ---------------------------------
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Compound File Binary)
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads GBK and GB2312 too
-
-
-def _check_extent(rows: int, columns: int) -> None:
-    if rows > settings.IMPORT_MAX_ROWS:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS})])
-    if columns > settings.IMPORT_MAX_COLUMNS:
-        raise TableError(
-            [Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": settings.IMPORT_MAX_COLUMNS})]
-        )
 
 
 def _csv_grid(data: bytes) -> list[list[Any]]:
@@ -188,11 +286,15 @@ def _csv_grid(data: bytes) -> list[list[Any]]:
             continue
     else:
         raise TableError([Problem(gettext_lazy("The CSV file is neither UTF-8 nor GBK text. Save it as UTF-8 and try again."))])
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")  # a lone CR ends a line, as in Excel
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    grid = [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        grid = [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise TableError([Problem(gettext_lazy("The CSV file cannot be read (%(reason)s). Save it from Excel as CSV and try again.") % {"reason": exc})]) from exc
     while grid and not any(cell.strip() for cell in grid[-1]):
         grid.pop()
     _check_extent(len(grid), max((len(row) for row in grid), default=0))
@@ -200,61 +302,163 @@ def _csv_grid(data: bytes) -> list[list[Any]]:
     return [row + [""] * (width - len(row)) for row in grid]
 
 
-def _xls_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+def _xls_sheets(data: bytes) -> list[Sheet]:
     try:
         import xlrd
     except ImportError as exc:  # pragma: no cover - xlrd is a dependency
         raise TableError([Problem(gettext_lazy("Old Excel files (.xls) cannot be read here. Save it as .xlsx and try again."))]) from exc
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-        sheet = book.sheet_by_index(0)
+        names = book.sheet_names()
     except Exception as exc:  # xlrd raises many kinds on a damaged file  # noqa: BLE001
+        if "encrypt" in str(exc).lower():
+            raise _encrypted() from exc
         raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xls) that can be read. Save it as .xlsx and try again."))]) from exc
-    _check_extent(sheet.nrows, sheet.ncols)
-    grid: list[list[Any]] = []
-    for r in range(sheet.nrows):
-        row: list[Any] = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                row.append(None)
-            else:
-                row.append(cell.value)
-        grid.append(row)
-    spans: dict[tuple[int, int], int] = {}
-    for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
-        if min_row >= len(grid):
-            continue
-        value = grid[min_row][min_col]
-        height = min(max_row, len(grid)) - min_row
-        for r in range(min_row, min(max_row, len(grid))):
-            for c in range(min_col, min(max_col, sheet.ncols)):
-                grid[r][c] = value
-                if height > 1:
-                    spans[(r, c)] = height
-    return sheet.name, grid, spans
+    sheets = []
+    for index, name in enumerate(names):
+        try:
+            sheet = book.sheet_by_index(index)
+        except Exception as exc:  # noqa: BLE001
+            raise _unreadable(exc) from exc
+        _check_extent(sheet.nrows, sheet.ncols, name if len(names) > 1 else "")
+        grid: list[list[Any]] = []
+        for r in range(sheet.nrows):
+            row: list[Any] = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        row.append(cell.value)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append(None)
+                else:
+                    row.append(cell.value)
+            grid.append(row)
+        spans: dict[tuple[int, int], int] = {}
+        for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
+            if min_row >= len(grid) or min_col >= sheet.ncols:
+                continue
+            value = grid[min_row][min_col]
+            height = min(max_row, len(grid)) - min_row
+            for r in range(min_row, min(max_row, len(grid))):
+                for c in range(min_col, min(max_col, sheet.ncols)):
+                    grid[r][c] = value
+                    if height > 1:
+                        spans[(r, c)] = height
+        sheets.append(Sheet(name, grid, spans))
+    return sheets
 
 
-def load_grid_any(data: bytes, filename: str = "") -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
-    """Like :func:`load_grid`, for a workbook (.xlsx), an old Excel file (.xls) or a CSV file
-    (UTF-8 with or without a byte-order mark, or GBK as Excel saves it on Chinese Windows).
+def _xls_grid(data: bytes) -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    first = _xls_sheets(data)[0]
+    return first.name, first.grid, first.spans
+
+
+def _encrypted() -> TableError:
+    return TableError(
+        [
+            Problem(
+                gettext_lazy(
+                    "The workbook is protected with a password, so it cannot be read. Remove the password in Excel or WPS "
+                    "(File → Info → Protect Workbook), save it and try again."
+                )
+            )
+        ]
+    )
+
+
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
+    """Every worksheet of a workbook (.xlsx), an old Excel file (.xls) or a CSV file (UTF-8 with or
+    without a byte-order mark, GBK or GB18030), each as a :class:`Sheet`; one reader for the
+    command line and the web page.
 
     The kind is taken from the content where it shows (an .xlsx is a zip, an .xls an OLE2 file),
-    else from the name.
+    else from the name. Bounded before parsing (file size, unpacked size) and while reading
+    (rows, columns); a damaged, encrypted or unreadable file is a TableError with a clear
+    message, never a traceback.
     """
     if not data:
         raise TableError([Problem(gettext_lazy("The file is empty."))])
     if len(data) > settings.IMPORT_MAX_BYTES:
         check_workbook_bytes(data)  # raises the size problem
     if data.startswith(b"PK"):
-        return load_grid(data)
-    if data.startswith(OLE2_SIGNATURE):
-        return _xls_grid(data)
-    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))])
-    grid = _csv_grid(data)
-    if not any(str(cell).strip() for row in grid for cell in row):
+        workbook = _open_xlsx(data)
+        worksheets = list(workbook.worksheets)
+        sheets = [_read_sheet(sheet, sheet.title if len(worksheets) > 1 else "") for sheet in worksheets]
+    elif data.startswith(OLE2_SIGNATURE):
+        if ENCRYPTED_STREAM in data:  # an encrypted .xlsx is an OLE2 file holding an EncryptedPackage
+            raise _encrypted()
+        sheets = _xls_sheets(data)
+    elif filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise _not_xlsx()
+    else:
+        sheets = [Sheet("", _csv_grid(data), {})]  # a CSV file has one unnamed sheet
+    if not sheets or all(sheet.is_empty for sheet in sheets):
         raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    return "", grid, {}
+    return sheets
+
+
+def sheet_names(sheets: list[Sheet]) -> str:
+    return "、".join(f"“{sheet.name}”" for sheet in sheets)
+
+
+def choose_sheet(sheets: list[Sheet], qualifies, *, name: str | None = None, missing: Problem) -> tuple[Sheet, Any]:
+    """The one sheet holding the table: ``qualifies(sheet)`` returns something (e.g. the header row)
+    for a sheet that has it, else None. With ``name`` that sheet is used. Refuses (TableError) when
+    no sheet or several sheets qualify, listing the sheets; ``missing`` says what was looked for."""
+    if name:
+        chosen = next((s for s in sheets if s.name == name), None) or next(
+            (s for s in sheets if compact(s.name) == compact(name)), None
+        )
+        if chosen is None:
+            raise TableError(
+                [
+                    Problem(
+                        gettext_lazy("The workbook has no sheet “%(name)s”; its sheets are %(sheets)s.")
+                        % {"name": name, "sheets": sheet_names(sheets)}
+                    )
+                ]
+            )
+        found = qualifies(chosen)
+        if found is None:
+            raise TableError([missing, Problem(gettext_lazy("Sheet read: “%(sheet)s”.") % {"sheet": chosen.name})])
+        return chosen, found
+    candidates = [(sheet, found) for sheet in sheets if (found := qualifies(sheet)) is not None]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        if len(sheets) == 1:
+            raise TableError([missing])
+        raise TableError(
+            [missing, Problem(gettext_lazy("Sheets searched: %(sheets)s.") % {"sheets": sheet_names(sheets)})]
+        )
+    raise TableError(
+        [
+            Problem(
+                gettext_lazy(
+                    "Several sheets hold such a table: %(sheets)s. Choose one (the sheet field on the upload page, "
+                    "or --sheet NAME on the command line)."
+                )
+                % {"sheets": sheet_names([sheet for sheet, _found in candidates])}
+            )
+        ]
+    )
+
+
+def load_grid_any(data: bytes, filename: str = "") -> tuple[str, list[list[Any]], dict[tuple[int, int], int]]:
+    """Like :func:`load_grid`, for a workbook (.xlsx), an old Excel file (.xls) or a CSV file
+    (UTF-8 with or without a byte-order mark, or GBK as Excel saves it on Chinese Windows): the
+    first sheet."""
+    if data.startswith(b"PK"):
+        if len(data) > settings.IMPORT_MAX_BYTES:
+            check_workbook_bytes(data)
+        return load_grid(data)
+    first = load_sheets(data, filename)[0]
+    if first.is_empty:
+        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
+    return first.name, first.grid, first.spans

@@ -551,7 +551,17 @@ def _import_sheet(sheet: ParsedIndicatorSheet, plan_id: int, create_departments:
                 "baseline_year",
                 _("the baseline year %(year)d is not before the target year %(target)d") % {"year": item.baseline_year, "target": item.target_year},
             )
-        if directory.find(item.department_name) is None:
+        if len(found := directory.matches(item.department_name)) > 1:  # two directory entries: never one silently
+            problem(
+                item,
+                "department",
+                _(
+                    "“%(name)s” matches more than one department: %(departments)s. Give the cell the full name, "
+                    "or correct the directory's short names and aliases."
+                )
+                % {"name": item.department_name, "departments": "、".join(f"“{d.name}”" for d in found)},
+            )
+        elif not found:
             unknown.setdefault(item.department_name, item.row)
     result.unknown_departments = list(unknown)
     if unknown and not create_departments:

@@ -119,7 +119,7 @@ class MilestoneInline(admin.TabularInline):
 class KeyTaskAdmin(InRegionScope, admin.ModelAdmin):
     region_field = "plan__region"
     list_display = ["code", "title", "plan", "section", "due_date", "status", "progress"]
-    list_filter = ["plan", "status", "cadence"]
+    list_filter = ["plan", "status", "cadence", "deadline_undated"]
     search_fields = ["code", "title", "content"]
     list_select_related = ["plan", "section"]
     readonly_fields = ["status", "progress", "light"]  # the light is written by tasks.lights only

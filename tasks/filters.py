@@ -29,10 +29,14 @@ class KeyTaskFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    deadline_undated = django_filters.BooleanFilter(
+        label=_("Needs a date"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = KeyTask
-        fields = ["q", "section", "department", "role", "status", "light", "due_before"]
+        fields = ["q", "section", "department", "role", "status", "light", "due_before", "deadline_undated"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

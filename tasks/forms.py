@@ -8,7 +8,7 @@ from tasks.models import Plan, ProgressReport, Region
 class PlanImportForm(forms.Form):
     """Upload a task breakdown table: into a new plan, or added to an existing one."""
 
-    file = forms.FileField(label=_("Task breakdown table (.xlsx)"))
+    file = forms.FileField(label=_("Task breakdown table (.xlsx, .xls or .csv)"))
     plan = forms.ModelChoiceField(
         label=_("Add to existing plan"),
         queryset=Plan.objects.exclude(status=Plan.Status.CLOSED),
@@ -22,6 +22,12 @@ class PlanImportForm(forms.Form):
     create_departments = forms.BooleanField(
         label=_("Create departments that are not in the directory"), required=False
     )
+    sheet = forms.CharField(
+        label=_("Worksheet"),
+        max_length=100,
+        required=False,
+        help_text=_("Only needed when several sheets of the workbook hold a task table."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -29,8 +35,8 @@ class PlanImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than %(max)d MB.") % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
             )
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx). Save .xls files as .xlsx first."))
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".csv")):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx or .xls) or a CSV file."))
         return upload
 
     def clean(self):
@@ -113,3 +119,18 @@ class CascadeForm(forms.Form):
             self.fields["items"].label = items_label
         self.fields["items"].error_messages["required"] = _("Choose at least one item to cascade.")
         self.fields["regions"].error_messages["required"] = _("Choose at least one region.")
+
+
+class SplitCorrectionForm(forms.Form):
+    """The administrator's split of one department cell in the import preview: one name per line."""
+
+    cell = forms.RegexField(regex=r"^\d{1,5}:(lead|cooperating)$", widget=forms.HiddenInput)
+    names = forms.CharField(
+        label=_("Names, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Each name exactly as the cell writes it. Leave empty to go back to the reader's split."),
+    )
+
+    def clean_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["names"].splitlines() if line.strip()]

@@ -33,6 +33,7 @@ from tasks.models import (
     KeyTask,
     Milestone,
     Plan,
+    PlanImport,
     PlanSection,
     Region,
     RegionStaff,
@@ -59,7 +60,11 @@ def _department_key(name: str, region_names: list[str], level_prefix: str) -> st
 
 
 class DepartmentDirectory:
-    """Finds a region's departments by full name, short name or alias, however the table writes them."""
+    """Finds a region's departments by full name, short name or alias, however the table writes them.
+
+    Two departments reducing to one lookup key (one's full name, another's short name or alias)
+    are never resolved silently: :meth:`matches` returns both and the importer stops on the cell.
+    """
 
     def __init__(self, region: Region):
         self.region = region
@@ -68,19 +73,30 @@ class DepartmentDirectory:
             names.append(region.name[:-1])
         self._region_names = sorted(names, key=len, reverse=True)
         self._level_prefix = region.name[-1] if region.name.endswith(("市", "省", "州", "县", "区")) else ""
-        self._by_key: dict[str, Department] = {}
+        self._by_key: dict[str, list[Department]] = {}
         departments = Department.objects.filter(region=region, is_active=True).prefetch_related("aliases")
         for department in departments:
-            for name in [department.name, department.short_name, *[a.alias for a in department.aliases.all()]]:
-                if name:
-                    self._by_key.setdefault(_department_key(name, self._region_names, self._level_prefix), department)
+            self.add(department, department.name, department.short_name, *[a.alias for a in department.aliases.all()])
+
+    def key(self, name: str) -> str:
+        return _department_key(name, self._region_names, self._level_prefix)
+
+    def matches(self, name: str) -> list[Department]:
+        """Every department ``name`` may mean (more than one: a collision to report)."""
+        return list(self._by_key.get(self.key(name), []))
 
     def find(self, name: str) -> Department | None:
-        return self._by_key.get(_department_key(name, self._region_names, self._level_prefix))
+        """The one department ``name`` means; None when none (or several) match."""
+        found = self._by_key.get(self.key(name), [])
+        return found[0] if len(found) == 1 else None
 
     def add(self, department: Department, *names: str) -> None:
         for name in names:
-            self._by_key.setdefault(_department_key(name, self._region_names, self._level_prefix), department)
+            if not name:
+                continue
+            found = self._by_key.setdefault(self.key(name), [])
+            if all(other.pk != department.pk for other in found):
+                found.append(department)
 
 
 def department_create(
@@ -119,6 +135,9 @@ class ImportOptions:
     end_year: int | None = None
     create_departments: bool = False
     dry_run: bool = False
+    filename: str = ""  # tells .csv from .xlsx where the content does not
+    sheet: str = ""  # the worksheet to read; "" = the one that holds the table
+    splits: dict[str, list[str]] = field(default_factory=dict)  # corrected department cells, "<row>:lead" → names
 
 
 @dataclass
@@ -135,13 +154,29 @@ class ImportResult:
     dry_run: bool = False
 
 
+@transaction.atomic
+def record_split_correction(*, record: PlanImport, cell: str, names: list[str]) -> PlanImport:
+    """Keep the administrator's split of one department cell ("<row>:lead") for the preview and the
+    import; no names = back to the reader's split. Whether each name is written in the cell is
+    checked when the table is read again (a problem on that cell if not)."""
+    record = PlanImport.objects.select_for_update().get(pk=record.pk)
+    splits = dict(record.options.get("splits") or {})
+    if names:
+        splits[cell] = names
+    else:
+        splits.pop(cell, None)
+    record.options = {**record.options, "splits": splits}
+    record.save(update_fields=["options"])
+    return record
+
+
 def plan_import(*, data: bytes, options: ImportOptions, actor: User | None = None) -> ImportResult:
     """Import a task breakdown table: all or nothing.
 
     Raises :class:`TableError` listing every problem (nothing is written then). With
     ``dry_run`` everything is validated against the database, then rolled back.
     """
-    table = read_breakdown_table(data)
+    table = read_breakdown_table(data, options.filename, sheet=options.sheet or None, splits=options.splits)
     result: ImportResult | None = None
     try:
         with transaction.atomic():
@@ -208,9 +243,23 @@ def _apply(table: ParsedTable, options: ImportOptions, actor: User | None) -> Im
     for task in table.tasks:
         if task.code in existing_codes:
             problems.append(Problem(gettext_lazy("the number %(code)s already exists in the plan") % {"code": task.code}, row=task.row, column=table.labels.get("code", "")))
-        for name in task.lead_names + task.cooperating_names:
-            if directory.find(name) is None:
-                unknown.setdefault(name, []).append(task.row)
+        for role, names in (("lead", task.lead_names), ("cooperating", task.cooperating_names)):
+            for name in names:
+                found = directory.matches(name)
+                if len(found) > 1:
+                    problems.append(
+                        Problem(
+                            gettext_lazy(
+                                "“%(name)s” matches more than one department: %(departments)s. Give the cell the full name, "
+                                "or correct the directory's short names and aliases."
+                            )
+                            % {"name": name, "departments": "、".join(f"“{d.name}”" for d in found)},
+                            row=task.row,
+                            column=table.labels.get(role if role in table.labels else "lead", ""),
+                        )
+                    )
+                elif not found:
+                    unknown.setdefault(name, []).append(task.row)
         _check_dates(task, plan, table, problems)
     result.unknown_departments = list(unknown)
     if unknown and not options.create_departments:
@@ -279,6 +328,7 @@ def _apply(table: ParsedTable, options: ImportOptions, actor: User | None) -> Im
             start_date=parsed.start_date or plan.start_date,
             due_date=parsed.due_date or plan.end_date,
             deadline_text=parsed.deadline_text[:100],
+            deadline_undated=parsed.deadline_undated,
             is_ongoing=parsed.is_ongoing,
             cadence=parsed.cadence or KeyTask.Cadence.QUARTERLY,
         )
@@ -314,6 +364,8 @@ def _apply(table: ParsedTable, options: ImportOptions, actor: User | None) -> Im
             "sections": result.created_sections,
             "milestones": result.created_milestones,
             "departments_created": result.created_departments,
+            "sheet": table.sheet_name,
+            "splits_corrected": options.splits,
         },
     )
     return result
@@ -402,7 +454,10 @@ def _department_cell(names: list[str], generic: str) -> str:
 
 
 def _deadline_cell(task: KeyTask, plan: Plan) -> str | datetime.date:
-    """The text as written while it still gives the task's due date (else the date, e.g. after an edit)."""
+    """The text as written while it still gives the task's due date (else the date, e.g. after an edit);
+    a deadline still waiting to be dated (试点验收前) as its text."""
+    if task.deadline_undated and task.deadline_text:
+        return task.deadline_text
     if task.deadline_text:
         try:
             deadline = parse_deadline(task.deadline_text)
@@ -418,7 +473,10 @@ def _deadline_cell(task: KeyTask, plan: Plan) -> str | datetime.date:
 def _derived_start(task: KeyTask, plan: Plan) -> datetime.date:
     """The start the importer will derive from the 完成时限 cell written for ``task``."""
     deadline = _deadline_cell(task, plan)
-    start = parse_deadline(deadline).start_date if isinstance(deadline, str) else None
+    try:
+        start = parse_deadline(deadline).start_date if isinstance(deadline, str) else None
+    except ValueError:  # a deadline in words (试点验收前): no start in it
+        start = None
     return start or plan.start_date
 
 
@@ -440,6 +498,15 @@ def plan_set_status(*, plan: Plan, status: str, actor: User | None, comment: str
 
 
 def department_aliases_add(*, department: Department, aliases: list[str]) -> None:
+    """Add aliases; an alias is unique in the region: one that another department's name, short
+    name or alias already means is refused (ValidationError naming that department)."""
+    directory = DepartmentDirectory(department.region)
+    for alias in aliases:
+        others = [d for d in directory.matches(alias) if d.pk != department.pk]
+        if others:
+            raise ValidationError(
+                gettext_lazy("The alias “%(alias)s” already means “%(other)s” in this region.") % {"alias": alias, "other": others[0].name}
+            )
     for alias in aliases:
         DepartmentAlias.objects.get_or_create(department=department, alias=alias)
 

@@ -77,6 +77,10 @@ class KeyTaskTable(tables.Table):
         return "、".join(_department_names(record, "cooperating"))
 
     def render_due_date(self, record, value):
+        if record.deadline_undated:
+            return format_html(
+                '{}<br><span class="badge text-bg-warning">{}</span>', record.deadline_text, _("needs a date")
+            )
         if record.deadline_text:
             return format_html('{}<br><small class="text-body-secondary">{}</small>', record.deadline_text, date_format(value))
         return date_format(value)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/import/", views.plan_import_upload, name="plan_import"),
     path("plans/import/<int:pk>/", views.plan_import_preview, name="plan_import_preview"),
     path("plans/import/<int:pk>/confirm/", views.plan_import_confirm, name="plan_import_confirm"),
+    path("plans/import/<int:pk>/split/", views.plan_import_split, name="plan_import_split"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export.xlsx", views.plan_export_download, name="plan_export"),
     path("plans/<int:pk>/cascade/tasks/", cascade_views.cascade_tasks, name="cascade_tasks"),

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from common.pagination import paginate
 from common.views import export_table, requested_export
 from tasks import access, selectors
-from tasks.breakdown_table import TableError
+from tasks.breakdown_table import TableError, read_breakdown_table
 from tasks.filters import KeyTaskFilter
-from tasks.forms import PlanImportForm
+from tasks.forms import PlanImportForm, SplitCorrectionForm
 from tasks.models import Plan, PlanImport
-from tasks.services import ImportOptions, plan_export, plan_import
+from tasks.services import ImportOptions, plan_export, plan_import, record_split_correction
 from tasks.tables import KeyTaskTable
 
 PAGE_SIZE = 25
@@ -114,6 +114,8 @@ def plan_import_upload(request: HttpRequest) -> HttpResponse:
             start_year=data["start_year"],
             end_year=data["end_year"],
             create_departments=data["create_departments"],
+            filename=upload.name[:255],
+            sheet=data["sheet"].strip(),
         )
         content = upload.read()
         record = PlanImport(original_name=upload.name[:255], uploaded_by=request.user, options=options.__dict__)
@@ -136,10 +138,38 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     with record.file.open("rb") as fh:
         data = fh.read()
     try:
-        context["result"] = plan_import(data=data, options=options, actor=request.user)
+        context["result"] = result = plan_import(data=data, options=options, actor=request.user)
     except TableError as exc:
         context["problems"] = exc.problems
+        try:  # the table read well and the problems are the directory's: still show how cells were split
+            context["table"] = read_breakdown_table(data, options.filename, sheet=options.sheet or None, splits=options.splits)
+        except TableError:
+            pass
+    else:
+        context["table"] = result.table
+    if table := context.get("table"):
+        context["unsure"] = sum(split.unsure and not split.corrected for t in table.tasks for split in t.splits.values())
+    labels = {"lead": _("Lead"), "cooperating": _("Co-operating")}
+    if table := context.get("table"):
+        labels.update({name: table.labels[name] for name in labels if name in table.labels})
+    context["corrected"] = [
+        (cell, int(cell.split(":")[0]), labels.get(cell.split(":")[1], ""), names) for cell, names in sorted(options.splits.items())
+    ]
     return render(request, "tasks/plan_import_preview.html", context)
+
+
+@require_POST
+def plan_import_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """In the preview: the administrator corrects how one department cell was split (or resets it)."""
+    record = _import_record(request, pk)
+    form = SplitCorrectionForm(request.POST)
+    if record.status != PlanImport.Status.PREVIEWED:
+        messages.error(request, _("This upload has already been imported."))
+    elif not form.is_valid():
+        messages.error(request, _("The correction could not be read; nothing was changed."))
+    else:
+        record_split_correction(record=record, cell=form.cleaned_data["cell"], names=form.cleaned_data["names"])
+    return redirect("tasks:plan_import_preview", pk=record.pk)
 
 
 @require_POST

@@ -330,7 +330,9 @@ def _tasks(world) -> Callable[[Case], object]:
     from tasks.services import ImportOptions, plan_import
 
     def run(case: Case):
-        options = ImportOptions(title="模糊测试规划", region_id=world["region"].pk, start_year=2021, end_year=2025, dry_run=True)
+        options = ImportOptions(
+            title="模糊测试规划", region_id=world["region"].pk, start_year=2021, end_year=2025, dry_run=True, filename=case.name
+        )
         return plan_import(data=case.data, options=options)
 
     return run
@@ -356,20 +358,9 @@ def _regions(world) -> Callable[[Case], object]:
 
 IMPORTERS = {"tasks": _tasks, "indicators": _indicators, "regions": _regions}
 
-# Crashes found in files this helper does not own (common/spreadsheets.py, tasks/breakdown_table.py:
-# sheets-tasks is bounding and hardening them). Marked, not hidden: strict=False so that the fix
-# turns them green. (importer, kind) → reason.
-LOAD_GRID = "common.spreadsheets.load_grid lets a damaged part's exception through (zlib.error, ParseError, IndexError …)"
-CSV_GRID = "common.spreadsheets._csv_grid lets csv.Error through (a lone carriage return in an unquoted field)"
-KNOWN_CRASHES: dict[tuple[str, str], str] = {
-    ("tasks", "flipped-bytes"): LOAD_GRID,
-    ("tasks", "bad-xml"): LOAD_GRID,
-    ("regions", "flipped-bytes"): LOAD_GRID,
-    ("regions", "bad-xml"): LOAD_GRID,
-    ("regions", "csv-encoding"): CSV_GRID,
-    ("regions", "csv-odd"): CSV_GRID,
-    ("regions", "csv-mixed"): CSV_GRID,
-}
+# Crashes once found in common/spreadsheets.py and tasks/breakdown_table.py (damaged parts, csv.Error on a
+# lone carriage return) are fixed there; none is expected any more. (importer, kind) → reason.
+KNOWN_CRASHES: dict[tuple[str, str], str] = {}
 
 
 def _check(importer: str, kind: str, world) -> list[str]:
@@ -442,7 +433,6 @@ def test_the_region_command_fails_on_damaged_files(world, tmp_path):
     assert _counts() == before
 
 
-@pytest.mark.xfail(strict=False, reason=LOAD_GRID)
 def test_the_region_command_fails_on_a_sheet_that_is_not_xml(world, tmp_path):
     path = tmp_path / "regions.xlsx"
     path.write_bytes(_command_cases()[-1].data)
@@ -450,7 +440,6 @@ def test_the_region_command_fails_on_a_sheet_that_is_not_xml(world, tmp_path):
         call_command("import_regions", str(path))
 
 
-@pytest.mark.xfail(strict=False, reason=LOAD_GRID)
 def test_the_task_command_fails_on_damaged_files(world, tmp_path):
     before = _counts()
     failures = []

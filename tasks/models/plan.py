@@ -171,6 +171,18 @@ class DepartmentAlias(models.Model):
     def __str__(self) -> str:
         return self.alias
 
+    def clean(self) -> None:
+        """Aliases are unique in the region: one must not also mean another department."""
+        from tasks.services import DepartmentDirectory  # the matching rules live with the importer
+
+        if self.department_id is None or not self.alias:
+            return
+        others = [d for d in DepartmentDirectory(self.department.region).matches(self.alias) if d.pk != self.department_id]
+        if others:
+            raise ValidationError(
+                {"alias": _("The alias “%(alias)s” already means “%(other)s” in this region.") % {"alias": self.alias, "other": others[0].name}}
+            )
+
 
 class Membership(models.Model):
     """A user's place in a department: liaison (联络员) or department head (负责人)."""
@@ -427,6 +439,12 @@ class KeyTask(models.Model):
         _("deadline as written"), max_length=100, blank=True, help_text=_("完成时限, e.g. 2025年底前, 长期坚持")
     )
     is_ongoing = models.BooleanField(_("ongoing"), default=False, help_text=_("长期坚持 / 每年: no single end"))
+    deadline_undated = models.BooleanField(
+        _("needs a date"),
+        default=False,
+        db_index=True,
+        help_text=_("The deadline was given in words no date can be read from (e.g. 试点验收前): a supervisor still has to date it."),
+    )
     cadence = models.CharField(
         _("reporting cadence"), max_length=12, choices=Cadence.choices, default=Cadence.QUARTERLY
     )

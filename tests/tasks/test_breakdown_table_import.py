@@ -252,14 +252,24 @@ def test_messy_table_reports_no_warnings_for_rows_it_understood(city, department
 
 
 @pytest.mark.django_db
-def test_empty_deadline_falls_back_to_plan_end_with_a_warning(city, departments):
+def test_an_empty_deadline_cell_is_refused(city, departments):
+    """Issue 12: a 完成时限 cell is refused only when it is empty (text is kept, see test_real_sheets)."""
     data = clean_table([1, "建立制度", "", "市卫生健康委", "", None])
+
+    error = import_error(data, new_plan(city, start_year=2021, end_year=2030))
+
+    assert [(p.row, p.column) for p in error.problems] == [(2, "完成时限")]
+
+
+@pytest.mark.django_db
+def test_without_a_deadline_column_the_plan_end_is_used_with_a_warning(city, departments):
+    data = clean_table([1, "建立制度", "", "市卫生健康委", ""], header=CLEAN_HEADER[:5])
 
     result = plan_import(data=data, options=new_plan(city, start_year=2021, end_year=2030))
 
     task = KeyTask.objects.get()
-    assert task.due_date == D(2030, 12, 31) and not task.is_ongoing
-    assert [(w.row, w.column) for w in result.warnings] == [(2, "完成时限")]
+    assert task.due_date == D(2030, 12, 31) and not task.is_ongoing and not task.deadline_undated
+    assert [w.row for w in result.warnings] == [2]
 
 
 def _section_path(section: PlanSection | None) -> list[str]:
@@ -411,24 +421,26 @@ def test_empty_lead_cell_is_reported_with_row_and_column(city, departments):
 
 
 @pytest.mark.django_db
-def test_unparseable_deadline_is_reported(city, departments):
+def test_undatable_deadline_is_kept_as_text_and_flagged(city, departments):
     data = clean_table(
         [1, "任务一", "", "市卫生健康委", "", "2025年底前"],
         [2, "任务二", "", "市卫生健康委", "", "尽快完成"],
     )
 
-    error = import_error(data, new_plan(city))
+    result = plan_import(data=data, options=new_plan(city))
 
-    [problem] = error.problems
-    assert (problem.row, problem.column) == (3, "完成时限")
-    assert "尽快完成" in str(problem)
+    [warning] = result.warnings
+    assert (warning.row, warning.column) == (3, "完成时限")
+    assert "“尽快完成”" in str(warning)
+    task = KeyTask.objects.get(code="2")
+    assert (task.deadline_text, task.deadline_undated, task.due_date) == ("尽快完成", True, D(2025, 12, 31))
 
 
 @pytest.mark.django_db
 def test_every_problem_of_a_table_is_reported_at_once(city, departments):
     data = clean_table(
         [1, "任务一", "", None, "", "2025年底前"],
-        [2, "任务二", "", "市卫生健康委", "", "明年"],
+        [2, "任务二", "", "市卫生健康委", "", None],
         [2, "任务三", "", "市卫生健康委", "", "2025年底前"],
     )
 
@@ -665,7 +677,7 @@ def test_import_command_finds_the_region_by_name(city, departments, table_file):
 
 @pytest.mark.django_db
 def test_import_command_refuses_a_bad_file_and_writes_nothing(city, departments, table_file, capsys):
-    path = table_file(clean_table([1, "任务一", "", None, "", "尽快"]))
+    path = table_file(clean_table([1, "任务一", "", None, "", None]))
     before = row_counts()
 
     with pytest.raises(CommandError) as excinfo:
@@ -674,7 +686,7 @@ def test_import_command_refuses_a_bad_file_and_writes_nothing(city, departments,
     assert excinfo.value.returncode != 0
     assert "2" in str(excinfo.value)  # two problems
     err = capsys.readouterr().err
-    assert "牵头单位" in err and "尽快" in err
+    assert "牵头单位" in err and "完成时限" in err
     assert row_counts() == before
 
 
@@ -789,7 +801,7 @@ def test_read_breakdown_table_reports_a_row_with_only_a_number():
     with pytest.raises(TableError) as excinfo:
         read_breakdown_table(data)
 
-    assert sorted((p.row, p.column) for p in excinfo.value.problems) == [(3, "牵头单位"), (3, "重点任务")]
+    assert sorted((p.row, p.column) for p in excinfo.value.problems) == [(3, "完成时限"), (3, "牵头单位"), (3, "重点任务")]
 
 
 # --- parse_deadline --------------------------------------------------------------------------------
@@ -915,7 +927,7 @@ def test_a_district_department_does_not_match_the_citys_department(departments, 
 
 
 def test_a_row_with_a_duplicate_number_is_still_checked_for_its_other_problems():
-    data = clean_table([1, "任务一", "", "市卫生健康委", "", "2025年底前"], [1, "任务二", "", "", "", "下辈子"])
+    data = clean_table([1, "任务一", "", "市卫生健康委", "", "2025年底前"], [1, "任务二", "", "", "", ""])
     with pytest.raises(TableError) as caught:
         read_breakdown_table(data)
     found = {(p.row, p.column) for p in caught.value.problems}

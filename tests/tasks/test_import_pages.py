@@ -65,7 +65,7 @@ def test_the_preview_lists_every_problem_by_row_and_offers_no_confirmation(clien
     response = _upload(
         client,
         region,
-        _sheet([[1, "任务一", "", "", "", "2025年底前"], [2, "任务二", "", "市卫生健康委", "", "明年再说"]]),
+        _sheet([[1, "任务一", "", "", "", "2025年底前"], [2, "任务二", "", "市卫生健康委", "", None]]),
     )
     page = client.get(response["Location"]).content.decode()
     assert "import-problems" in page and "confirm-import" not in page

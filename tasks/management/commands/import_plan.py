@@ -9,7 +9,7 @@ from tasks.services import ImportOptions, plan_import
 
 
 class Command(BaseCommand):
-    help = "Import a task breakdown table (任务分工表, .xlsx): all rows or none."
+    help = "Import a task breakdown table (任务分工表, .xlsx, .xls or .csv): all rows or none."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--end", type=int, help="last year of the new plan")
         parser.add_argument("--create-departments", action="store_true", help="create departments not in the directory")
         parser.add_argument("--dry-run", action="store_true", help="only validate; write nothing")
+        parser.add_argument("--sheet", default="", help="the worksheet to read (default: the one that holds the table)")
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -44,12 +45,16 @@ class Command(BaseCommand):
                     end_year=options["end"],
                     create_departments=options["create_departments"],
                     dry_run=options["dry_run"],
+                    filename=path.name,
+                    sheet=options["sheet"],
                 ),
             )
         except TableError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(_("Nothing was imported: %(count)d problem(s).") % {"count": len(exc.problems)}) from exc
+        if result.table.sheet_name and len(result.table.sheets) > 1:
+            self.stdout.write(_("Sheet read: “%(sheet)s”.") % {"sheet": result.table.sheet_name})
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(str(warning)))
         counts = {
