@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import cascade_views, period_views, progress_views, region_views, views
+from tasks import cascade_views, deadline_views, period_views, progress_views, region_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("periods/<int:pk>/close/", period_views.period_close, name="period_close"),
     path("periods/<int:pk>/reopen/", period_views.period_reopen, name="period_reopen"),
     path("tasks/<int:pk>/", views.key_task_detail, name="task_detail"),
+    path("tasks/<int:pk>/date-deadline/", deadline_views.task_date_deadline_view, name="task_date_deadline"),
     path("departments/", views.department_list, name="department_list"),
     path("regions/", region_views.region_tree, name="region_tree"),
     path("regions/new/", region_views.region_create, name="region_create"),

@@ -77,6 +77,7 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_claim": bool(access.claiming_department_of_task(request.user, task)),
             "timeline": selectors.task_timeline(task=task, user=request.user),
             "parent_visible": task.parent_id is not None and access.visible_key_tasks(request.user).filter(pk=task.parent_id).exists(),
+            "can_date_deadline": task.deadline_undated and access.can_review_in(request.user, task.plan),
         },
     )
 
