@@ -1,5 +1,8 @@
-"""Spreadsheet helpers shared by the importers: reading a first sheet as a grid of values with
-merged cells filled in, folding cell text, and problems reported with their row and column."""
+"""Spreadsheet helpers shared by the importers: one reader of .xlsx, .xls and .csv files
+(:func:`load_sheets`: every worksheet as a grid of values with merged cells filled in, bounded,
+damaged and password-protected files refused with a clear message), choosing the worksheet that
+holds a table (:func:`choose_sheet`), folding cell text, and problems reported with their row and
+column."""
 
 from __future__ import annotations
 
@@ -165,18 +168,32 @@ def _sheet_grid(sheet, label: str = "") -> Sheet:
     if last_row == 0 or last_col == 0:
         return Sheet(sheet.title, [], {})
     grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
+    merges = ((m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in sheet.merged_cells.ranges)
+    return Sheet(sheet.title, grid, _fill_merges(grid, merges, last_col))
+
+
+def _fill_merges(grid: list[list[Any]], merges, width: int) -> dict[tuple[int, int], int]:
+    """Fill each merged range of ``grid`` (0-based first row, row after the last, first column,
+    column after the last) with its top-left value; return, for each cell of a vertical merge, the
+    number of rows it spans. Merges may not overlap; a crafted file with many that do is refused
+    once more cells are filled than twice the grid holds (else this loop would be a hang)."""
+    height_limit = len(grid)
+    budget = 2 * height_limit * width
     spans: dict[tuple[int, int], int] = {}
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row > last_row or merged.min_col > last_col:
+    for min_row, end_row, min_col, end_col in merges:
+        if min_row >= height_limit or min_col >= width:
             continue
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        height = min(merged.max_row, last_row) - merged.min_row + 1
-        for r in range(merged.min_row, min(merged.max_row, last_row) + 1):
-            for c in range(merged.min_col, min(merged.max_col, last_col) + 1):
-                grid[r - 1][c - 1] = value
-                if height > 1:
-                    spans[(r - 1, c - 1)] = height
-    return Sheet(sheet.title, grid, spans)
+        rows, columns = range(min_row, min(end_row, height_limit)), range(min_col, min(end_col, width))
+        budget -= len(rows) * len(columns)
+        if budget < 0:
+            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
+        value = grid[min_row][min_col]
+        for r in rows:
+            for c in columns:
+                grid[r][c] = value
+                if len(rows) > 1:
+                    spans[(r, c)] = len(rows)
+    return spans
 
 
 def _not_xlsx() -> TableError:
@@ -308,7 +325,7 @@ def _xls_sheets(data: bytes) -> list[Sheet]:
     except ImportError as exc:  # pragma: no cover - xlrd is a dependency
         raise TableError([Problem(gettext_lazy("Old Excel files (.xls) cannot be read here. Save it as .xlsx and try again."))]) from exc
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
         names = book.sheet_names()
     except Exception as exc:  # xlrd raises many kinds on a damaged file  # noqa: BLE001
         if "encrypt" in str(exc).lower():
@@ -333,20 +350,12 @@ def _xls_sheets(data: bytes) -> list[Sheet]:
                         row.append(cell.value)
                 elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                     row.append(None)
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))  # #DIV/0!, not a number
                 else:
                     row.append(cell.value)
             grid.append(row)
-        spans: dict[tuple[int, int], int] = {}
-        for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
-            if min_row >= len(grid) or min_col >= sheet.ncols:
-                continue
-            value = grid[min_row][min_col]
-            height = min(max_row, len(grid)) - min_row
-            for r in range(min_row, min(max_row, len(grid))):
-                for c in range(min_col, min(max_col, sheet.ncols)):
-                    grid[r][c] = value
-                    if height > 1:
-                        spans[(r, c)] = height
+        spans = _fill_merges(grid, sheet.merged_cells, sheet.ncols)  # xlrd: (row, row after, col, col after)
         sheets.append(Sheet(name, grid, spans))
     return sheets
 
@@ -369,7 +378,8 @@ def _encrypted() -> TableError:
     )
 
 
-ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# A password-protected .xlsx is an OLE2 file holding the streams EncryptionInfo and EncryptedPackage.
+ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
 def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
@@ -378,7 +388,8 @@ def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
     command line and the web page.
 
     The kind is taken from the content where it shows (an .xlsx is a zip, an .xls an OLE2 file),
-    else from the name. Bounded before parsing (file size, unpacked size) and while reading
+    else from the name; bytes that are neither a zip nor an OLE2 file are read as CSV only when
+    ``filename`` says so (no name: a workbook or nothing). Bounded before parsing (file size, unpacked size) and while reading
     (rows, columns); a damaged, encrypted or unreadable file is a TableError with a clear
     message, never a traceback.
     """
@@ -391,11 +402,11 @@ def load_sheets(data: bytes, filename: str = "") -> list[Sheet]:
         worksheets = list(workbook.worksheets)
         sheets = [_read_sheet(sheet, sheet.title if len(worksheets) > 1 else "") for sheet in worksheets]
     elif data.startswith(OLE2_SIGNATURE):
-        if ENCRYPTED_STREAM in data:  # an encrypted .xlsx is an OLE2 file holding an EncryptedPackage
+        if any(stream in data for stream in ENCRYPTED_STREAMS):
             raise _encrypted()
         sheets = _xls_sheets(data)
-    elif filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise _not_xlsx()
+    elif not filename or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise _not_xlsx()  # bytes without a file name are a workbook or nothing: only a name says CSV
     else:
         sheets = [Sheet("", _csv_grid(data), {})]  # a CSV file has one unnamed sheet
     if not sheets or all(sheet.is_empty for sheet in sheets):
@@ -447,6 +458,16 @@ def choose_sheet(sheets: list[Sheet], qualifies, *, name: str | None = None, mis
                 % {"sheets": sheet_names([sheet for sheet, _found in candidates])}
             )
         ]
+    )
+
+
+def sheet_read_note(chosen: Sheet, sheets: list[Sheet]) -> Problem | None:
+    """A warning naming the worksheet read and listing the workbook's sheets, when it has several."""
+    if len(sheets) < 2:
+        return None
+    return Problem(
+        gettext_lazy("The table was read from the sheet “%(sheet)s” (the workbook has %(sheets)s).")
+        % {"sheet": chosen.name, "sheets": sheet_names(sheets)}
     )
 
 

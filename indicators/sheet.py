@@ -13,9 +13,9 @@ Accepted shapes:
 - heading rows ("一、健康水平") and notes ("注：…") between indicators are skipped;
 - every worksheet: the one whose rows hold the indicator header is read (and named in a warning
   when the workbook has several); none or several → refused with the list of sheets, unless the
-  caller names one (``sheet=``, the command's ``--sheet``). .xlsx (openpyxl) and .xls (xlrd)
-  workbooks are read here sheet by sheet, bounded like ``common.spreadsheets.load_grid``; .csv
-  (UTF-8, UTF-8 with BOM, GBK) goes through ``common.spreadsheets.load_grid_any``;
+  caller names one (``sheet=``, the command's ``--sheet``). .xlsx, .xls and .csv (UTF-8, UTF-8
+  with BOM, GBK) are read by the shared reader, ``common.spreadsheets.load_sheets`` and
+  ``choose_sheet``;
 - one- or two-row headers: a second header row (目标值 merged over 2021年 … 2025年, 年度目标 over
   the years, 基期值 merged over two rows) is read with the first and never imported as data;
 - units as plans write them: % · ‰ · 名/10万人口 (per 10万) · 1:N (比例) · 是/否 · 定性 · counts
@@ -36,29 +36,27 @@ Accepted shapes:
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import (
-    OLE2_SIGNATURE,
     Problem,
+    Sheet,
     TableError,
     cell_text,
-    check_workbook_bytes,
+    choose_sheet,
     clean_text,
     compact,
-    load_grid_any,
+    load_sheets,
     normalize,
+    sheet_read_note,
     year_of,
 )
 from indicators.models import Indicator
@@ -228,185 +226,6 @@ def _find_header(grid: list[list[Any]]) -> int | None:
         if {"name", "department"} <= fields and {"unit", "target"} & fields:
             return index
     return None
-
-
-# --- reading the workbook: every worksheet ---------------------------------------------------------
-
-Grid = list[list[Any]]
-
-
-def _not_a_workbook() -> TableError:
-    return TableError([Problem(gettext_lazy("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))])
-
-
-def _sheet_grid(sheet) -> Grid:
-    """One openpyxl worksheet as a grid with merged cells filled in, bounded like
-    ``common.spreadsheets.load_grid``: recorded dimensions beyond the limits (formatting alone can
-    stretch them to column XFD) are replaced by the extent of the cells that hold a value."""
-    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
-    last_row, last_col = sheet.max_row or 0, sheet.max_column or 0
-    if last_row > max_rows or last_col > max_columns:
-        last_row = last_col = 0
-        for (row, col), cell in sheet._cells.items():  # noqa: SLF001 - only the cells that exist
-            if cell.value is not None:
-                last_row, last_col = max(last_row, row), max(last_col, col)
-    if last_row > max_rows:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
-    if last_col > max_columns:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
-    if last_row == 0 or last_col == 0:
-        return []
-    grid = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_col)]
-    budget = 2 * last_row * last_col  # merges may not overlap; many that do would make this loop a hang
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row > last_row or merged.min_col > last_col:
-            continue
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        rows = range(merged.min_row, min(merged.max_row, last_row) + 1)
-        columns = range(merged.min_col, min(merged.max_col, last_col) + 1)
-        budget -= len(rows) * len(columns)
-        if budget < 0:
-            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
-        for r in rows:
-            for c in columns:
-                grid[r - 1][c - 1] = value
-    return grid
-
-
-def load_sheets(data: bytes, filename: str = "") -> list[tuple[str, Grid]]:
-    """Every worksheet of the file as (name, grid). An .xlsx is read here sheet by sheet (the shared
-    ``load_grid`` reads the first sheet only); .xls and .csv through ``load_grid_any``. Any parser
-    failure is a TableError, never a traceback."""
-    if not data:
-        raise TableError([Problem(gettext_lazy("The file is empty."))])
-    if data.startswith(b"PK"):
-        check_workbook_bytes(data)  # size and unpacked size (zip bomb) before openpyxl sees it
-        try:
-            workbook = load_workbook(io.BytesIO(data), data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds (ParseError, KeyError, …) on a damaged file
-            raise _not_a_workbook() from exc
-        sheets = []
-        try:
-            for sheet in workbook.worksheets:
-                sheets.append((sheet.title, _sheet_grid(sheet)))
-        except TableError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a damaged part found while reading the cells
-            raise _not_a_workbook() from exc
-        return sheets
-    if data.startswith(OLE2_SIGNATURE):
-        return _xls_sheets(data)
-    if not filename:
-        raise _not_a_workbook()  # bytes without a name are a workbook or nothing (the old contract)
-    try:
-        name, grid, _spans = load_grid_any(data, filename)
-    except TableError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - xlrd and csv raise many kinds on a damaged file
-        raise TableError([Problem(gettext_lazy("The file cannot be read as a spreadsheet (.xlsx, .xls or .csv)."))]) from exc
-    return [(name, grid)]
-
-
-ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # the stream of a password-protected .xlsx (an OLE2 file)
-
-
-def _xls_sheets(data: bytes) -> list[tuple[str, Grid]]:
-    """Every worksheet of an old Excel file (.xls) through xlrd, bounded, merged cells filled in
-    (``common.spreadsheets.load_grid_any`` reads the first sheet only)."""
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        check_workbook_bytes(data)  # raises the size problem
-    if ENCRYPTED_MARK in data:
-        raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))])
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
-        sheets = [(book.sheet_by_index(i).name, _xls_grid(book, book.sheet_by_index(i))) for i in range(book.nsheets)]
-    except TableError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds on a damaged file
-        if "encrypt" in str(exc).lower():
-            raise TableError([Problem(gettext_lazy("The workbook is password-protected. Remove the password and try again."))]) from exc
-        raise TableError(
-            [Problem(gettext_lazy("The file is not an Excel workbook (.xls) that can be read. Save it as .xlsx and try again."))]
-        ) from exc
-    return sheets
-
-
-def _xls_grid(book, sheet) -> Grid:
-    import xlrd
-
-    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
-    if sheet.nrows > max_rows:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d rows.") % {"max": max_rows})])
-    if sheet.ncols > max_columns:
-        raise TableError([Problem(gettext_lazy("The sheet has more than %(max)d columns.") % {"max": max_columns})])
-    grid: Grid = []
-    for r in range(sheet.nrows):
-        row: list[Any] = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                try:
-                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
-                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                    row.append(cell.value)
-            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                row.append(None)
-            elif cell.ctype == xlrd.XL_CELL_ERROR:
-                row.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
-            else:
-                row.append(cell.value)
-        grid.append(row)
-    budget = 2 * sheet.nrows * sheet.ncols
-    for min_row, max_row, min_col, max_col in sheet.merged_cells:  # max_* exclusive
-        if min_row >= sheet.nrows or min_col >= sheet.ncols:
-            continue
-        rows, columns = range(min_row, min(max_row, sheet.nrows)), range(min_col, min(max_col, sheet.ncols))
-        budget -= len(rows) * len(columns)
-        if budget < 0:
-            raise TableError([Problem(gettext_lazy("The sheet has overlapping merged cells; unmerge them and try again."))])
-        value = grid[min_row][min_col]
-        for r in rows:
-            for c in columns:
-                grid[r][c] = value
-    return grid
-
-
-def _choose_sheet(sheets: list[tuple[str, Grid]], wanted: str) -> tuple[str, Grid, int | None]:
-    """The worksheet holding the indicator table and its header row (None: not found)."""
-    names = "、".join(f"“{name}”" for name, _grid in sheets if name)
-    if wanted:
-        for name, grid in sheets:
-            if name == wanted:
-                return name, grid, _find_header(grid)
-        raise TableError(
-            [Problem(gettext_lazy("There is no worksheet “%(sheet)s”; the workbook has %(sheets)s.") % {"sheet": wanted, "sheets": names})]
-        )
-    found = [(name, grid, header) for name, grid in sheets if (header := _find_header(grid)) is not None]
-    if len(found) > 1:
-        raise TableError(
-            [
-                Problem(
-                    gettext_lazy("Several worksheets hold an indicator table: %(sheets)s. Choose the worksheet to import.")
-                    % {"sheets": "、".join(f"“{name}”" for name, _g, _h in found)}
-                )
-            ]
-        )
-    if found:
-        return found[0]
-    if all(not cell_text(v) for _name, grid in sheets for row in grid for v in row):
-        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    problems = [
-        Problem(
-            gettext_lazy(
-                "No header row found: the indicator sheet needs a row with the columns 指标名称, 单位, 基期值, 目标值, 属性 and 责任单位."
-            )
-        )
-    ]
-    if len(sheets) > 1:
-        problems.append(Problem(gettext_lazy("Worksheets read: %(sheets)s.") % {"sheets": names}))
-    raise TableError(problems)
 
 
 def parse_unit(text: str) -> tuple[str, str] | None:
@@ -581,34 +400,26 @@ def _verbal(item: ParsedIndicator, verbal: VerbalTarget, text: str, unit_text: s
     return ""
 
 
+def _sheet_header(sheet: Sheet) -> int | None:
+    return _find_header(sheet.grid) if not sheet.is_empty else None
+
+
 def read_indicator_sheet(data: bytes, filename: str = "", sheet: str = "") -> ParsedIndicatorSheet:
     """Parse an indicator sheet. Raises :class:`TableError` listing every problem found.
 
     ``filename`` tells a .csv from a workbook (bytes without a name must be a workbook);
     ``sheet`` names the worksheet to read (else the one holding the indicator table)."""
     sheets = load_sheets(data, filename)
-    sheet_name, grid, header_index = _choose_sheet(sheets, sheet)
-    if all(not cell_text(v) for row in grid for v in row):
-        raise TableError([Problem(gettext_lazy("The spreadsheet is empty."))])
-    if header_index is None:
-        raise TableError(
-            [
-                Problem(
-                    gettext_lazy(
-                        "No header row found: the indicator sheet needs a row with the columns 指标名称, 单位, 基期值, 目标值, 属性 and 责任单位."
-                    )
-                )
-            ]
+    missing = Problem(
+        gettext_lazy(
+            "No header row found: the indicator sheet needs a row with the columns 指标名称, 单位, 基期值, 目标值, 属性 and 责任单位."
         )
+    )
+    chosen, header_index = choose_sheet(sheets, _sheet_header, name=sheet or None, missing=missing)
+    sheet_name, grid = chosen.name, chosen.grid
     header_labels, first_data_row = _header_labels(grid, header_index)
-    sheet_warnings: list[Problem] = []
-    if len(sheets) > 1:
-        sheet_warnings.append(
-            Problem(
-                gettext_lazy("The indicators were read from the worksheet “%(sheet)s” (the workbook has %(sheets)s).")
-                % {"sheet": sheet_name, "sheets": "、".join(f"“{name}”" for name, _grid in sheets)}
-            )
-        )
+    note = sheet_read_note(chosen, sheets)
+    sheet_warnings: list[Problem] = [note] if note else []
     title = next((cell_text(v) for row in grid[:header_index] for v in row if cell_text(v)), "")
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}

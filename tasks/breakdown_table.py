@@ -505,7 +505,7 @@ def read_breakdown_table(
     """
     if not data:
         raise TableError([Problem(gettext_lazy("The file is empty."))])
-    sheets = load_sheets(data, filename or "table.xlsx")
+    sheets = load_sheets(data, filename)
     missing = Problem(
         gettext_lazy("No header row found: the table needs a row with the columns 重点任务 (or 具体内容) and 牵头单位.")
     )
