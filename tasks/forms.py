@@ -113,3 +113,9 @@ class CascadeForm(forms.Form):
             self.fields["items"].label = items_label
         self.fields["items"].error_messages["required"] = _("Choose at least one item to cascade.")
         self.fields["regions"].error_messages["required"] = _("Choose at least one region.")
+
+
+class PlanReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen the plan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
