@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -58,3 +59,30 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """Under DEBUG, users who are not staff get the translated 404 page (templates/404.html), not
+    Django's technical one: a liaison following a link to a task that is not theirs sees what they
+    would see in production. Staff keep the technical page. (Without DEBUG Django renders 404.html
+    for everyone already.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # A URL that matched nothing never reaches a view (nor process_exception): no resolver_match.
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None and self._friendly(request):
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._friendly(request):
+            return page_not_found(request, exception)
+        return None
+
+    @staticmethod
+    def _friendly(request) -> bool:
+        user = getattr(request, "user", None)
+        return settings.DEBUG and not (user is not None and user.is_authenticated and user.is_staff)

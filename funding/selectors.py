@@ -120,6 +120,20 @@ def line_rows(*, user: User, plan: Plan, on: datetime.date | None = None) -> Que
     return with_lagging(with_totals(lines), years=_plan_years(plan), on=on or timezone.localdate())
 
 
+def lines_total(lines: QuerySet[FundingLine]) -> dict:
+    """The totals of ``lines`` (a table's filtered lines, on every page): ``allocated``, ``disbursed``,
+    ``spent`` and both rates, summed by the database over their ledgers in one query."""
+    totals = LedgerEntry.objects.filter(line__in=lines.values("pk")).aggregate(
+        allocated=ledger_sum(ALLOCATED_KINDS, prefix=""),
+        disbursed=ledger_sum([Kind.DISBURSEMENT], prefix=""),
+        spent=ledger_sum([Kind.EXPENDITURE], prefix=""),
+    )
+    allocated = totals["allocated"]
+    totals["execution_rate"] = float(totals["spent"] * 100 / allocated) if allocated > 0 else None
+    totals["disbursement_rate"] = float(totals["disbursed"] * 100 / allocated) if allocated > 0 else None
+    return totals
+
+
 def line_totals(*, line: FundingLine, on: datetime.date | None = None) -> FundingLine:
     """One line (already checked by the gatekeeper) with its totals, rates and lagging flag."""
     lines = FundingLine.objects.filter(pk=line.pk).select_related("department", "plan")

@@ -12,7 +12,9 @@ class AmountColumn(tables.Column):
     """An amount in 元 with 万元 under it; exported as the plain number of yuan."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+        kwargs.setdefault(
+            "attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}, "tf": {"class": "text-end text-nowrap fw-semibold"}}
+        )
         super().__init__(*args, **kwargs)
 
     def render(self, value):
@@ -23,10 +25,14 @@ class AmountColumn(tables.Column):
     def value(self, value):
         return "" if value is None else Decimal(value).quantize(Decimal("0.01"))
 
+    def render_footer(self, bound_column, table):
+        totals = getattr(table, "totals", None)
+        return "" if totals is None else self.render(totals[bound_column.name])
+
 
 class RateColumn(tables.Column):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+        kwargs.setdefault("attrs", {"td": {"class": "text-end"}, "th": {"class": "text-end"}, "tf": {"class": "text-end fw-semibold"}})
         super().__init__(*args, **kwargs)
 
     def render(self, value):
@@ -35,9 +41,20 @@ class RateColumn(tables.Column):
     def value(self, value):
         return "" if value is None else round(value, 1)
 
+    def render_footer(self, bound_column, table):
+        totals = getattr(table, "totals", None)
+        return "" if totals is None else self.render(totals[bound_column.name])
+
+
+class TotalLabelColumn(tables.Column):
+    """The first column: its footer names the totals row."""
+
+    def render_footer(self, bound_column, table):
+        return _("Total") if getattr(table, "totals", None) is not None else ""
+
 
 class FundingLineTable(tables.Table):
-    code = tables.Column(verbose_name=_("No."), attrs={"th": {"class": "text-nowrap"}})
+    code = TotalLabelColumn(verbose_name=_("No."), attrs={"th": {"class": "text-nowrap"}, "tf": {"class": "fw-semibold"}})
     purpose = tables.Column(verbose_name=_("Purpose"), linkify=True, attrs={"td": {"class": "w-25"}})
     fiscal_year = tables.Column(verbose_name=_("Fiscal year"))
     source = tables.Column(verbose_name=_("Source"))
@@ -57,7 +74,12 @@ class FundingLineTable(tables.Table):
         ]
         order_by = ("fiscal_year", "code")
         empty_text = _("No funding lines match.")
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "funding-line-table"}
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "funding-line-table", "tfoot": {"id": "funding-totals"}}
+
+    def __init__(self, *args, totals: dict | None = None, **kwargs):
+        """``totals``: the filtered lines' totals (``selectors.lines_total``), shown in the footer."""
+        self.totals = totals
+        super().__init__(*args, **kwargs)
 
     def render_source(self, record):
         return record.get_source_display()

@@ -42,9 +42,9 @@ def line_list(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "funding/line_list.html", {"plan": None})
     filterset = FundingLineFilter(request.GET or None, queryset=selectors.line_rows(user=request.user, plan=plan), plan=plan, plans=plans)
-    table = FundingLineTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
+    table = FundingLineTable(filterset.qs, totals=None if export_format else selectors.lines_total(filterset.qs))
+    paginate(request, table, default=PAGE_SIZE)
     if export_format:
         return export_table(table, export_format, f"funding-lines-{plan.pk}")
     return render(

@@ -325,6 +325,18 @@ def claiming_department_of_task(user: User, task) -> Department | None:
     return lead.department
 
 
+# --- plan lifecycle (草稿 → 实施中 → 已结束, and reopening) ------------------------------------
+
+
+def can_manage_plan_status(user: User, plan: Plan) -> bool:
+    """Supervisors and administrators overseeing the plan's region put it in force, close and reopen it."""
+    return (
+        user.is_active
+        and (can_review(user) or user.has_perm("tasks.import_plan"))
+        and oversees_region(user, plan.region)
+    )
+
+
 # --- cascading (下达) --------------------------------------------------------------------------
 
 

@@ -134,3 +134,9 @@ class SplitCorrectionForm(forms.Form):
 
     def clean_names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["names"].splitlines() if line.strip()]
+
+
+class PlanReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen the plan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )

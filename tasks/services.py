@@ -497,6 +497,30 @@ def plan_set_status(*, plan: Plan, status: str, actor: User | None, comment: str
     return plan
 
 
+PLAN_REOPEN_REASON_MAX = 1000
+
+
+@transaction.atomic
+def plan_reopen(*, plan: Plan, actor: User | None, reason: str) -> Plan:
+    """Put a closed plan back in force, with a required reason (the one step backward); audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": gettext_lazy("Say why the plan is reopened.")})
+    if len(reason) > PLAN_REOPEN_REASON_MAX:
+        raise ValidationError(
+            {"reason": gettext_lazy("Ensure the reason has at most %(max)d characters.") % {"max": PLAN_REOPEN_REASON_MAX}}
+        )
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.Status.CLOSED:
+        raise ValidationError(gettext_lazy("Only a closed plan can be reopened; nothing was changed."))
+    plan.status = Plan.Status.ACTIVE
+    plan.save(update_fields=["status", "updated_at"])
+    audit_record(
+        subject=plan, actor=actor, action="reopen", from_state=Plan.Status.CLOSED, to_state=Plan.Status.ACTIVE, comment=reason
+    )
+    return plan
+
+
 def department_aliases_add(*, department: Department, aliases: list[str]) -> None:
     """Add aliases; an alias is unique in the region: one that another department's name, short
     name or alias already means is refused (ValidationError naming that department)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import cascade_views, deadline_views, period_views, progress_views, region_views, views
+from tasks import cascade_views, deadline_views, period_views, plan_views, progress_views, region_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("plans/import/<int:pk>/confirm/", views.plan_import_confirm, name="plan_import_confirm"),
     path("plans/import/<int:pk>/split/", views.plan_import_split, name="plan_import_split"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/activate/", plan_views.plan_activate, name="plan_activate"),
+    path("plans/<int:pk>/close/", plan_views.plan_close, name="plan_close"),
+    path("plans/<int:pk>/reopen/", plan_views.plan_reopen, name="plan_reopen"),
     path("plans/<int:pk>/export.xlsx", views.plan_export_download, name="plan_export"),
     path("plans/<int:pk>/cascade/tasks/", cascade_views.cascade_tasks, name="cascade_tasks"),
     path("plans/<int:plan_pk>/tasks/", views.key_task_list, name="task_list"),

@@ -11,7 +11,7 @@ from common.views import export_table, requested_export
 from tasks import access, selectors
 from tasks.breakdown_table import TableError, read_breakdown_table
 from tasks.filters import KeyTaskFilter
-from tasks.forms import PlanImportForm, SplitCorrectionForm
+from tasks.forms import PlanImportForm, PlanReopenForm, SplitCorrectionForm
 from tasks.models import Plan, PlanImport
 from tasks.services import ImportOptions, plan_export, plan_import, record_split_correction
 from tasks.tables import KeyTaskTable
@@ -43,6 +43,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "department_lights": selectors.department_lights(user=request.user, plan=plan),
             "can_export": request.user.has_perm("tasks.export_plan") and access.sees_all_tasks(request.user),
             "can_cascade": access.can_cascade(request.user, plan),
+            "can_manage_status": access.can_manage_plan_status(request.user, plan),
+            "reopen_form": PlanReopenForm(),
             "parent_visible": plan.parent_id is not None and access.visible_plans(request.user).filter(pk=plan.parent_id).exists(),
         },
     )

@@ -64,3 +64,12 @@ def log_in(page, username: str, password: str = "demo1234") -> None:
     page.fill("#id_password", password)
     page.click("form button[type=submit]")
     page.wait_for_selector("#current-user")
+
+
+def confirm(page) -> None:
+    """Answer the confirmation dialog an irreversible action opens (static/js/confirm.js)."""
+    from playwright.sync_api import expect
+
+    dialog = page.locator("#confirm-modal")
+    expect(dialog).to_be_visible()
+    dialog.locator("#confirm-ok").click()

@@ -12,7 +12,7 @@ from accounts.models import User
 from demo.plan import seed_demo
 from evaluation.models import Evaluation, GeneratedReport
 from tasks.models import Department
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def test_evaluator_scores_lead_signs_off_supervisor_generates_and_downloads_the_
     expect(page.locator("#evaluation-status")).to_have_attribute("data-status", "scoring")
     # Signing off now is refused: the evaluator has not scored.
     page.click("#sign-off")
+    confirm(page)
     expect(page.locator("#sign-off-blockers")).to_contain_text("示范市民政局")
     log_out(page)
 
@@ -59,11 +60,13 @@ def test_evaluator_scores_lead_signs_off_supervisor_generates_and_downloads_the_
     expect(inputs).to_have_count(4)
     inputs.nth(0).fill("120")  # outside the scale
     page.click("#submit-scores")
+    confirm(page)
     expect(page.locator("#scoring-form .invalid-feedback")).to_contain_text("120")
     for index, score in enumerate(["88", "82.5", "90", "76"]):
         page.locator("#criterion-inputs input[type=text]").nth(index).fill(score)
     page.fill("#id_conclusion", CONCLUSION)
     page.click("#submit-scores")
+    confirm(page)
     expect(page.locator("#scoring-status")).to_have_text("已报送")
     expect(page.locator("#conclusion")).to_have_text(CONCLUSION)
     log_out(page)
@@ -75,6 +78,7 @@ def test_evaluator_scores_lead_signs_off_supervisor_generates_and_downloads_the_
     expect(row.locator(".total")).to_have_text("84.85")  # 88×.4 + 82.5×.3 + 90×.15 + 76×.15
     page.fill("#id_conclusion", "终期评估结论：规划目标总体实现。")
     page.click("#sign-off")
+    confirm(page)
     expect(page.locator("#evaluation-status")).to_have_attribute("data-status", "signed_off")
     expect(page.locator("#signed-off")).to_be_visible()
     expect(page.locator("#sign-off-form")).to_have_count(0)

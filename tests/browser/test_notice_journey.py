@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from demo.plan import seed_demo
 from supervision.models import SupervisionNotice
 from tasks.models import KeyTask
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 from tests.supervision.notice_fixtures import process_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,6 +69,7 @@ def test_supervisor_issues_a_notice_liaison_acknowledges_and_responds_supervisor
     expect(page.locator("#evidence-table")).to_contain_text("救助台账.pdf")
     expect(page.locator("#id_response")).to_have_value(RESPONSE)  # the typed answer was saved with the upload
     page.click("#respond-notice")
+    confirm(page)
     expect(page.locator("#notice-status")).to_have_attribute("data-status", "responded")
     expect(page.locator("#notice-response")).to_have_text(RESPONSE)
     expect(page.locator("#evidence-table")).to_contain_text("救助台账.pdf")

@@ -12,7 +12,7 @@ from assessment import services as assessment
 from assessment.models import SchemeItem
 from tasks import progress
 from tasks.models import KeyTask, ProgressReport
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 from tests.factories import (
     DepartmentFactory,
     KeyTaskFactory,
@@ -53,6 +53,7 @@ def test_cascade_report_approve_accept_and_the_ranking_changes(page):
     page.get_by_label("武汉市").check()
     page.get_by_label("十堰市").check()
     page.locator("#cascade-form button[type=submit]").click()
+    confirm(page)
     expect(page.locator(".alert-success")).to_contain_text("已下达 1 项重点任务至 2 个地区")
     expect(page.locator("#cascaded-plans")).to_contain_text("武汉市")
     log_out(page)
@@ -73,6 +74,7 @@ def test_cascade_report_approve_accept_and_the_ranking_changes(page):
     page.fill("#id_percent_complete", "70")
     page.fill("#id_achievements", "新建精神专科医院一所，县级综合医院精神科门诊全覆盖。")
     page.click("#submit-report")
+    confirm(page)
     expect(page.locator("#report-status")).to_have_text("已报送")
     log_out(page)
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tasks.models import Region
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 from tests.factories import ProvinceFactory, RegionFactory, make_administrator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,6 +65,7 @@ def test_prefecture_admin_manages_regions_departments_and_loads_a_sheet(page):
     expect(page.locator("#preview-table")).to_contain_text("硚口区")
     assert not Region.objects.filter(code="420104").exists()
     page.click("#confirm-import")
+    confirm(page)
     expect(page.locator("#region-tree")).to_contain_text("江汉区")
     expect(page.locator("#region-tree")).to_contain_text("硚口区")
     assert Region.objects.get(code="420104").parent == wuhan

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from demo.plan import seed_demo
 from tasks import progress
 from tasks.models import KeyTask, ProgressReport
-from tests.browser.conftest import log_in
+from tests.browser.conftest import confirm, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +44,7 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     expect(page.locator("#id_percent_complete")).to_have_value("60")
     expect(page.locator("#id_achievements")).to_have_value("完成第四季度患者信息审核，形成分析报告。")
     page.get_by_role("button", name="报送审核").click()
+    confirm(page)
     expect(page.locator("#report-status")).to_have_text("已报送")
     log_out(page)
 
@@ -63,6 +64,7 @@ def test_liaison_reports_supervisor_returns_liaison_revises_supervisor_approves(
     expect(page.locator("#return-reason")).to_contain_text("请补充分析报告的正式文号")
     page.fill("#id_achievements", "完成第四季度患者信息审核，形成分析报告（示卫〔2025〕12号）。")
     page.get_by_role("button", name="报送审核").click()
+    confirm(page)
     expect(page.locator("#report-status")).to_have_text("已报送")
     log_out(page)
 
