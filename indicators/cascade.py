@@ -18,9 +18,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
 from indicators.models import AnnualIndicatorTarget, Indicator
-from tasks.cascade import CascadeResult, child_plan, health_commissions, receiving_regions
+from tasks.cascade import (
+    CascadeResult,
+    audit_cascade,
+    check_receiving_regions,
+    child_plan,
+    health_commissions,
+)
 from tasks.models import Plan, Region
 
 COPIED_FIELDS = (
@@ -53,14 +58,7 @@ def check_indicator_cascade(plan: Plan, indicators: list[Indicator], regions: li
     problems = []
     if not indicators:
         problems.append(_("Choose at least one indicator."))
-    if not regions:
-        problems.append(_("Choose at least one region."))
-    allowed = {region.pk for region in receiving_regions(plan)}
-    for region in regions:
-        if region.pk not in allowed:
-            problems.append(
-                _("%(region)s is not a region directly below %(parent)s.") % {"region": region, "parent": plan.region}
-            )
+    problems += check_receiving_regions(plan, regions)
     for indicator in indicators:
         if indicator.plan_id != plan.pk:
             problems.append(_("The indicator “%(indicator)s” is not an indicator of this plan.") % {"indicator": indicator})
@@ -122,19 +120,6 @@ def cascade_indicators(
                 for t in indicator.annual_targets.all()
             )
         AnnualIndicatorTarget.objects.bulk_create(annual)
-        audit_record(
-            subject=target,
-            actor=actor,
-            action="cascade_indicators",
-            to_state=target.status,
-            comment=plan.title,
-            data={"indicators": [indicator.code for indicator in indicators]},
-        )
-    audit_record(
-        subject=plan,
-        actor=actor,
-        action="cascade_indicators",
-        to_state=plan.status,
-        data={"indicators": [i.code for i in indicators], "regions": [r.name for r in regions]},
-    )
+        audit_cascade(plan=plan, child=target, action="cascade_indicators", codes=[i.code for i in indicators], regions=[region], actor=actor)
+    audit_cascade(plan=plan, child=None, action="cascade_indicators", codes=[i.code for i in indicators], regions=regions, actor=actor)
     return result

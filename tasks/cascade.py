@@ -109,11 +109,9 @@ def health_commissions(regions: Iterable[Region]) -> dict[int, Department]:
     return found
 
 
-def check_cascade(plan: Plan, tasks: list[KeyTask], regions: list[Region]) -> list[str]:
-    """What makes this cascade impossible (empty: none)."""
+def check_receiving_regions(plan: Plan, regions: list[Region]) -> list[str]:
+    """Problems with the regions chosen to receive a cascade (tasks or indicators)."""
     problems = []
-    if not tasks:
-        problems.append(_("Choose at least one key task."))
     if not regions:
         problems.append(_("Choose at least one region."))
     allowed = {region.pk for region in receiving_regions(plan)}
@@ -122,6 +120,26 @@ def check_cascade(plan: Plan, tasks: list[KeyTask], regions: list[Region]) -> li
             problems.append(
                 _("%(region)s is not a region directly below %(parent)s.") % {"region": region, "parent": plan.region}
             )
+    return problems
+
+
+def audit_cascade(*, plan: Plan, child: Plan | None, action: str, codes: list[str], regions: list[Region], actor) -> None:
+    """The audit entry of a cascade: on each child plan (what it received), then on the parent (what went where)."""
+    if child is not None:
+        audit_record(subject=child, actor=actor, action=action, to_state=child.status, comment=plan.title, data={"items": codes})
+    else:
+        audit_record(
+            subject=plan, actor=actor, action=action, to_state=plan.status,
+            data={"items": codes, "regions": [region.name for region in regions]},
+        )
+
+
+def check_cascade(plan: Plan, tasks: list[KeyTask], regions: list[Region]) -> list[str]:
+    """What makes this cascade impossible (empty: none)."""
+    problems = []
+    if not tasks:
+        problems.append(_("Choose at least one key task."))
+    problems += check_receiving_regions(plan, regions)
     for task in tasks:
         if task.plan_id != plan.pk:
             problems.append(_("The task “%(task)s” is not a task of this plan.") % {"task": task})
@@ -201,21 +219,8 @@ def cascade_tasks(*, plan: Plan, tasks: Iterable[KeyTask], regions: Iterable[Reg
         TaskDepartment.objects.bulk_create(links)
         AnnualTarget.objects.bulk_create(targets)
         Milestone.objects.bulk_create(milestones)
-        audit_record(
-            subject=target,
-            actor=actor,
-            action="cascade_tasks",
-            to_state=target.status,
-            comment=plan.title,
-            data={"tasks": [task.code for task in tasks]},
-        )
-    audit_record(
-        subject=plan,
-        actor=actor,
-        action="cascade_tasks",
-        to_state=plan.status,
-        data={"tasks": [task.code for task in tasks], "regions": [region.name for region in regions]},
-    )
+        audit_cascade(plan=plan, child=target, action="cascade_tasks", codes=[t.code for t in tasks], regions=[region], actor=actor)
+    audit_cascade(plan=plan, child=None, action="cascade_tasks", codes=[t.code for t in tasks], regions=regions, actor=actor)
     return result
 
 
