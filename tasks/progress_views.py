@@ -78,6 +78,11 @@ def render_report_page(request, report, *, form=None, decision_form=None, status
         "decision_form": decision_form or DecisionForm(),
         "reassign_form": reassign_form,
         "contributions": report.contributions.select_related("department", "submitted_by"),
+        # A co-operating department reading an approved report sees the others' contributions in it,
+        # but may open only its own: the others are shown without a link (no link that answers 404).
+        "openable_contributions": set(
+            access.visible_contributions(request.user).filter(report=report).values_list("pk", flat=True)
+        ),
         "evidence": evidence_for(report),
         "pending_files": can_decide and bool(undecided_evidence(report)),
         "changes": progress.report_changes(report) if report.round > 1 else [],
