@@ -163,14 +163,14 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
             )
     except IntegrityError:
         return None
-    lifecycle.review_open(report, comment=period.code)
+    lifecycle.review_open(report, data={"period": period.code})
     for link in task.task_departments.all():
         if link.role != TaskDepartment.Role.COOPERATING:
             continue
         contribution = Contribution.objects.create(
             report=report, department=link.department, assignee=first_liaison(link.department), due_on=period.contribution_due_on
         )
-        lifecycle.review_open(contribution, comment=period.code)
+        lifecycle.review_open(contribution, data={"period": period.code})
     return report
 
 
@@ -261,8 +261,7 @@ def task_apply_report(*, report: ProgressReport) -> KeyTask:
         action="progress",
         from_state=previous,
         to_state=task.status,
-        comment=f"{report.period.code}: {report.percent_complete}%",
-        data={"report": report.pk},
+        data={"report": report.pk, "period": report.period.code, "percent": report.percent_complete},
     )
     return task
 

@@ -292,13 +292,16 @@ def kinds() -> list[ReviewKind]:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def review_open(subject, *, user=None, parent_task=None, comment: str = "", at: datetime.datetime | None = None, audit=True):
+def review_open(
+    subject, *, user=None, parent_task=None, comment: str = "", data: dict | None = None, at: datetime.datetime | None = None, audit=True
+):
     """Start the subject's process: its write step waits for the writer."""
     kind = kind_of(subject)
     process = kind.flow_class.open.run(subject=subject, parent_task=parent_task)  # listing data: workflows.listing
     if audit:
         audit_record(
-            subject=kind.audit_subject(subject), actor=user, action="open", to_state=kind.state(subject), comment=comment, at=at
+            subject=kind.audit_subject(subject), actor=user, action="open", to_state=kind.state(subject),
+            comment=comment, data=data, at=at,
         )
     return process
 

@@ -73,6 +73,20 @@ class ReportingPeriod(models.Model):
             KeyTask.Cadence.MONTHLY: f"{self.year}M{self.number:02d}",
         }.get(self.cadence, str(self.year))
 
+    @classmethod
+    def label_of_code(cls, code: str) -> str:
+        """The label of a period code (2024Q2 → "2024 Q2" / "2024年第2季度"), for records that keep the code."""
+        import re
+
+        match = re.fullmatch(r"(\d{4})(?:([QHM])(\d{1,2}))?", code or "")
+        if match is None:
+            return code
+        year, kind, number = int(match.group(1)), match.group(2), int(match.group(3) or 0)
+        cadence = {"Q": KeyTask.Cadence.QUARTERLY, "H": KeyTask.Cadence.HALF_YEARLY, "M": KeyTask.Cadence.MONTHLY}.get(
+            kind, KeyTask.Cadence.YEARLY
+        )
+        return cls(cadence=cadence, year=year, number=number).label
+
     @property
     def label(self) -> str:
         if self.cadence == KeyTask.Cadence.QUARTERLY:
