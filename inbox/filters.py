@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from inbox.selectors import DEPARTMENT_STEPS
 from inbox.selectors import node_names as _node_names
-from tasks.access import visible_departments
+from tasks.access import own_work_departments
 from tasks.models import Department, KeyTask, Light
 from workflows.listing import work_kinds
 
 
 def _departments(request):
-    """The departments the user may see (their regions'), not every department in the country."""
+    """Staff choose among their regions' departments, a liaison among their own (``tasks.access.own_work_departments``)."""
     if request is None:
         return Department.objects.none()
-    return visible_departments(request.user).filter(is_active=True)
+    return own_work_departments(request.user)
 
 
 def _kind_choices():

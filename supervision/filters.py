@@ -3,15 +3,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import SupervisionNotice
-from tasks.access import visible_departments
+from tasks.access import own_work_departments
 from tasks.models import Department
 
 
 def _departments(request):
-    """The departments of the user's regions, not every department in the country."""
+    """Staff choose among their regions' departments, a liaison among their own (``tasks.access.own_work_departments``)."""
     if request is None:
         return Department.objects.none()
-    return visible_departments(request.user).filter(is_active=True)
+    return own_work_departments(request.user)
 
 
 class NoticeFilter(django_filters.FilterSet):

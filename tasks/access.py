@@ -368,3 +368,11 @@ def can_accept_in(user: User, plan: Plan | None) -> bool:
 def can_review_in(user: User, plan: Plan) -> bool:
     """A supervisor whose scope holds ``plan``'s region reviews its work (not another prefecture's)."""
     return can_review(user) and oversees_region(user, plan.region)
+
+
+def own_work_departments(user: User) -> QuerySet[Department]:
+    """The departments a list of *one's own work* (work list, notices) is filtered by: staff choose
+    among their regions' departments, a liaison among their own departments only."""
+    if sees_all_tasks(user) or _reads_everything(user):
+        return visible_departments(user).filter(is_active=True)
+    return Department.objects.filter(pk__in=user_department_ids(user), is_active=True).select_related("region")
