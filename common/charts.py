@@ -6,6 +6,7 @@ Only what the dashboards need: grouped horizontal or vertical bars, and lines ag
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -105,12 +106,26 @@ def bar_chart(
     return _svg(width, height, title, desc, body)
 
 
+def _axis_range(values: list[float]) -> tuple[float, float]:
+    """The y-axis of a trend: from a round number a little below the lowest value (not from 0, where
+    76 % → 80 % would look flat) to a round number above the highest; from 0 when values reach it."""
+    if not values:
+        return 0.0, 1.0
+    lowest, highest = min(values), max(values)
+    if lowest <= 0:
+        return min(lowest, 0.0), _nice_max(highest)
+    span = (highest - lowest) or abs(highest) * 0.1 or 1.0
+    step = 10 ** math.floor(math.log10(span))
+    low = max(0.0, math.floor((lowest - span * 0.5) / step) * step)
+    high = math.ceil((highest + span * 0.25) / step) * step
+    return low, high if high > low else low + step
+
+
 def line_chart(*, title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "", width: int = 640, height: int = 260) -> SafeString:
     """Lines over years (values against targets); a missing value leaves a gap."""
     left, right, top, bottom = 56, 16, 34, 34
     values = [float(v) for s in series for v in s.values if v is not None]
-    low = min(values + [0.0])
-    high = _nice_max(max(values, default=1.0))
+    low, high = _axis_range(values)
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
 

@@ -27,3 +27,14 @@ def test_a_line_chart_leaves_a_gap_for_missing_values_and_escapes_text():
 def test_empty_charts_do_not_fail():
     assert "<svg" in bar_chart(title="空", categories=[], series=[])
     assert "<svg" in line_chart(title="空", labels=[], series=[])
+
+
+def test_a_trend_axis_starts_near_its_values_not_at_zero():
+    svg = line_chart(title="规范管理率", labels=["2021", "2022", "2023", "2024"], series=[Series("实际值", [76.5, 77.8, 78.4, 78.6])], unit="%")
+    root = ElementTree.fromstring(str(svg))
+    ticks = [float(t.text.rstrip("%")) for t in root.findall(f"{SVG}text") if t.text and t.text.endswith("%")]
+    assert ticks and min(ticks) > 50 and min(ticks) <= 76.5 and max(ticks) >= 78.6
+    # values that reach zero keep zero on the axis
+    svg = line_chart(title="失访", labels=["2023", "2024"], series=[Series("实际值", [0, 3])])
+    texts = [t.text for t in ElementTree.fromstring(str(svg)).findall(f"{SVG}text")]
+    assert "0" in texts
