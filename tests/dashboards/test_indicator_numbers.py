@@ -39,3 +39,11 @@ def test_yes_no_ratio_and_rate_read_as_written(en_client, plan, dept_a, supervis
     assert "Yes" in row["建立联席会议制度"] and ">1 <" not in row["建立联席会议制度"]
     assert "1:3000" in row["心理健康教师配比"] and "1:4000" in row["心理健康教师配比"]
     assert "78.6%" in row["严重精神障碍患者规范管理率"] and "75%" in row["严重精神障碍患者规范管理率"]
+
+
+def test_the_latest_value_says_which_target_it_is_measured_against(en_client, plan, dept_a, supervisor):
+    rate = make_indicator(plan, dept_a, code="1")  # annual targets 76 … 80 (2021–2025)
+    approved(rate, 2024, "78.6")
+    en_client.force_login(supervisor)
+    html = en_client.get(reverse("dashboards:indicators", args=[plan.pk])).content.decode()
+    assert "against 2024&#x27;s target 79%" in html or "against 2024's target 79%" in html
