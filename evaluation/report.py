@@ -52,6 +52,7 @@ from tasks.models import (
     MilestoneClaim,
     Plan,
     ProgressReport,
+    ReportingPeriod,
     TaskDepartment,
 )
 
@@ -212,6 +213,14 @@ def _number(value) -> str:
     return str(value)
 
 
+def _indicator_number(indicator, value) -> str:
+    """A value as the plan writes it where the bare number misleads: yes/no as 是/否, a ratio as 1:N
+    (other units stand in the indicator's name column)."""
+    if value is not None and indicator.unit_kind in {indicator.UnitKind.YES_NO, indicator.UnitKind.RATIO}:
+        return indicator.format_number(value)
+    return _number(value)
+
+
 def _money(value) -> str:
     return "—" if value is None else f"{Decimal(value):,.2f}"
 
@@ -314,15 +323,15 @@ def _indicator_rows(plan: Plan) -> list[list[str]]:
         )
         if found:
             year, value = found
-            shown = _number(value.value) if indicator.is_numeric else value.text
+            shown = _indicator_number(indicator, value.value) if indicator.is_numeric else value.text
             status = attainment(indicator, year, value)
             shown = f"{shown} ({year})"
         else:
             shown, status = "—", NO_DATA
-        baseline = _number(indicator.baseline_value) if indicator.baseline_value is not None else "—"
+        baseline = _indicator_number(indicator, indicator.baseline_value) if indicator.baseline_value is not None else "—"
         if indicator.baseline_year:
             baseline = f"{baseline} ({indicator.baseline_year})"
-        target = indicator.target_text or _number(indicator.target_value)
+        target = indicator.target_text or _indicator_number(indicator, indicator.target_value)
         unit = indicator.unit_label
         rows.append(
             [
@@ -921,8 +930,8 @@ def render_bulletin(
         table = [
             [
                 f"{v.indicator.code} {v.indicator.name}",
-                v.period_code,
-                _number(v.value) if v.indicator.is_numeric else v.text,
+                ReportingPeriod.label_of_code(v.period_code),
+                _indicator_number(v.indicator, v.value) if v.indicator.is_numeric else v.text,
             ]
             for v in values
         ]

@@ -147,3 +147,8 @@ def test_without_a_truetype_font_the_builtin_cid_font_is_used_and_text_still_ext
     monkeypatch.setattr(report, "_font", None)  # the next test finds the installed font again
     assert any("STSong-Light" in name for name in _fonts(data))
     assert "内置字体测试规划" in text_of(data)
+
+
+def test_yes_no_indicators_read_as_words_in_the_final_report(demo):
+    # 建立精神卫生工作联席会议制度 (yes/no) was met in 2024: 是, not 1.
+    assert "是(2024)" in text_of(demo["final"])
