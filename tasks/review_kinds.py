@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,12 +32,13 @@ def reviewers(region) -> list[User]:
     return list(access.staff_overseeing(region, "tasks.review_progressreport", exclude_permission="tasks.import_plan"))
 
 
-class AcceptedByHigherPlan:
+class AcceptedByHigherPlan(ABC):
     """Two-level approval for subjects of a cascaded task or indicator: when the higher plan says
     so (``Plan.cascade_acceptance``), its supervisors accept the approval or send it back."""
 
+    @abstractmethod
     def accepting_plan(self, subject):
-        raise NotImplementedError
+        """The higher plan that accepts this subject's approval, or None (each kind says where its plan is)."""
 
     def needs_acceptance(self, subject) -> bool:
         return self.accepting_plan(subject) is not None
