@@ -62,3 +62,34 @@ def test_the_key_task_list_clamps_a_huge_page_size(client, supervisor, plan, dep
     assert response.status_code == 200
     table = response.context["table"]
     assert table.paginator.per_page == 1 and table.page.number == 3
+
+
+@pytest.mark.django_db
+def test_every_row_is_on_exactly_one_page_when_the_tail_is_read_backwards(plan, dept_a):
+    """Pages past the middle are read from the end (TailPaginator): walking every page, in a sort
+    with ties (many tasks share a due date), shows each task once and in the order of the sort."""
+    import datetime
+
+    for n in range(23):
+        TaskDepartmentFactory(task=KeyTaskFactory(plan=plan, due_date=datetime.date(2025, 1 + n % 3, 1)), department=dept_a)
+    expected = list(plan.key_tasks.order_by("-due_date", "pk").values_list("pk", flat=True))
+    seen = []
+    for number in range(1, 6):
+        request = RequestFactory().get("/", {"per_page": "5", "page": str(number), "sort": "-due_date"})
+        table = paginate(request, KeyTaskTable(plan.key_tasks.all()))
+        seen += [row.record.pk for row in table.page.object_list]
+    assert seen == expected
+
+
+@pytest.mark.django_db
+def test_the_last_page_is_read_with_a_small_offset_from_the_end(plan, dept_a, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(30):
+        TaskDepartmentFactory(task=KeyTaskFactory(plan=plan), department=dept_a)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate_rows(RequestFactory().get("/", {"page": "6"}), plan.key_tasks.order_by("code"), per_page=5)
+        rows = list(page.object_list)
+    assert [t.pk for t in rows] == list(plan.key_tasks.order_by("code", "pk").values_list("pk", flat=True))[25:]
+    assert "DESC" in queries.captured_queries[-1]["sql"] and "OFFSET" not in queries.captured_queries[-1]["sql"]
