@@ -6,8 +6,12 @@ from accounts.roles import ADMINISTRATOR, ROLE_PERMISSIONS
 
 
 def user_roles(user: User) -> frozenset[str]:
-    """The role names of a user, cached on the instance for the request."""
+    """The role names of a user, cached on the instance for the request (the authentication
+    backend reads them with the permissions: ``accounts.backends``)."""
     cached = getattr(user, "_role_names", None)
+    if cached is None and user.is_active and not user.is_superuser:
+        user.get_all_permissions()
+        cached = getattr(user, "_role_names", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_names = cached

@@ -8,4 +8,7 @@ def work(request):
         return {"heads_a_department": False}
     from inbox.selectors import headed_department_ids
 
+    heads = getattr(user, "heads_a_department", None)  # read with the user (inbox.apps)
+    if heads is not None:
+        return {"heads_a_department": heads}
     return {"heads_a_department": SimpleLazyObject(lambda: bool(headed_department_ids(user)))}

@@ -8,4 +8,7 @@ def notifications(request):
         return {"unread_notifications": 0}
     from notifications.services import unread_count
 
+    counted = getattr(user, "unread_notification_count", None)  # read with the user (notifications.apps)
+    if counted is not None:
+        return {"unread_notifications": counted}
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

@@ -64,7 +64,10 @@ def staff_region(user: User) -> Region | None:
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_staff_region"):
-        placement = RegionStaff.objects.select_related("region").filter(user=user).first()
+        if "region_staff" in user._state.fields_cache:  # read with the user (tasks.apps)
+            placement = user._state.fields_cache["region_staff"]
+        else:
+            placement = RegionStaff.objects.select_related("region").filter(user=user).first()
         user._staff_region = placement.region if placement else None
     return user._staff_region
 

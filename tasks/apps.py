@@ -7,6 +7,11 @@ class TasksConfig(AppConfig):
     verbose_name = _("Plan and key tasks")
 
     def ready(self) -> None:
+        # Every page asks for the signed-in staff member's region: read it with the user.
+        from accounts.backends import register_user_query
+
+        register_user_query(lambda users: users.select_related("region_staff__region"))
+
         # Who may download the files of a report or a milestone claim: whoever may see it.
         from evidence.access import register_owner
         from tasks import access
