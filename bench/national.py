@@ -68,7 +68,11 @@ class National:
 
 
 class Writer:
-    """Rows of one model, given as tuples in the order of ``columns``, written in bulk."""
+    """Rows of one model, given as tuples in the order of ``columns``, written in bulk. When one
+    writer's buffer is full every writer is flushed, in the order they were made (the order of the
+    foreign keys), so that a row's references are always written before it."""
+
+    every: list[Writer] = []
 
     def __init__(self, model: type[models.Model], columns: list[str]):
         self.model = model
@@ -84,6 +88,7 @@ class Writer:
                 self.fill.append((f.column, f.get_db_prep_save(default, connection)))
         self.columns = columns + [column for column, _ in self.fill]
         self.defaults = tuple(value for _, value in self.fill)
+        Writer.every.append(self)
         self.table = model._meta.db_table
         self.rows: list[tuple] = []
         self.written = 0
@@ -96,7 +101,8 @@ class Writer:
     def add(self, row: tuple) -> None:
         self.rows.append(row + self.defaults)
         if len(self.rows) >= 50_000:
-            self.flush()
+            for writer in Writer.every:
+                writer.flush()
 
     def flush(self) -> None:
         if not self.rows:
