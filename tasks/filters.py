@@ -110,3 +110,26 @@ class ReportFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue=value)
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    """Filters of the department list: a name (full, short or an alias) and a region of the user's."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=lambda request: access.scoped_regions(request.user) if request else Department.objects.none(),
+        method="filter_region", empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Department
+        fields = ["q", "region"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value) | Q(aliases__alias__icontains=value)).distinct()
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path)

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -118,13 +119,20 @@ def department_lights(*, user: User, plan: Plan) -> QuerySet[Department]:
 
 
 def department_rows(*, user: User) -> QuerySet[Department]:
-    """Departments with how many key tasks they lead and support (counted by the database)."""
+    """Departments with how many key tasks they lead and support, and the plan in force in their
+    region (for the links), all counted by the database: one query for a page, however many rows."""
+    in_force = Plan.objects.filter(region=OuterRef("region"), status=Plan.Status.ACTIVE).order_by("-start_year", "pk").values("pk")[:1]
+    links = TaskDepartment.objects.filter(department=OuterRef("pk")).order_by().values("department")
     return (
         visible_departments(user)
         .filter(is_active=True)
+        .select_related("region")
         .annotate(
-            lead_count=Count("task_links", filter=Q(task_links__role=TaskDepartment.Role.LEAD)),
-            cooperating_count=Count("task_links", filter=Q(task_links__role=TaskDepartment.Role.COOPERATING)),
+            lead_count=Coalesce(Subquery(links.filter(role=TaskDepartment.Role.LEAD).annotate(n=Count("pk")).values("n")), 0),
+            cooperating_count=Coalesce(
+                Subquery(links.filter(role=TaskDepartment.Role.COOPERATING).annotate(n=Count("pk")).values("n")), 0
+            ),
+            plan_id=Subquery(in_force),
         )
         .prefetch_related("aliases")
         .order_by("region__code", "position", "name")

@@ -162,3 +162,47 @@ class ReportTable(tables.Table):
 
     def render_due(self, value):
         return date_format(value)
+
+
+class DepartmentTable(tables.Table):
+    """部门: the departments of the user's regions, with the key tasks they lead and support (each
+    count links to the task list of the plan of the department's region)."""
+
+    name = tables.Column(verbose_name=_("Department"), order_by=("name",))
+    short_name = tables.Column(verbose_name=_("Short name"))
+    aliases = tables.Column(verbose_name=_("Also written as"), empty_values=(), orderable=False, attrs={"td": {"class": "small text-body-secondary"}})
+    region = tables.Column(verbose_name=_("Region"), order_by=("region__code", "position"))
+    lead_count = tables.Column(verbose_name=_("Leads"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    cooperating_count = tables.Column(verbose_name=_("Co-operates on"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover mb-0", "id": "department-table"}
+        empty_text = _("No departments yet.")
+        order_by = ("region",)
+        orderable = True
+
+    def render_name(self, record, value):
+        if record.is_supervising:
+            return format_html('{} <span class="badge text-bg-danger">{}</span>', value, _("supervising"))
+        return value
+
+    def render_aliases(self, record):
+        return "、".join(a.alias for a in record.aliases.all())
+
+    def value_aliases(self, record):
+        return self.render_aliases(record)
+
+    def _count_link(self, record, value, role):
+        plan_id = getattr(record, "plan_id", None)
+        if not plan_id:
+            return value
+        from django.urls import reverse
+
+        url = reverse("tasks:task_list", args=[plan_id])
+        return format_html('<a href="{}?department={}&amp;role={}">{}</a>', url, record.pk, role, value)
+
+    def render_lead_count(self, record, value):
+        return self._count_link(record, value, "lead")
+
+    def render_cooperating_count(self, record, value):
+        return self._count_link(record, value, "cooperating")

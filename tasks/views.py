@@ -10,11 +10,11 @@ from common.pagination import paginate
 from common.views import export_table, requested_export
 from tasks import access, selectors
 from tasks.breakdown_table import TableError, read_breakdown_table
-from tasks.filters import KeyTaskFilter
+from tasks.filters import DepartmentFilter, KeyTaskFilter
 from tasks.forms import PlanImportForm, PlanReopenForm, SplitCorrectionForm
 from tasks.models import Plan, PlanImport
 from tasks.services import ImportOptions, plan_export, plan_import, record_split_correction
-from tasks.tables import KeyTaskTable
+from tasks.tables import DepartmentTable, KeyTaskTable
 
 PAGE_SIZE = 25
 
@@ -85,9 +85,9 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
-    departments = selectors.department_rows(user=request.user)
-    plan = access.visible_plans(request.user).exclude(status=Plan.Status.DRAFT).first()
-    return render(request, "tasks/department_list.html", {"departments": departments, "plan": plan})
+    filterset = DepartmentFilter(request.GET or None, queryset=selectors.department_rows(user=request.user), request=request)
+    table = paginate(request, DepartmentTable(filterset.qs), default=PAGE_SIZE)
+    return render(request, "tasks/department_list.html", {"filter": filterset, "table": table})
 
 
 def plan_export_download(request: HttpRequest, pk: int) -> HttpResponse:

@@ -53,13 +53,34 @@ def test_the_department_list_issues_the_same_number_of_queries_for_5_and_50_depa
     assert _queries(client, reverse("tasks:department_list")) == few
 
 
+def test_the_department_list_is_paginated_and_searchable(client, supervisor, plan, region):
+    """25 departments a page (a province has hundreds); a name, short name or alias finds one; the
+    counts link to the task list of the plan in force in the department's region."""
+    from tasks.models import DepartmentAlias
+
+    plan.status = "active"
+    plan.save()
+    departments = [DepartmentFactory(region=region, name=f"部门{n:02d}", short_name=f"短{n:02d}", position=n) for n in range(30)]
+    DepartmentAlias.objects.create(department=departments[7], alias="第七别名")
+    _make_tasks(plan, departments[:1], 2)
+    client.force_login(supervisor)
+    first = client.get(reverse("tasks:department_list")).content.decode()
+    assert "部门00" in first and "部门29" not in first and ("30 departments" in first or "30 个部门" in first)
+    last = client.get(reverse("tasks:department_list"), {"page": 2}).content.decode()
+    assert "部门29" in last and "部门00" not in last
+    found = client.get(reverse("tasks:department_list"), {"q": "第七别名"}).content.decode()
+    assert "部门07" in found and "部门08" not in found
+    assert f'{reverse("tasks:task_list", args=[plan.pk])}?department={departments[0].pk}&amp;role=lead">2<' in first
+
+
 def test_the_task_list_paginates_on_the_database(client, supervisor, plan, region):
     _make_tasks(plan, [DepartmentFactory(region=region)], 30)
     client.force_login(supervisor)
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(reverse("tasks:task_list", args=[plan.pk]), {"page": 2}).content.decode()
     assert "x29" in page and "x0<" not in page
-    assert any("LIMIT 5 OFFSET 25" in q["sql"] for q in ctx.captured_queries)  # rows 26–30 only
+    # Rows 26–30 only: the last page is read from the end of the sort (common.pagination.TailPaginator).
+    assert any("LIMIT 5" in q["sql"] and "DESC" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_filtering_by_department_and_role(client, supervisor, plan, task_a, task_b_only, dept_b):
