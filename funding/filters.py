@@ -8,7 +8,7 @@ from tasks.models import Department, Plan
 
 
 class FundingLineFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.none(), method="filter_noop", empty_label=None)
+    plan = django_filters.ChoiceFilter(label=_("Plan"), choices=[], method="filter_noop", empty_label=None)
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), choices=[], empty_label=_("All"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices, empty_label=_("All"))
@@ -25,10 +25,11 @@ class FundingLineFilter(django_filters.FilterSet):
 
     def __init__(self, *args, plan: Plan, plans, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["plan"].queryset = plans
+        # The plans the user sees, read once (the choices and their check, no query per plan).
+        self.filters["plan"].extra["choices"] = [(str(pk), title) for pk, title in plans.values_list("pk", "title")]
         self.filters["fiscal_year"].extra["choices"] = [(year, str(year)) for year in plan.years]
         self.filters["department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
-        self.form.initial.setdefault("plan", plan.pk)  # builds the form: last
+        self.form.initial.setdefault("plan", str(plan.pk))  # builds the form: last
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -7,7 +7,7 @@ from tasks.models import Department
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=None, method="filter_noop", empty_label=None)
+    plan = django_filters.ChoiceFilter(label=_("Plan"), choices=[], method="filter_noop", empty_label=None)
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Indicator.Nature.choices, empty_label=_("All"))
     department = django_filters.ModelChoiceFilter(
@@ -23,13 +23,14 @@ class IndicatorFilter(django_filters.FilterSet):
         model = Indicator
         fields = ["plan", "q", "nature", "department", "unit_kind", "attainment", "year"]
 
-    def __init__(self, *args, statuses=None, plans=None, **kwargs):
+    def __init__(self, *args, statuses=None, plans=None, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["plan"].queryset = plans
-        if plans is not None:  # the departments of the regions of the plans the user sees, not the country's
-            self.filters["department"].queryset = Department.objects.filter(
-                is_active=True, region__in=plans.values("region_id")
-            )
+        # The plans the user sees, read once (the choices and their check, no query per plan).
+        self.filters["plan"].extra["choices"] = [(str(pk), title) for pk, title in plans.values_list("pk", "title")] if plans is not None else []
+        if plan is not None:  # the departments of the plan's region, not the country's
+            self.filters["department"].queryset = Department.objects.filter(is_active=True, region_id=plan.region_id)
+        elif plans is not None:
+            self.filters["department"].queryset = Department.objects.filter(is_active=True, region__in=plans.values("region_id"))
         self.statuses = statuses  # callable: queryset → {id: IndicatorStatus}, set by the view
 
     def filter_text(self, queryset, name, value):

@@ -69,7 +69,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         data.setdefault("plan", str(plan.pk))
         data.setdefault("year", str(year))
     filterset = IndicatorFilter(
-        data, queryset=indicators, plans=visible_plans(request.user), statuses=lambda qs: indicator_statuses(qs, year)
+        data, queryset=indicators, plans=visible_plans(request.user), plan=plan, statuses=lambda qs: indicator_statuses(qs, year)
     )
     rows = filterset.qs
     table = IndicatorTable(rows, statuses=indicator_statuses(rows, year) if plan else {})

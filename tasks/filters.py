@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -72,10 +74,41 @@ def _departments(request):
     return access.visible_departments(request.user).filter(is_active=True)
 
 
-def _periods(request):
+PERIOD_CHOICES = 24  # the latest periods offered; older ones are reached by the year in the code
+
+
+def _period_choices(request) -> list[tuple[str, str]]:
+    """The latest reporting periods of the user's plans, as codes (2024Q2): one choice per period
+    of the calendar, however many plans share it (a province has 21 plans with the same quarters)."""
     if request is None:
-        return ReportingPeriod.objects.none()
-    return ReportingPeriod.objects.filter(plan__in=access.visible_plans(request.user)).order_by("-starts_on", "cadence")
+        return []
+    rows = (
+        ReportingPeriod.objects.filter(plan__in=access.visible_plans(request.user))
+        .values_list("cadence", "year", "number")
+        .distinct()
+        .order_by("-year", "-number", "cadence")[:PERIOD_CHOICES]
+    )
+    periods = [ReportingPeriod(cadence=c, year=y, number=n) for c, y, n in rows]
+    return [(p.code, p.label) for p in periods]
+
+
+PERIOD_CODE = re.compile(r"(\d{4})(?:([QHM])(\d{1,2}))?")
+
+
+class PeriodCodeFilter(django_filters.ChoiceFilter):
+    """A reporting period by its code (2024Q2, 2024H1, 2024M07, 2024), across plans. The choices
+    are set by the filter set (``_period_choices``); an older code typed into the address works too."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        match = PERIOD_CODE.fullmatch(value)
+        if match is None:
+            return queryset.none()
+        kind = match.group(2)
+        cadence = {"Q": "quarterly", "H": "half_yearly", "M": "monthly", None: "yearly"}[kind]
+        queryset = queryset.filter(period__year=int(match.group(1)), period__cadence=cadence)
+        return queryset.filter(period__number=int(match.group(3))) if kind else queryset
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -84,9 +117,7 @@ class ReportFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
-    period = django_filters.ModelChoiceFilter(
-        label=_("Reporting period"), queryset=lambda request: _periods(request), empty_label=_("All")
-    )
+    period = PeriodCodeFilter(label=_("Reporting period"), choices=[], empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All"))
     is_late = django_filters.BooleanFilter(
         label=_("Late"),
@@ -104,6 +135,14 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = ProgressReport
         fields = ["department", "period", "status", "is_late", "overdue", "light"]
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        choices = _period_choices(request)
+        asked = (data or {}).get("period") or ""
+        if asked and PERIOD_CODE.fullmatch(asked) and asked not in dict(choices):
+            choices.append((asked, ReportingPeriod.label_of_code(asked)))
+        self.filters["period"].extra["choices"] = choices
 
     def filter_overdue(self, queryset, name, value):
         # The querysets of the work lists carry the ``overdue`` annotation (selectors.report_rows).

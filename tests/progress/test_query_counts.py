@@ -87,3 +87,24 @@ def test_the_work_lists_issue_the_same_number_of_queries_for_3_and_30_reports(re
     en_client.force_login(request.getfixturevalue("liaison_b"))
     page = en_client.get(reverse("inbox:inbox")).content.decode()
     assert 'id="result-count">60 items' in page and page.count('data-kind="contribution"') == 25
+
+
+def test_the_archive_filters_by_a_period_of_the_calendar_across_plans(en_client, grow, supervisor, region, dept_a, liaison_a):
+    """The period filter offers each quarter once, however many plans report in it (a province has
+    dozens), and keeps the reports of that quarter in every plan."""
+    from tests.factories import PlanFactory
+
+    grow(2)
+    other = PlanFactory(region=region)
+    task = KeyTaskFactory(plan=other)
+    TaskDepartmentFactory(task=task, department=dept_a, role="lead")
+    report = progress.report_open(task=task, period=progress.reporting_period(plan=other, cadence="quarterly", year=2024, number=1),
+                                  department=dept_a)
+    submitted(report, liaison_a)
+    progress.report_approve(report=report, user=supervisor)
+    en_client.force_login(supervisor)
+    page = en_client.get(reverse("tasks:archive")).content.decode()
+    assert page.count('<option value="2024Q1">') == 1 and '<option value="2024Q3">' in page
+    filtered = en_client.get(reverse("tasks:archive"), {"period": "2024Q1"}).content.decode()
+    assert 'id="result-count">3 reports' in filtered  # two of the first plan, one of the other
+    assert 'id="result-count">0 reports' in en_client.get(reverse("tasks:archive"), {"period": "2023Q4"}).content.decode()
