@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "health_check",
     "viewflow",
     "viewflow.workflow",
+    "common",
     "accounts",
     "audit",
     "workdays",

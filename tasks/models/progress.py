@@ -199,6 +199,10 @@ class ProgressReport(AcceptedByHigherLevel):
             models.Index(fields=["status", "department"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["status", "due_on"], name="report_open_due"),
+            # The archive (已办结): approved reports, newest decision first, read in index order
+            # (and backwards for its last pages), for staff and, by department, for liaisons.
+            models.Index(fields=["-decided_at", "id"], condition=Q(status="approved"), name="report_archive"),
+            models.Index(fields=["department", "-decided_at", "id"], condition=Q(status="approved"), name="report_archive_department"),
         ]
 
     def __str__(self) -> str:
