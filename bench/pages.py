@@ -280,7 +280,8 @@ def measure(page: Page, role: str, client: Client, user, variant: str) -> Result
     if variant == "last" and rows:
         params = {"page": max(1, math.ceil(rows / PER_PAGE))}
     ms, queries = _median(lambda: client.get(url, params))
-    main = max(queries, key=lambda q: float(q.get("time") or 0)) if queries else None
+    reads = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    main = max(reads, key=lambda q: float(q.get("time") or 0)) if reads else None
     main_ms = float(main["time"]) * 1000 if main else 0.0
     raw_ms = _raw_ms(main["sql"]) if main else None
     plan = _explain(main["sql"]) if main else ""
