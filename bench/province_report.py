@@ -228,6 +228,7 @@ def render(kind: str, plan_pk: int, detail: bool) -> dict:
     from evaluation import report
     from tasks.models import Plan
 
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Django and the apps loaded
     plan = Plan.objects.get(pk=plan_pk)
     function = report.render_bulletin if kind == "bulletin" else report.render_final_report
     args = (plan, BULLETIN_PERIOD) if kind == "bulletin" else (plan,)
@@ -254,6 +255,7 @@ def render(kind: str, plan_pk: int, detail: bool) -> dict:
         "kib": len(data) / 1024,
         "tracemalloc_mib": peak / 1024 / 1024,
         "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "start_rss_mib": start_rss,
         "rows": rows,
         "floor_seconds": floor_seconds,
         "floor_pages": floor_pages,
@@ -261,18 +263,23 @@ def render(kind: str, plan_pk: int, detail: bool) -> dict:
     }
 
 
-def _spawn(kind: str, plan_pk: int, detail: bool) -> dict:
-    command = [sys.executable, __file__, "--render", kind, str(plan_pk)] + (["--detail"] if detail else [])
+def _spawn(*arguments: str) -> dict:
+    """Run this script with ``arguments`` in a new process and read the JSON line it prints. The
+    parent builds nothing itself: a child's ru_maxrss starts from its parent's (kept across exec)."""
+    command = [sys.executable, __file__, *arguments]
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
+    if "--build" in sys.argv:
+        print(json.dumps(build()))
+        return
     if "--render" in sys.argv:
         index = sys.argv.index("--render")
         print(json.dumps(render(sys.argv[index + 1], int(sys.argv[index + 2]), "--detail" in sys.argv)))
         return
-    data = build()
+    data = _spawn("--build")
     print(f"database            {connection.vendor} ({'scratch file' if scratch else os.environ['DATABASE_URL']})")
     print(
         f"province            1 province plan + {PREFECTURES} prefecture plans × {TASKS} tasks = {data['tasks']:,} tasks, "
@@ -287,14 +294,14 @@ def main() -> None:
         ("one prefecture's final report", "final", data["prefecture_plan"]),
     ]:
         for detail in (False, True):
-            result = _spawn(kind, plan_pk, detail)
+            result = _spawn("--render", kind, str(plan_pk), *(["--detail"] if detail else []))
             name = f"{label}{', with task detail' if detail else ''}"
             if detail and not result["detail_supported"]:
                 name += " (no such option: the same report)"
             print(
                 f"{name:<58} {result['seconds']:6.2f} s  {result['queries']:3d} queries  {result['pages']:4d} pages  "
                 f"{result['kib']:6.0f} KiB  peak {result['tracemalloc_mib']:6.1f} MiB tracemalloc, "
-                f"{result['maxrss_mib']:6.1f} MiB ru_maxrss  |  floor: {result['rows']:,} rows in bare reportlab "
+                f"{result['maxrss_mib']:6.1f} MiB ru_maxrss (from {result['start_rss_mib']:.0f})  |  floor: {result['rows']:,} rows in bare reportlab "
                 f"{result['floor_seconds']:5.2f} s, {result['floor_pages']} pages"
             )
             if plan_pk == data["plan"] and not detail:
