@@ -174,6 +174,9 @@ def build() -> dict:
         for plan in world.child_plans
         for y in years
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # fresh statistics, as autovacuum would leave them
     built = time.perf_counter() - started
     return {
         "plan": world.plan.pk,
