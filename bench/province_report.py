@@ -148,14 +148,14 @@ def build() -> dict:
         batch_size=5000,
     )
 
-    # Notices: one for every fourth task, in the plan's last year; funding: a line per prefecture and year.
+    # Notices: one for every fourth task, spread over the plan's last year; funding: a line per prefecture and year.
     number = 0
     notices = []
     for n, task in enumerate(world.child_tasks):
         if n % 4:
             continue
         number += 1
-        issued = datetime.datetime(2025, 1 + n % 12, 10, 9, tzinfo=datetime.UTC)
+        issued = datetime.datetime(2025, 1 + (n // 4) % 12, 10, 9, tzinfo=datetime.UTC)
         answered = n % 8 == 0
         notices.append(
             SupervisionNotice(
@@ -166,6 +166,9 @@ def build() -> dict:
             )
         )
     SupervisionNotice.objects.bulk_create(notices, batch_size=2000)
+    # The last quarter's report of every tenth task still a draft after its due date: overdue.
+    last = ProgressReport.objects.filter(task__plan__parent=world.plan, period__year=2025, period__number=4)
+    last.filter(task_id__in=[t.pk for t in world.child_tasks[::10]]).update(status="draft", round=0)
     FundingLine.objects.bulk_create(
         FundingLine(
             plan=plan, code=f"{plan.pk}-{y}", fiscal_year=y, source=Source.values[y % len(Source.values)], purpose="精神卫生专项",
