@@ -200,9 +200,9 @@ def _capture_tables(report_module) -> list[list[list[str]]]:
     captured: list[list[list[str]]] = []
     original = report_module._table
 
-    def spy(header, rows, styles, widths=None):
+    def spy(header, rows, styles, widths=None, **options):
         captured.append([[str(h) for h in header]] + [["" if v is None else str(v) for v in row] for row in rows])
-        return original(header, rows, styles, widths)
+        return original(header, rows, styles, widths, **options)
 
     report_module._table = spy
     return captured
