@@ -246,6 +246,7 @@ def render(kind: str, plan_pk: int, detail: bool) -> dict:
         started = time.perf_counter()
         data = function(*args, **kwargs)
         elapsed = time.perf_counter() - started
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before tracemalloc's own bookkeeping
     rows = sum(len(t) - 1 for t in tables)
     floor_seconds, floor_pages = _floor(tables)
     tables.clear()
@@ -260,7 +261,7 @@ def render(kind: str, plan_pk: int, detail: bool) -> dict:
         "pages": len(PdfReader(io.BytesIO(data)).pages),
         "kib": len(data) / 1024,
         "tracemalloc_mib": peak / 1024 / 1024,
-        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxrss_mib": maxrss,
         "start_rss_mib": start_rss,
         "rows": rows,
         "floor_seconds": floor_seconds,
