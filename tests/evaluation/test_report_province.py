@@ -156,6 +156,7 @@ def test_the_web_form_asks_for_task_detail(province, client, django_capture_on_c
     report = GeneratedReport.objects.get()
     assert report.with_task_detail and report.status == GeneratedReport.Status.DONE
     assert "with task detail" in str(report)
+    assert "Final assessment report with task detail" in client.get(url).content.decode()  # the list says which
     download = client.get(reverse("evaluation:report_download", args=[report.pk]))
     assert FILE.removesuffix(".pdf") in text(b"".join(download.streaming_content))
     with django_capture_on_commit_callbacks(execute=True):
