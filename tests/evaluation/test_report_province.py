@@ -147,7 +147,8 @@ def test_the_command_takes_with_task_detail(province, tmp_path):
     assert FILE.removesuffix(".pdf") in text(detailed.read_bytes())
 
 
-def test_the_web_form_asks_for_task_detail(province, client, django_capture_on_commit_callbacks):
+def test_the_web_form_asks_for_task_detail(province, en_client, django_capture_on_commit_callbacks):
+    client = en_client
     client.force_login(province.supervisor)
     url = reverse("evaluation:report_list")
     assert 'name="with_task_detail"' in client.get(url).content.decode()
