@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/sweep.py
 	$(PY) bench/report.py
 	$(PY) bench/province.py
+	$(PY) bench/province_report.py
 	$(PY) bench/pages.py
 
 lint: $(VENV)/.installed

@@ -193,6 +193,14 @@ class ReportRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "2024Q2"}),
         help_text=_("A quarter (2024Q2), half-year (2024H1) or year (2024)."),
     )
+    with_task_detail = forms.BooleanField(
+        label=_("With task detail"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Adds every key task and the names of its evidence files. A province's report otherwise sums them per prefecture and per section."
+        ),
+    )
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def report_request(*, plan: Plan, kind: str, user: User, period_code: str = "") -> GeneratedReport:
-    """Queue a new version of the plan's final report (or of a period's bulletin)."""
+def report_request(
+    *, plan: Plan, kind: str, user: User, period_code: str = "", with_task_detail: bool = False
+) -> GeneratedReport:
+    """Queue a new version of the plan's final report (or of a period's bulletin); with
+    ``with_task_detail`` it lists every key task and evidence file name (see evaluation.report)."""
     if not access.can_generate_reports(user):
         raise PermissionDenied
     if kind not in GeneratedReport.Kind.values:
@@ -50,7 +53,12 @@ def report_request(*, plan: Plan, kind: str, user: User, period_code: str = "") 
         latest=Max("version")
     )["latest"]
     report = GeneratedReport.objects.create(
-        plan=plan, kind=kind, period_code=period_code, version=(latest or 0) + 1, requested_by=user
+        plan=plan,
+        kind=kind,
+        period_code=period_code,
+        version=(latest or 0) + 1,
+        requested_by=user,
+        with_task_detail=with_task_detail,
     )
     audit_record(
         subject=report, actor=user, action="request_report", to_state=report.status, comment=str(report)
@@ -83,9 +91,11 @@ def report_generate(pk: int) -> GeneratedReport:
         report.save(update_fields=["status", "progress", "stage"])
     try:
         if report.kind == GeneratedReport.Kind.BULLETIN:
-            data = render_bulletin(report.plan, report.period_code, progress=_progress(pk))
+            data = render_bulletin(
+                report.plan, report.period_code, progress=_progress(pk), with_task_detail=report.with_task_detail
+            )
         else:
-            data = render_final_report(report.plan, progress=_progress(pk))
+            data = render_final_report(report.plan, progress=_progress(pk), with_task_detail=report.with_task_detail)
     except Exception as error:  # the reason goes on the row, for the person who asked
         log.exception("Generating report %s failed", pk)
         GeneratedReport.objects.filter(pk=pk).update(

@@ -263,6 +263,11 @@ class GeneratedReport(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period_code = models.CharField(_("period"), max_length=8, blank=True)
+    with_task_detail = models.BooleanField(
+        _("with task detail"),
+        default=False,
+        help_text=_("Every key task and the names of its evidence files in an appendix (a long report for a province)."),
+    )
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -290,6 +295,8 @@ class GeneratedReport(models.Model):
         label = self.get_kind_display()
         if self.period_code:
             label = f"{label} {self.period_code}"
+        if self.with_task_detail:
+            label = _("%(report)s with task detail") % {"report": label}
         return f"{label} v{self.version}"
 
     def get_absolute_url(self) -> str:

@@ -87,6 +87,8 @@ class GeneratedReportTable(tables.Table):
         label = record.get_kind_display()
         if record.period_code:
             label = f"{label} {record.period_code}"
+        if record.with_task_detail:
+            label = _("%(report)s with task detail") % {"report": label}
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), label)
 
     def render_version(self, value):

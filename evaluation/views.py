@@ -478,6 +478,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     plan=form.cleaned_data["plan"],
                     kind=form.cleaned_data["kind"],
                     period_code=form.cleaned_data["period_code"],
+                    with_task_detail=form.cleaned_data["with_task_detail"],
                     user=request.user,
                 )
                 messages.success(request, _("%(report)s is being generated.") % {"report": report})
