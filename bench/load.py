@@ -288,15 +288,18 @@ def submit_report(browser: Browser, report_id: int, submission: Submission, *, e
         raise LoadError(f"the report page after submitting answered {status}")
 
 
-def run_load(base_url: str, liaisons: list[Liaison], *, evidence: bool = False, think_ms: int = 0) -> tuple[list[Submission], float]:
+def run_load(
+    base_url: str, liaisons: list[Liaison], *, evidence: bool = False, think_ms: int = 0, on_start=None
+) -> tuple[list[Submission], float]:
     """Every liaison logs in (not timed), then all submit their reports at once, each in its own
-    thread. Returns the submissions and the wall time of the submitting phase."""
+    thread. Returns the submissions and the wall time of the submitting phase. ``on_start`` is
+    called once everyone is logged in, just before the submitting starts."""
     think = think_ms / 1000
     browsers = [Browser(base_url) for _ in liaisons]
     submissions: list[Submission] = [Submission(liaison.username, pk) for liaison in liaisons for pk in liaison.report_ids]
     by_user = {liaison.username: [s for s in submissions if s.username == liaison.username] for liaison in liaisons}
     login_errors: dict[str, str] = {}
-    barrier = threading.Barrier(len(liaisons) + 1)
+    barrier = threading.Barrier(len(liaisons) + 1, action=on_start)
 
     def liaison_thread(browser: Browser, liaison: Liaison) -> None:
         try:
@@ -421,6 +424,36 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (Linux /proc), 0 for those gone or unreadable."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(arbiter: subprocess.Popen, database_name: str) -> tuple[list[int], list[int]]:
+    """gunicorn's workers, and the PostgreSQL backends serving them (persistent connections)."""
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{arbiter.pid}/task/{arbiter.pid}/children").read_text().split()]
+    except OSError:
+        workers = []
+    backends = []
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database_name]
+            )
+            backends = [row[0] for row in cursor.fetchall()]
+    return workers, backends
+
+
 def wait_for(base_url: str, process: subprocess.Popen, log_path: Path, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -495,9 +528,17 @@ def main() -> int:
         log(f"gunicorn: {workers} workers on {base_url}; {users} liaisons × {per_user} submissions"
             f"{' with a PDF each' if evidence else ''}{f', {think_ms} ms think time' if think_ms else ''}")
 
-        load_before = os.getloadavg()[0]
-        submissions, elapsed = run_load(base_url, liaisons, evidence=evidence, think_ms=think_ms)
-        load_after = os.getloadavg()[0]
+        # Server CPU while the liaisons submit: gunicorn's workers and their PostgreSQL backends.
+        cpu: dict[str, float] = {}
+
+        def on_start() -> None:
+            cpu["pids"] = server_pids(process, database.name)
+            cpu["web"], cpu["db"] = (cpu_seconds(pids) for pids in cpu["pids"])
+            cpu["load"] = os.getloadavg()[0]
+
+        submissions, elapsed = run_load(base_url, liaisons, evidence=evidence, think_ms=think_ms, on_start=on_start)
+        web_cpu, db_cpu = (cpu_seconds(pids) for pids in cpu["pids"])
+        load_before, load_after = cpu["load"], os.getloadavg()[0]
         problems = verify_submitted(liaisons)
         figures = summary(submissions, elapsed, users, problems)
         for s in [s for s in submissions if s.error][:10]:
@@ -508,6 +549,13 @@ def main() -> int:
             "LOAD users={users} submissions={submissions} elapsed_s={elapsed_s:.2f} submissions_per_s={submissions_per_s:.1f} "
             "p50_ms={p50_ms:.0f} p95_ms={p95_ms:.0f} max_ms={max_ms:.0f} page_p50_ms={page_p50_ms:.0f} "
             "page_p95_ms={page_p95_ms:.0f} errors={errors}".format(**figures),
+            flush=True,
+        )
+        count = max(1, len(submissions))
+        print(
+            f"LOAD server CPU per submission (the report page, the POST, the page it redirects to): "
+            f"gunicorn {(web_cpu - cpu['web']) * 1000 / count:.0f} ms + PostgreSQL {(db_cpu - cpu['db']) * 1000 / count:.0f} ms "
+            f"({len(cpu['pids'][0])} workers, {len(cpu['pids'][1])} backends)",
             flush=True,
         )
         # The machine's other work competes with gunicorn and PostgreSQL for the same cores.
