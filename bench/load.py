@@ -33,8 +33,10 @@ Environment:
     BENCH_LOAD_DATABASE_URL    the throwaway database (default: bench_load on the server of
                                DATABASE_URL, else postgres://postgres@127.0.0.1:5432/bench_load).
                                It is created and dropped; an existing database is dropped first
-                               only if its name starts with "bench_load". A sqlite:/// URL works too
-                               (SQLite serialises writers: expect "database is locked" errors).
+                               only if its name starts with "bench_load". Without a PostgreSQL
+                               server (and no URL given) the benchmark is skipped. sqlite:// runs
+                               it on a scratch file, but SQLite takes one writer at a time:
+                               concurrent submissions fail there ("database is locked").
     BENCH_LOAD_KEEP=1          keep the database and the temporary directory (gunicorn's log)
     BENCH_LOAD_P95_MS          the target the summary checks (default 150)
 """
@@ -46,6 +48,7 @@ import math
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -133,8 +136,8 @@ def build_load_data(*, users: int, per_user: int) -> list[Liaison]:
     return result
 
 
-def verify_submitted(liaisons: list[Liaison]) -> list[str]:
-    """What the database says went wrong: a report not submitted by its liaison, or a process
+def verify_submitted(liaisons: list[Liaison]) -> dict[int, str]:
+    """What the database says went wrong, per report: not submitted by its liaison, or a process
     that did not move on (its write task done, its review task open)."""
     from viewflow.workflow.status import STATUS
 
@@ -142,19 +145,20 @@ def verify_submitted(liaisons: list[Liaison]) -> list[str]:
     from workflows.engine import process_of
     from workflows.progress_report.flows import ProgressReportFlow
 
-    problems = []
+    problems = {}
     for liaison in liaisons:
         for report in ProgressReport.objects.filter(pk__in=liaison.report_ids).select_related("submitted_by"):
             if report.status != ProgressReport.Status.SUBMITTED or report.submitted_by is None:
-                problems.append(f"report {report.pk}: status {report.status}")
+                problems[report.pk] = f"status {report.status}"
                 continue
             if report.submitted_by.username != liaison.username:
-                problems.append(f"report {report.pk}: submitted by {report.submitted_by.username}, not {liaison.username}")
+                problems[report.pk] = f"submitted by {report.submitted_by.username}, not {liaison.username}"
+                continue
             tasks = {(t.flow_task, t.status) for t in process_of(report, ProgressReportFlow).task_set.all()}
             if (ProgressReportFlow.write, STATUS.DONE) not in tasks:
-                problems.append(f"report {report.pk}: its write task is not done")
-            if not any(node == ProgressReportFlow.review and status == STATUS.NEW for node, status in tasks):
-                problems.append(f"report {report.pk}: no open review task")
+                problems[report.pk] = "its write task is not done"
+            elif not any(node == ProgressReportFlow.review and status == STATUS.NEW for node, status in tasks):
+                problems[report.pk] = "no open review task"
     return problems
 
 
@@ -335,7 +339,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def summary(submissions: list[Submission], elapsed: float, users: int, db_problems: list[str]) -> dict:
+def summary(submissions: list[Submission], elapsed: float, users: int, db_problems: dict[int, str]) -> dict:
+    """The figures. An error is a report whose submission failed over HTTP or that the database
+    does not show submitted (counted once if both)."""
     latencies = [s.ms for s in submissions if s.ms is not None and not s.error]
     pages = [ms for s in submissions for ms in s.page_ms]
     return {
@@ -348,7 +354,7 @@ def summary(submissions: list[Submission], elapsed: float, users: int, db_proble
         "max_ms": max(latencies, default=0.0),
         "page_p50_ms": percentile(pages, 50),
         "page_p95_ms": percentile(pages, 95),
-        "errors": sum(1 for s in submissions if s.error) + len(db_problems),
+        "errors": len({s.report_id for s in submissions if s.error} | set(db_problems)),
     }
 
 
@@ -381,8 +387,17 @@ class Database:
 
         return psycopg.connect(
             host=self.parsed.hostname or "127.0.0.1", port=self.parsed.port or 5432, user=self.parsed.username or "postgres",
-            password=self.parsed.password or None, dbname="postgres", autocommit=True,
+            password=self.parsed.password or None, dbname="postgres", autocommit=True, connect_timeout=5,
         )
+
+    def reachable(self) -> bool:
+        if not self.is_postgres:
+            return True
+        try:
+            self._admin().close()
+        except Exception:  # noqa: BLE001 - psycopg.OperationalError and its kin: said to the user
+            return False
+        return True
 
     def create(self) -> None:
         if not self.is_postgres:
@@ -479,6 +494,12 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="plansup-load-"))
     database = Database(database_url(), tmp)
+    if not database.reachable():
+        if os.environ.get("BENCH_LOAD_DATABASE_URL") or os.environ.get("DATABASE_URL"):
+            raise SystemExit(f"PostgreSQL is not reachable at {database.url}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"LOAD skipped: no PostgreSQL at {database.url} (BENCH_LOAD_DATABASE_URL to choose one)", flush=True)
+        return 0
     database.create()
     # The deployment's environment (config/deploy/env.example), with what differs on this machine.
     env = {
@@ -543,8 +564,8 @@ def main() -> int:
         figures = summary(submissions, elapsed, users, problems)
         for s in [s for s in submissions if s.error][:10]:
             log(f"error: {s.username} report {s.report_id}: {s.error}")
-        for problem in problems[:10]:
-            log(f"error (database): {problem}")
+        for report_id, problem in list(problems.items())[:10]:
+            log(f"error (database): report {report_id}: {problem}")
         print(
             "LOAD users={users} submissions={submissions} elapsed_s={elapsed_s:.2f} submissions_per_s={submissions_per_s:.1f} "
             "p50_ms={p50_ms:.0f} p95_ms={p95_ms:.0f} max_ms={max_ms:.0f} page_p50_ms={page_p50_ms:.0f} "
@@ -571,8 +592,6 @@ def main() -> int:
             log(f"kept: database {database.url}, gunicorn's log in {tmp}")
         else:
             database.drop()
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -35,12 +35,12 @@ def test_a_liaison_submits_two_reports_through_the_form(load, live_server):
 
     assert [s.error for s in submissions] == ["", ""]
     assert all(s.ms > 0 and len(s.page_ms) == 2 for s in submissions)
-    assert load.verify_submitted(liaisons) == []
+    assert load.verify_submitted(liaisons) == {}
     reports = ProgressReport.objects.filter(pk__in=liaison.report_ids)
     assert {(r.status, r.submitted_by.username, r.percent_complete) for r in reports} == {
         (ProgressReport.Status.SUBMITTED, liaison.username, 60)
     }
-    figures = load.summary(submissions, elapsed, users=1, db_problems=[])
+    figures = load.summary(submissions, elapsed, users=1, db_problems={})
     assert figures["submissions"] == 2 and figures["errors"] == 0 and figures["p95_ms"] >= figures["p50_ms"] > 0
 
 
@@ -50,8 +50,10 @@ def test_a_report_not_submitted_is_counted_as_an_error(load, live_server):
 
     problems = load.verify_submitted(liaisons)
 
-    assert problems == [f"report {liaisons[0].report_ids[0]}: status draft"]
-    assert load.summary([], 1.0, users=1, db_problems=problems)["errors"] == 1
+    (report_id,) = liaisons[0].report_ids
+    assert problems == {report_id: "status draft"}
+    failed = load.Submission(liaisons[0].username, report_id, error="submitting answered 500")
+    assert load.summary([failed], 1.0, users=1, db_problems=problems)["errors"] == 1
 
 
 @pytest.mark.postgres
@@ -62,7 +64,7 @@ def test_liaisons_submitting_at_once_with_contributions_and_evidence(load, live_
     submissions, _elapsed = load.run_load(live_server.url, liaisons, evidence=True)
 
     assert [s.error for s in submissions] == ["", "", ""]
-    assert load.verify_submitted(liaisons) == []
+    assert load.verify_submitted(liaisons) == {}
     for report in ProgressReport.objects.filter(pk__in=[pk for liaison in liaisons for pk in liaison.report_ids]):
         assert report.submissions.get().content["evidence"][0]["name"] == "工作总结.pdf"
 
