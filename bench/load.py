@@ -574,7 +574,8 @@ def main() -> int:
         )
         count = max(1, len(submissions))
         print(
-            f"LOAD server CPU per submission (the report page, the POST, the page it redirects to): "
+            f"LOAD server CPU per submission (the report page, {'the upload and the page again, ' if evidence else ''}"
+            f"the POST, the page it redirects to): "
             f"gunicorn {(web_cpu - cpu['web']) * 1000 / count:.0f} ms + PostgreSQL {(db_cpu - cpu['db']) * 1000 / count:.0f} ms "
             f"({len(cpu['pids'][0])} workers, {len(cpu['pids'][1])} backends)",
             flush=True,
