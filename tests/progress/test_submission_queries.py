@@ -19,9 +19,9 @@ from tests.progress.conftest import fill, process_of
 from workflows.lifecycle import kind_of
 from workflows.progress_report.flows import ProgressReportFlow
 
-# Statements, without transaction control; before: the page 22, the submission 36.
-REPORT_PAGE_MAX_QUERIES = 16
-SUBMISSION_MAX_QUERIES = 28
+# Statements, without transaction control; before: the page 19, the submission 35.
+REPORT_PAGE_MAX_QUERIES = 13
+SUBMISSION_MAX_QUERIES = 27
 
 
 def _statements(queries) -> int:
