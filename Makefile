@@ -41,6 +41,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/province.py
 	$(PY) bench/province_report.py
 	$(PY) bench/pages.py
+	$(PY) bench/load.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

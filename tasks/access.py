@@ -249,9 +249,13 @@ def visible_reports(user: User) -> QuerySet[ProgressReport]:
     return reports.filter(Q(department_id__in=mine) | (approved & Q(task_id__in=cooperating)))
 
 
+# What the report page reads of a report besides its own row.
+REPORT_PAGE_RELATED = ("task__plan", "period", "department", "assignee")
+
+
 def get_report_for_user(user: User, pk: int) -> ProgressReport:
     try:
-        return visible_reports(user).select_related("task__plan", "period", "department", "assignee").get(pk=pk)
+        return visible_reports(user).select_related(*REPORT_PAGE_RELATED).get(pk=pk)
     except ProgressReport.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -46,7 +46,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     form = ReportForm(instance=report, initial={"version": report.version}) if access.can_edit_report(request.user, report) else None
-    return render_report_page(request, report, form=form)
+    return render_report_page(request, report, form=form, fresh=True)
 
 
 # Other apps add panels to the report page (extension requests …): each provider is called with
@@ -59,9 +59,16 @@ def register_report_panel(provider) -> None:
         REPORT_PAGE_PANELS.append(provider)
 
 
-def render_report_page(request, report, *, form=None, decision_form=None, status=200, panels=None, **_ignored):
-    """The report page: the writer's form, the evidence, the reviewer's decision, the history."""
-    report.refresh_from_db()
+def render_report_page(
+    request, report, *, form=None, decision_form=None, status=200, panels=None, fresh=False, **_ignored
+):
+    """The report page: the writer's form, the evidence, the reviewer's decision, the history.
+
+    ``fresh``: the report was just read through the gatekeeper; otherwise (after an action) it
+    is read again, with what the page shows of its task, plan, period and people (a bare
+    refresh would drop those and load each of them again)."""
+    if not fresh:
+        report.refresh_from_db(from_queryset=ProgressReport.objects.select_related(*access.REPORT_PAGE_RELATED))
     can_edit = access.can_edit_report(request.user, report)
     can_decide = access.can_review(request.user) and report.status == ProgressReport.Status.SUBMITTED
     if can_edit and form is None:

@@ -83,6 +83,15 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
     def get_for_user(self, user, pk):
         return access.get_report_for_user(user, pk)
 
+    def lock(self, report) -> ProgressReport:
+        # The title, the reviewers and the work lists read the task, its plan and region and the
+        # period: loaded with the report, of which only the row is locked (not the plan's).
+        return (
+            ProgressReport.objects.select_for_update(of=("self",))
+            .select_related("task__plan__region", "period")
+            .get(pk=report.pk)
+        )
+
     def accepting_plan(self, report):
         return access.accepting_plan(report.task.plan, cascaded=report.task.parent_id is not None)
 

@@ -20,9 +20,16 @@ def process_of(subject, flow_class) -> Process:
     )
 
 
-def complete_task(process: Process, node, user) -> None:
-    """Finish the open human task of ``node`` in ``process`` as ``user`` (assigning it if needed)."""
-    task = Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
+def complete_task(process: Process, node, user, *, subject=None) -> None:
+    """Finish the open human task of ``node`` in ``process`` as ``user`` (assigning it if needed).
+
+    ``subject``: the process's artifact as the caller holds it (locked and saved), which the
+    flow's next nodes and the work lists' listing then read instead of loading it again."""
+    task = Task.objects.select_related("process").get(
+        process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+    )
+    if subject is not None:
+        task.process.artifact = subject
     activation = node.activation_class(task)
     if task.status == STATUS.NEW:
         activation.assign(user)

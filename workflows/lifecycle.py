@@ -386,14 +386,14 @@ def review_remove_evidence(subject, *, user, evidence: Evidence, data: dict | No
     return subject
 
 
-def _finish_writer_task(kind: ReviewKind, process, user) -> None:
+def _finish_writer_task(kind: ReviewKind, process, user, subject) -> None:
     node = kind.flow_class.write
     if kind.writers_share_the_task:
         # Any writer of the department may act: hand the task over to the one who does.
         task = Task.objects.filter(process=process, flow_task=node, status=STATUS.ASSIGNED).exclude(owner=user).first()
         if task is not None:
             node.activation_class(task).reassign(user=user)
-    complete_task(process, node, user)
+    complete_task(process, node, user, subject=subject)
 
 
 def review_submit(subject, *, user, data: dict | None = None, version: int | None = None, at: datetime.datetime | None = None):
@@ -436,7 +436,7 @@ def review_submit(subject, *, user, data: dict | None = None, version: int | Non
             at=now,
         )
         kind.on_submitted(subject, user, now)
-        _finish_writer_task(kind, process, user)
+        _finish_writer_task(kind, process, user, subject)
         _notify(kind, subject, "submitted", kind.reviewers(subject), actor=user, at=now, send_email=False)
     return subject
 
