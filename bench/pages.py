@@ -17,7 +17,8 @@ supervisor and as a department's liaison. One line per page and variant::
   page), median of 5; ``-`` for pages with no changelist counterpart (detail pages, dashboards);
 - ``raw_ms``: the page's main query (its slowest), run again as plain SQL through the cursor;
 - the targets: ≤ 12 queries; ``ms`` ≤ 0.5 × ``admin_ms``; the main query as the page ran it ≤ 3 ×
-  ``raw_ms`` and it reads through an index (``EXPLAIN`` printed with ``BENCH_EXPLAIN=1``).
+  ``raw_ms`` (or under 2 ms, where the ratio is noise) and no sequential scan of a big table in its
+  plan (``EXPLAIN`` printed with ``BENCH_EXPLAIN=1``, and for every page that misses on it).
 
 The last line counts the pages that meet every target.
 """
@@ -68,6 +69,7 @@ from bench import national as dataset  # noqa: E402
 PER_PAGE = 25
 RUNS = 5
 QUERY_LIMIT = 12
+RAW_FLOOR_MS = 2.0  # below this a query's time is the round trip, and ratios of it are noise
 
 
 @dataclass
@@ -134,8 +136,9 @@ PAGES = [
     Page("task list", _url("tasks:task_list", "plan"), params={"status": "in_progress", "sort": "-due_date"},
          admin=_admin_rows("tasks.KeyTask", _plan_tasks)),
     Page("inbox", lambda n: reverse("inbox:inbox"), params={"overdue": "true", "sort": "due"},
-         admin=None),
-    Page("review queue", lambda n: reverse("inbox:queue"), roles=("supervisor",), params={"sort": "-due"}),
+         admin=_admin_rows("viewflow.Task", _scoped("inbox.selectors.my_work"))),
+    Page("review queue", lambda n: reverse("inbox:queue"), roles=("supervisor",), params={"sort": "-due"},
+         admin=_admin_rows("viewflow.Task", _scoped("inbox.selectors.review_queue"))),
     Page("archive", lambda n: reverse("tasks:archive"), params={"is_late": "true", "sort": "period"},
          admin=_admin_rows("tasks.ProgressReport", _scoped("tasks.selectors.archive_reports"))),
     Page("notice list", lambda n: reverse("supervision:notice_list"), params={"status": "closed", "sort": "-issued_at"},
@@ -295,7 +298,7 @@ def measure(page: Page, role: str, client: Client, user, variant: str) -> Result
         misses.append(f"queries>{QUERY_LIMIT}")
     if admin_ms is not None and ms > 0.5 * admin_ms:
         misses.append("ms>0.5×admin")
-    if raw_ms is not None and main_ms > 3 * max(raw_ms, 0.5):
+    if raw_ms is not None and main_ms > 3 * raw_ms and main_ms > RAW_FLOOR_MS:
         misses.append("main>3×raw")
     if connection.vendor == "postgresql" and _seq_scan_of_big_table(plan):
         misses.append("seq scan")
@@ -317,6 +320,7 @@ def main() -> None:
     _admin_registered({
         "tasks.ProgressReport": ["task", "period", "department", "status", "percent_complete", "is_late", "decided_at"],
         "supervision.SupervisionNotice": ["year", "number", "task", "department", "level", "status", "issued_at", "response_due_on"],
+        "viewflow.Task": ["flow_task", "status", "owner", "created", "process"],
     })
     started = time.perf_counter()
     reuse = os.environ.get("BENCH_REUSE") == "1"
