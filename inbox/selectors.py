@@ -64,7 +64,9 @@ def _open_processes_of(department_ids: list[int]) -> list[int]:
 
 def _unassigned_of_departments(department_ids: list[int]) -> QuerySet[Task]:
     """Open, unassigned tasks of the open processes of these departments."""
-    return Task.objects.filter(process_id__in=_open_processes_of(department_ids), owner__isnull=True, status__in=OPEN)
+    return Task.objects.filter(
+        process_id__in=_open_processes_of(department_ids), owner__isnull=True, status__in=OPEN, flow_task_type="HUMAN"
+    )
 
 
 def node_names(names) -> Q:
