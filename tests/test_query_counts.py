@@ -195,25 +195,16 @@ def focus_claim(world):
 
 
 def grow_claim_detail(world, n):
-    """The focus claim gets ``n`` evidence files, returned and claimed again every third."""
+    """The focus claim is returned and claimed again ``n`` times, each time with one more file."""
     claim = focus_claim(world)
-    liaison = world.users["liaison"]
-    for k in range(n):
-        if k % 3 == 2:
-            claim.refresh_from_db()
-            progress.milestone_claim_return(claim=claim, user=world.users["supervisor"], reason="补充材料")
-            claim.refresh_from_db()
-            progress.milestone_claim_resubmit(
-                claim=claim, user=liaison, completed_on=datetime.date(2023, 12, 1), note="完成",
-                uploads=[_upload(f"材料{world.next('file')}.pdf")],
-            )
-        else:
-            claim.refresh_from_db()
-            progress.milestone_claim_return(claim=claim, user=world.users["supervisor"], reason="补充材料")
-            claim.refresh_from_db()
-            progress.milestone_claim_resubmit(
-                claim=claim, user=liaison, completed_on=datetime.date(2023, 12, 1), note="完成", uploads=[]
-            )
+    for _ in range(n):
+        claim.refresh_from_db()
+        progress.milestone_claim_return(claim=claim, user=world.users["supervisor"], reason="补充材料")
+        claim.refresh_from_db()
+        progress.milestone_claim_resubmit(
+            claim=claim, user=world.users["liaison"], completed_on=datetime.date(2023, 12, 1), note="完成",
+            uploads=[_upload(f"材料{world.next('file')}.pdf")],
+        )
 
 
 def focus_contribution(world):
@@ -577,8 +568,12 @@ class Page:
     url: Callable  # world -> URL
     grow: Callable  # (world, n) -> None
     roles: tuple = ("supervisor", "liaison")
-    lead_fixing: bool = False  # a list page whose filters/pagination the lead is reworking
+    # The roles for which the page is known to be over the limit today, and why (strict xfail:
+    # the mark must go once the page is fixed).
+    over: tuple = ()
+    why: str = ""
     extra: int = 0  # queries the 30-row page may add over the 3-row one (justified where set)
+    rows_shown: bool = True  # the added rows make the page longer (False: they only change its figures)
 
 
 def _plan_url(name):
@@ -598,44 +593,62 @@ def _plan(world):
 
 STAFF = ("supervisor", "evaluator")
 BOTH = ("supervisor", "liaison")
+LEAD_FIXING = "list page: lead is fixing"
+# evaluation.facts.department_facts spends 7 queries (10 with indicators and extensions) of its own:
+# the page needs the facts in one or two queries to fit.
+FACTS = "the evaluator's facts (evaluation.facts) cost 7-10 queries: not fixed yet"
 
 PAGES = [
     # plans and key tasks
     Page("plan list", _url("tasks:plan_list"), grow_reports),
     Page("plan detail", _url("tasks:plan_detail", _plan), grow_reports),
-    Page("task list", _url("tasks:task_list", _plan), grow_reports, lead_fixing=True),
+    Page("task list", _url("tasks:task_list", _plan), grow_reports),
     Page("task detail", _url("tasks:task_detail", focus_task), grow_task_detail),
     Page("period list", _url("tasks:period_list", _plan), grow_reports),
-    Page("department list", _url("tasks:department_list"), grow_departments, lead_fixing=True),
+    Page("department list", _url("tasks:department_list"), grow_departments),
     Page("plan dashboard", _url("dashboards:plan", _plan), grow_reports),
+    Page("cascade tasks", _url("tasks:cascade_tasks", _plan), grow_reports, roles=("supervisor",)),
+    Page("cascade indicators", _url("indicators:cascade", _plan), grow_indicators, roles=("supervisor",)),
     # progress: work lists and the pages they open
-    Page("archive", _url("tasks:archive"), grow_reports, lead_fixing=True),
-    Page("inbox", _url("inbox:inbox"), grow_tasks, lead_fixing=True),
-    Page("review queue", _url("inbox:queue"), grow_tasks, roles=("supervisor",), lead_fixing=True),
+    Page("archive", _url("tasks:archive"), grow_reports),
+    Page("inbox", _url("inbox:inbox"), grow_tasks),
+    Page("review queue", _url("inbox:queue"), grow_tasks, roles=("supervisor",)),
     Page("department queue", _url("inbox:department"), grow_tasks, roles=("head",)),
     Page("report detail", _url("tasks:report_detail", focus_report), grow_report_detail),
     Page("contribution detail", _url("tasks:contribution_detail", focus_contribution), grow_report_detail),
     Page("claim detail", _url("tasks:milestone_claim_detail", focus_claim), grow_claim_detail),
     # supervision
-    Page("notice list", _url("supervision:notice_list"), grow_notices, lead_fixing=True),
+    Page("notice list", _url("supervision:notice_list"), grow_notices),
     Page("notice detail", _url("supervision:notice_detail", focus_notice), grow_notice_detail),
     Page("extension list", _url("supervision:extension_list"), grow_extensions, roles=("supervisor",)),
     # indicators
-    Page("indicator list", lambda w: reverse("indicators:indicator_list") + f"?plan={w.plan.pk}&year=2024", grow_indicators, lead_fixing=True),
+    Page(
+        "indicator list", lambda w: reverse("indicators:indicator_list") + f"?plan={w.plan.pk}&year=2024", grow_indicators,
+        over=BOTH, why=LEAD_FIXING,  # 14 and 15: the filter's choices
+    ),
     Page("indicator detail", _url("indicators:indicator_detail", focus_indicator), grow_indicator_detail),
     Page("indicator value", _url("indicators:value_detail", focus_value), grow_value_detail),
     Page("indicator completeness", lambda w: reverse("indicators:completeness") + f"?plan={w.plan.pk}&year=2024", grow_indicators, roles=STAFF),
     Page("indicator regions comparison", _url("indicators:region_comparison", focus_province_indicator), grow_region_comparison, roles=STAFF),
     Page("indicator dashboard", _url("dashboards:indicators", _plan), grow_indicators),
     # funding
-    Page("funding list", lambda w: reverse("funding:line_list") + f"?plan={w.plan.pk}", grow_funding, lead_fixing=True),
+    Page(
+        "funding list", lambda w: reverse("funding:line_list") + f"?plan={w.plan.pk}", grow_funding,
+        over=("liaison",), why=LEAD_FIXING,  # 13
+    ),
     Page("funding line", _url("funding:line_detail", focus_line), grow_line_detail),
     Page("funding dashboard", _url("dashboards:funding", _plan), grow_funding),
     # evaluation and reports
     Page("evaluation list", _url("evaluation:evaluation_list"), grow_evaluation, roles=("supervisor", "evaluator", "liaison")),
     Page("evaluation detail", _url("evaluation:evaluation_detail", focus_evaluation), grow_evaluation, roles=STAFF),
-    Page("self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment, roles=("supervisor", "liaison")),
-    Page("scoring", _url("evaluation:scoring", focus_assignment), grow_scoring, roles=("evaluator", "supervisor")),
+    Page(
+        "self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment,
+        over=BOTH, why=FACTS,  # 17
+    ),
+    Page(
+        "scoring", _url("evaluation:scoring", focus_assignment), grow_scoring, roles=("evaluator", "supervisor"),
+        over=("evaluator", "supervisor"), why=FACTS,  # 17 and 16
+    ),
     Page("generated reports", _url("evaluation:report_list"), grow_generated_reports, roles=STAFF),
     Page("generated report", _url("evaluation:report_detail", focus_generated_report), grow_generated_reports, roles=STAFF),
     # the province: cascade and assessment
@@ -653,7 +666,7 @@ PAGES = [
 CASES = [
     pytest.param(
         page, role, id=f"{page.name}-{role}",
-        marks=[pytest.mark.xfail(strict=True, reason="list page: lead is fixing")] if page.lead_fixing else [],
+        marks=[pytest.mark.xfail(strict=True, reason=page.why)] if role in page.over else [],
     )
     for page in PAGES
     for role in page.roles
@@ -667,7 +680,7 @@ def _count(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
+    return len(captured), len(response.content)
 
 
 @pytest.mark.parametrize(("page", "role"), CASES)
@@ -676,12 +689,13 @@ def test_queries_do_not_grow_with_rows(client, world, page, role):
     page.grow(world, 3)
     url = page.url(world)
     client.get(url)  # warm the per-process caches (content types, the site's permissions)
-    few = _count(client, url)
+    few, few_size = _count(client, url)
     page.grow(world, 27)
-    many = _count(client, url)
+    many, many_size = _count(client, url)
     if REPORT:
         with open(REPORT, "a") as fh:
-            fh.write(json.dumps({"page": page.name, "role": role, "few": few, "many": many}) + "\n")
+            fh.write(json.dumps({"page": page.name, "role": role, "few": few, "many": many, "bytes": [few_size, many_size]}) + "\n")
+    assert many_size > few_size or not page.rows_shown, f"{page.name} as {role}: the added rows are not on the page"
     assert many - few <= page.extra, f"{page.name} as {role}: {few} queries with 3 rows, {many} with 30"
     assert many <= MAX_QUERIES, f"{page.name} as {role}: {many} queries"
 
