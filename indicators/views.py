@@ -365,7 +365,7 @@ def region_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     """地区对比: each region's value, numerator and denominator, own target and attainment; the total
     rolled up against the indicator's target; a bar chart. ``?_export=xlsx`` downloads the table."""
     indicator = access.get_indicator_for_user(request.user, pk)
-    indicator = Indicator.objects.select_related("plan__region", "department").prefetch_related("annual_targets").get(pk=indicator.pk)
+    prefetch_related_objects([indicator], "annual_targets")  # plan, region and department came with it
     year = _year_of(request, indicator.plan)
     result, rows = comparison(indicator, year)
     table = ComparisonTable(rows, indicator=indicator)
