@@ -506,7 +506,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "status_css": REPORT_CSS[report.status],
-            "timeline": AuditEntry.objects.for_object(report),
+            "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
         },
     )
 

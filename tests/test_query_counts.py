@@ -151,6 +151,14 @@ def grow_reports(world, n):
             )
 
 
+def grow_plans(world, n):
+    """``n`` more plans in force in the region."""
+    from tests.factories import PlanFactory
+
+    for _ in range(n):
+        PlanFactory(region=world.plan.region)
+
+
 def grow_departments(world, n):
     """``n`` departments of the region, each leading a task of the plan."""
     for _ in range(n):
@@ -425,6 +433,20 @@ def grow_evaluation(world, n):
         )
 
 
+def grow_evaluations(world, n):
+    """``n`` more evaluations of the plan (each with A's self-assessment), the evaluator scoring B in each."""
+    from evaluation import services
+    from evaluation.models import Evaluation
+
+    focus_evaluation(world)
+    for _ in range(n):
+        evaluation = services.evaluation_create(
+            plan=world.plan, kind=Evaluation.Kind.MID_TERM, title=f"评估{world.next('evaluation')}",
+            lead=world.users["supervisor"], user=world.users["supervisor"],
+        )
+        services.evaluator_assign(evaluation=evaluation, evaluator=world.users["evaluator"], department=world.dept_b, user=world.users["supervisor"])
+
+
 def focus_self_assessment(world):
     return focus_evaluation(world).self_assessments.get(department=world.dept_a)
 
@@ -471,6 +493,15 @@ def focus_generated_report(world):
         grow_generated_reports(world, 1)
         world.made["generated"] = world.plan.generated_reports.order_by("pk").first()
     return world.made["generated"]
+
+
+def grow_generated_report(world, n):
+    """The focus report's history gets ``n`` more entries (generated again, failed, …)."""
+    from audit.services import audit_record
+
+    report = focus_generated_report(world)
+    for k in range(n):
+        audit_record(subject=report, actor=world.users["supervisor"], action="generate", comment=f"第{k}次")
 
 
 def focus_scheme_world(world):
@@ -600,7 +631,7 @@ FACTS = "the evaluator's facts (evaluation.facts) cost 7-10 queries: not fixed y
 
 PAGES = [
     # plans and key tasks
-    Page("plan list", _url("tasks:plan_list"), grow_reports),
+    Page("plan list", _url("tasks:plan_list"), grow_plans),
     Page("plan detail", _url("tasks:plan_detail", _plan), grow_reports),
     Page("task list", _url("tasks:task_list", _plan), grow_reports),
     Page("task detail", _url("tasks:task_detail", focus_task), grow_task_detail),
@@ -639,7 +670,7 @@ PAGES = [
     Page("funding line", _url("funding:line_detail", focus_line), grow_line_detail),
     Page("funding dashboard", _url("dashboards:funding", _plan), grow_funding),
     # evaluation and reports
-    Page("evaluation list", _url("evaluation:evaluation_list"), grow_evaluation, roles=("supervisor", "evaluator", "liaison")),
+    Page("evaluation list", _url("evaluation:evaluation_list"), grow_evaluations, roles=("supervisor", "evaluator", "liaison")),
     Page("evaluation detail", _url("evaluation:evaluation_detail", focus_evaluation), grow_evaluation, roles=STAFF),
     Page(
         "self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment,
@@ -650,11 +681,16 @@ PAGES = [
         over=("evaluator", "supervisor"), why=FACTS,  # 17 and 16
     ),
     Page("generated reports", _url("evaluation:report_list"), grow_generated_reports, roles=STAFF),
-    Page("generated report", _url("evaluation:report_detail", focus_generated_report), grow_generated_reports, roles=STAFF),
+    Page("generated report", _url("evaluation:report_detail", focus_generated_report), grow_generated_report, roles=STAFF),
     # the province: cascade and assessment
     Page("province matrix", _url("dashboards:regions", lambda w: focus_cascade(w).plan), grow_region_matrix, roles=STAFF),
     Page("region tasks", _url("dashboards:region", args=lambda w: [focus_cascade_region(w)[0].plan.pk, focus_cascade_region(w)[1].pk]), grow_region_tasks, roles=STAFF),
-    Page("assessment list", _url("assessment:scheme_list", lambda w: focus_scheme_world(w)[0].plan), grow_assessment, roles=STAFF),
+    # one scheme per plan and year: the list never outgrows the plan's five years; measured with
+    # the prefectures it scores behind it
+    Page(
+        "assessment list", _url("assessment:scheme_list", lambda w: focus_scheme_world(w)[0].plan), grow_assessment, roles=STAFF,
+        rows_shown=False,
+    ),
     Page("assessment results", _url("assessment:results", lambda w: focus_scheme_world(w)[1]), grow_assessment, roles=STAFF),
     Page("assessment scheme", _url("assessment:scheme_edit", lambda w: focus_scheme_world(w)[1]), grow_assessment, roles=("supervisor",)),
     # directory and notifications
