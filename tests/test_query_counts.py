@@ -624,7 +624,6 @@ def _plan(world):
 
 STAFF = ("supervisor", "evaluator")
 BOTH = ("supervisor", "liaison")
-LEAD_FIXING = "list page: lead is fixing"
 # evaluation.facts.department_facts spends 7 queries (10 with indicators and extensions) of its own:
 # the page needs the facts in one or two queries to fit.
 FACTS = "the evaluator's facts (evaluation.facts) cost 7-10 queries: not fixed yet"
@@ -653,20 +652,14 @@ PAGES = [
     Page("notice detail", _url("supervision:notice_detail", focus_notice), grow_notice_detail),
     Page("extension list", _url("supervision:extension_list"), grow_extensions, roles=("supervisor",)),
     # indicators
-    Page(
-        "indicator list", lambda w: reverse("indicators:indicator_list") + f"?plan={w.plan.pk}&year=2024", grow_indicators,
-        over=BOTH, why=LEAD_FIXING,  # 14 and 15: the filter's choices
-    ),
+    Page("indicator list", lambda w: reverse("indicators:indicator_list") + f"?plan={w.plan.pk}&year=2024", grow_indicators),
     Page("indicator detail", _url("indicators:indicator_detail", focus_indicator), grow_indicator_detail),
     Page("indicator value", _url("indicators:value_detail", focus_value), grow_value_detail),
     Page("indicator completeness", lambda w: reverse("indicators:completeness") + f"?plan={w.plan.pk}&year=2024", grow_indicators, roles=STAFF),
     Page("indicator regions comparison", _url("indicators:region_comparison", focus_province_indicator), grow_region_comparison, roles=STAFF),
     Page("indicator dashboard", _url("dashboards:indicators", _plan), grow_indicators),
     # funding
-    Page(
-        "funding list", lambda w: reverse("funding:line_list") + f"?plan={w.plan.pk}", grow_funding,
-        over=("liaison",), why=LEAD_FIXING,  # 13
-    ),
+    Page("funding list", lambda w: reverse("funding:line_list") + f"?plan={w.plan.pk}", grow_funding),
     Page("funding line", _url("funding:line_detail", focus_line), grow_line_detail),
     Page("funding dashboard", _url("dashboards:funding", _plan), grow_funding),
     # evaluation and reports
@@ -674,11 +667,11 @@ PAGES = [
     Page("evaluation detail", _url("evaluation:evaluation_detail", focus_evaluation), grow_evaluation, roles=STAFF),
     Page(
         "self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment,
-        over=BOTH, why=FACTS,  # 17
+        over=BOTH, why=FACTS,  # 16
     ),
     Page(
         "scoring", _url("evaluation:scoring", focus_assignment), grow_scoring, roles=("evaluator", "supervisor"),
-        over=("evaluator", "supervisor"), why=FACTS,  # 17 and 16
+        over=("evaluator", "supervisor"), why=FACTS,  # 16 and 15
     ),
     Page("generated reports", _url("evaluation:report_list"), grow_generated_reports, roles=STAFF),
     Page("generated report", _url("evaluation:report_detail", focus_generated_report), grow_generated_report, roles=STAFF),
