@@ -44,7 +44,7 @@ def can_edit_rubric(user: User) -> bool:
 
 
 def visible_evaluations(user: User) -> QuerySet[Evaluation]:
-    evaluations = Evaluation.objects.select_related("plan", "lead", "rubric")
+    evaluations = Evaluation.objects.select_related("plan__region", "lead", "rubric")
     if not user.is_authenticated:
         return evaluations.none()
     if user.has_perm("evaluation.sign_off"):
@@ -62,7 +62,7 @@ def get_evaluation_for_user(user: User, pk: int) -> Evaluation:
 def visible_self_assessments(user: User) -> QuerySet[SelfAssessment]:
     """The lead and supervisors see all of an evaluation's; evaluators those of the departments
     they score; a liaison their own department's."""
-    assessments = SelfAssessment.objects.select_related("evaluation__plan", "evaluation__lead", "department")
+    assessments = SelfAssessment.objects.select_related("evaluation__plan", "evaluation__lead", "evaluation__rubric", "department")
     if not user.is_authenticated:
         return assessments.none()
     if user.has_perm("evaluation.sign_off"):

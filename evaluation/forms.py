@@ -83,9 +83,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, evaluation: Evaluation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = _users_in(EVALUATOR, region=evaluation.plan.region)
-        self.fields["departments"].queryset = Department.objects.filter(
-            pk__in=[d.pk for d in services.participating_departments(evaluation.plan)]
-        ).order_by("position", "pk")
+        self.fields["departments"].queryset = services.participating_departments_query(evaluation.plan)
 
 
 class CriterionScoresForm(forms.Form):

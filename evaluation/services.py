@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
@@ -207,11 +208,14 @@ def _liaisons(department: Department) -> list[User]:
 
 def participating_departments(plan: Plan) -> list[Department]:
     """The departments with a part in the plan's key tasks (lead or co-operating), in directory order."""
-    return list(
-        Department.objects.filter(task_links__task__plan=plan, is_active=True)
-        .distinct()
-        .order_by("position", "pk")
-    )
+    return list(participating_departments_query(plan))
+
+
+def participating_departments_query(plan: Plan) -> QuerySet[Department]:
+    """``participating_departments`` as a query (a form's choices read it when rendered)."""
+    return Department.objects.filter(
+        pk__in=Department.objects.filter(task_links__task__plan=plan, is_active=True).values("pk")
+    ).order_by("position", "pk")
 
 
 @transaction.atomic
@@ -606,17 +610,25 @@ class DepartmentResult:
     complete: bool
 
 
-def consolidate(evaluation: Evaluation) -> list[DepartmentResult]:
+def scored_assignments(evaluation: Evaluation) -> list[EvaluatorAssignment]:
+    """The evaluation's assignments with their evaluator, department and scores (two queries)."""
+    return list(
+        evaluation.assignments.select_related("evaluator", "department")
+        .prefetch_related("scores")
+        .order_by("department__position", "department__pk", "pk")
+    )
+
+
+def consolidate(evaluation: Evaluation, assignments: list[EvaluatorAssignment] | None = None) -> list[DepartmentResult]:
     """Per department scored: each criterion's mean over its evaluators and their spread
     (max − min), flagged when the spread exceeds the evaluation's threshold (in points of a
     100-point scale), and the weighted total Σ(mean / scale_max × weight) on a 0–100 scale.
-    A criterion nobody has scored yet counts 0 and leaves the result incomplete."""
+    A criterion nobody has scored yet counts 0 and leaves the result incomplete.
+    ``assignments``: ``scored_assignments(evaluation)`` when the caller has them already."""
     criteria = list(evaluation.rubric.criteria.all())
-    assignments = list(
-        evaluation.assignments.select_related("department")
-        .prefetch_related("scores")
-        .order_by("department__position", "pk")
-    )
+    if assignments is None:
+        assignments = scored_assignments(evaluation)
+    assignments = sorted(assignments, key=lambda a: (a.department.position, a.pk))
     by_department: dict[int, tuple[Department, list[EvaluatorAssignment]]] = {}
     for assignment in assignments:
         by_department.setdefault(assignment.department_id, (assignment.department, []))[1].append(assignment)
@@ -653,47 +665,55 @@ def consolidate(evaluation: Evaluation) -> list[DepartmentResult]:
     return results
 
 
-def missing_scores(evaluation: Evaluation) -> list[tuple[EvaluatorAssignment, Criterion]]:
+def missing_scores(
+    evaluation: Evaluation, assignments: list[EvaluatorAssignment] | None = None
+) -> list[tuple[EvaluatorAssignment, Criterion]]:
     criteria = list(evaluation.rubric.criteria.all())
     missing = []
-    for assignment in (
-        evaluation.assignments.select_related("evaluator", "department")
-        .prefetch_related("scores")
-        .order_by("pk")
-    ):
+    if assignments is None:
+        assignments = scored_assignments(evaluation)
+    for assignment in sorted(assignments, key=lambda a: a.pk):
         scored = {s.criterion_id for s in assignment.scores.all()}
         missing.extend((assignment, c) for c in criteria if c.pk not in scored)
     return missing
 
 
-def sign_off_blockers(evaluation: Evaluation) -> list[str]:
-    """Why the evaluation cannot be signed off yet (empty when it can)."""
+def sign_off_blockers(
+    evaluation: Evaluation,
+    assignments: list[EvaluatorAssignment] | None = None,
+    assessments: list[SelfAssessment] | None = None,
+) -> list[str]:
+    """Why the evaluation cannot be signed off yet (empty when it can). ``assignments``
+    (``scored_assignments``) and ``assessments`` (its self-assessments with their departments):
+    when the caller has them already."""
     blockers = []
-    if not evaluation.assignments.exists():
+    if assignments is None:
+        assignments = scored_assignments(evaluation)
+    if not assignments:
         blockers.append(_("No evaluator has been assigned; there is nothing to sign off."))
         return blockers
-    missing = missing_scores(evaluation)
+    missing = missing_scores(evaluation, assignments)
     if missing:
         items = "; ".join(f"{a.evaluator} · {a.department.name} · {c.name}" for a, c in missing)
         blockers.append(
             _("Scores are missing, so the evaluation cannot be signed off: %(items)s.") % {"items": items}
         )
     unsubmitted = [
-        f"{a.evaluator} · {a.department.name}"
-        for a in evaluation.assignments.select_related("evaluator", "department").filter(
-            submitted_at__isnull=True
-        )
+        f"{a.evaluator} · {a.department.name}" for a in sorted(assignments, key=lambda a: a.pk) if a.submitted_at is None
     ]
     if unsubmitted and not missing:
         blockers.append(
             _("These evaluators have not submitted their scores: %(items)s.")
             % {"items": "; ".join(unsubmitted)}
         )
-    waiting = list(
-        evaluation.self_assessments.filter(status=SelfAssessment.Status.SUBMITTED).values_list(
-            "department__name", flat=True
+    if assessments is None:
+        waiting = list(
+            evaluation.self_assessments.filter(status=SelfAssessment.Status.SUBMITTED).values_list(
+                "department__name", flat=True
+            )
         )
-    )
+    else:
+        waiting = [a.department.name for a in sorted(assessments, key=lambda a: a.pk) if a.status == SelfAssessment.Status.SUBMITTED]
     if waiting:
         blockers.append(
             _("Accept or return these submitted self-assessments first: %(items)s.")

@@ -4,6 +4,7 @@ or ``evaluation.generation``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -128,12 +129,14 @@ def _render_evaluation(
 ) -> HttpResponse:
     user = request.user
     can_manage = access.can_manage(user, evaluation)
+    prefetch_related_objects([evaluation], "rubric__criteria")  # read by every part below
     criteria = list(evaluation.rubric.criteria.all())
-    results = services.consolidate(evaluation)
-    scorecards = services.department_scorecards(evaluation, results)
-    assignments = evaluation.assignments.select_related("evaluator", "department").order_by(
-        "department__position", "department__pk", "pk"
+    assignments = services.scored_assignments(evaluation)
+    assessments = list(
+        evaluation.self_assessments.select_related("department").order_by("department__position", "department__pk")
     )
+    results = services.consolidate(evaluation, assignments)
+    scorecards = services.department_scorecards(evaluation, results)
     return render(
         request,
         "evaluation/evaluation_detail.html",
@@ -145,12 +148,10 @@ def _render_evaluation(
             "criteria": criteria,
             "results": [(result, [result.criteria[c] for c in criteria]) for result in results],
             "scorecards": scorecards,
-            "assessments": evaluation.self_assessments.select_related("department").order_by(
-                "department__position", "department__pk"
-            ),
+            "assessments": assessments,
             "assignments": assignments,
             "can_manage": can_manage and not evaluation.is_locked,
-            "blockers": services.sign_off_blockers(evaluation)
+            "blockers": services.sign_off_blockers(evaluation, assignments, assessments)
             if can_manage and not evaluation.is_locked
             else [],
             "assign_form": assign_form or AssignForm(evaluation=evaluation),
@@ -245,10 +246,13 @@ def _initial_self_assessment_form(assessment, criteria) -> SelfAssessmentForm:
     return SelfAssessmentForm(initial=initial, criteria=criteria)
 
 
-def render_self_assessment_page(request, assessment, *, form=None, decision_form=None, status=200):
+def render_self_assessment_page(request, assessment, *, form=None, decision_form=None, status=200, fresh=False):
     """The self-assessment page: the department's form (scores, narrative), the evidence, the
-    lead's decision, the computed facts and the history."""
-    assessment.refresh_from_db()
+    lead's decision, the computed facts and the history. ``fresh``: the self-assessment was just
+    read by the gatekeeper, with its relations (a GET)."""
+    if not fresh:
+        assessment.refresh_from_db()
+    prefetch_related_objects([assessment], "scores")  # the form and the scores shown read them
     kind, user = lifecycle.kind_of(assessment), request.user
     criteria = list(assessment.evaluation.rubric.criteria.all())
     can_edit = kind.can_write(user, assessment) and kind.is_editable(assessment)
@@ -283,7 +287,7 @@ def _plain(value) -> str:
 
 @require_safe
 def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_self_assessment_page(request, access.get_self_assessment_for_user(request.user, pk))
+    return render_self_assessment_page(request, access.get_self_assessment_for_user(request.user, pk), fresh=True)
 
 
 def _typed_self_assessment(
@@ -502,7 +506,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "status_css": REPORT_CSS[report.status],
-            "timeline": AuditEntry.objects.for_object(report),
+            "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
         },
     )
 

@@ -23,8 +23,8 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from tasks.access import region_scope_q, staff_region, user_department_ids
-from tasks.models import Department, KeyTask, Membership
+from tasks.access import headed_department_ids, region_scope_q, staff_region, user_department_ids
+from tasks.models import Department, KeyTask
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # Steps any writer of the department may pick up when nobody holds them.
@@ -110,12 +110,6 @@ def review_queue(*, user: User) -> QuerySet[Task]:
     # of open processes by department instead of reading every open review in the country.
     departments = list(Department.objects.filter(region_scope_q(user)).values_list("pk", flat=True))
     return queue.filter(~node_names(["accept"]) | accepting).filter(process_id__in=_open_processes_of(departments))
-
-
-def headed_department_ids(user: User) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, role=Membership.Role.HEAD, is_active=True).values_list("department_id", flat=True)
-    )
 
 
 def department_work(*, user: User) -> QuerySet[Task]:

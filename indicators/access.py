@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.models import User
 from indicators.models import Indicator, IndicatorValue
-from tasks.access import can_review, sees_all_tasks, user_department_ids, visible_plans
+from tasks.access import can_review, sees_all_tasks, user_department_ids, user_memberships, visible_plans
 from tasks.models import Membership
 
 
@@ -56,9 +56,10 @@ def can_report(user: User, indicator: Indicator) -> bool:
         user.is_authenticated
         and user.is_active
         and indicator.department_id in user_department_ids(user)
-        and Membership.objects.filter(
-            user=user, department_id=indicator.department_id, role=Membership.Role.LIAISON, is_active=True
-        ).exists()
+        and any(
+            department == indicator.department_id and role == Membership.Role.LIAISON
+            for department, _region, role, _active in user_memberships(user)
+        )
     )
 
 

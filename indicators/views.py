@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,12 +82,16 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 def render_indicator_page(request: HttpRequest, indicator, *, form=None, status=200) -> HttpResponse:
-    indicator = Indicator.objects.prefetch_related("annual_targets").select_related("plan__region", "department").get(pk=indicator.pk)
+    prefetch_related_objects([indicator], "annual_targets")  # plan, region and department came with it
     plan = indicator.plan
     can_report = access.can_report(request.user, indicator)
     if can_report and form is None:
         form = NewValueForm(indicator=indicator)
-    values = access.visible_values(request.user).filter(indicator=indicator).select_related("region", "reported_by").order_by("-year", "-period_code")
+    values = list(
+        access.visible_values(request.user).filter(indicator=indicator).select_related("region", "reported_by").order_by("-year", "-period_code")
+    )
+    for value in values:  # each row shows its value in the indicator's unit: not one query per row
+        value.indicator = indicator
     annual = {t.year: t for t in indicator.annual_targets.all()}
     context = {
         "indicator": indicator,
@@ -134,9 +139,11 @@ def value_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render_indicator_page(request, indicator, form=form, status=400)
 
 
-def render_value_page(request, record, *, form=None, decision_form=None, judgement_form=None, status=200):
-    """The value page: the liaison's form, the evidence, the supervisor's decision and judgement."""
-    record.refresh_from_db()
+def render_value_page(request, record, *, form=None, decision_form=None, judgement_form=None, status=200, fresh=False):
+    """The value page: the liaison's form, the evidence, the supervisor's decision and judgement.
+    ``fresh``: the record was just read by the gatekeeper, with its relations (a GET)."""
+    if not fresh:
+        record.refresh_from_db()
     indicator = record.indicator
     can_edit = access.can_edit_value(request.user, record)
     if can_edit and form is None:
@@ -175,7 +182,7 @@ def _typed_initial(record: IndicatorValue) -> dict:
 
 @require_safe
 def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_value_page(request, access.get_value_for_user(request.user, pk))
+    return render_value_page(request, access.get_value_for_user(request.user, pk), fresh=True)
 
 
 def _typed_value(request: HttpRequest, record: IndicatorValue) -> tuple[ValueForm, dict | None, int | None]:
@@ -358,7 +365,7 @@ def region_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     """地区对比: each region's value, numerator and denominator, own target and attainment; the total
     rolled up against the indicator's target; a bar chart. ``?_export=xlsx`` downloads the table."""
     indicator = access.get_indicator_for_user(request.user, pk)
-    indicator = Indicator.objects.select_related("plan__region", "department").prefetch_related("annual_targets").get(pk=indicator.pk)
+    prefetch_related_objects([indicator], "annual_targets")  # plan, region and department came with it
     year = _year_of(request, indicator.plan)
     result, rows = comparison(indicator, year)
     table = ComparisonTable(rows, indicator=indicator)

@@ -74,13 +74,15 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_notice_page(request, notices.get_notice_for_user(request.user, pk))
+    return render_notice_page(request, notices.get_notice_for_user(request.user, pk), fresh=True)
 
 
-def render_notice_page(request, notice, *, answer_form=None, decision_form=None, status=200) -> HttpResponse:
+def render_notice_page(request, notice, *, answer_form=None, decision_form=None, status=200, fresh=False) -> HttpResponse:
     """The notice: its facts, the answer (the liaison's form, or what was answered), the evidence
-    with the shared controls, the supervisor's decision, the history."""
-    notice.refresh_from_db()
+    with the shared controls, the supervisor's decision, the history. ``fresh``: the notice was just
+    read by the gatekeeper, with its relations (a GET)."""
+    if not fresh:
+        notice.refresh_from_db()
     user = request.user
     can_respond = notices.can_respond(user, notice)
     can_decide = notices.can_decide(user, notice)

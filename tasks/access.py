@@ -14,6 +14,8 @@ sibling prefecture's). A permission such as ``tasks.review_progressreport`` is g
 objects it applies to always comes from the scoped querysets (``get_*_for_user``).
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -33,17 +35,29 @@ from tasks.models import (
 )
 
 
-def user_department_ids(user: User) -> frozenset[int]:
-    """The departments a user belongs to (active memberships), cached on the user for the request."""
-    cached = getattr(user, "_department_ids", None)
+def user_memberships(user: User) -> tuple[tuple[int, int, str, bool], ...]:
+    """The user's active memberships as (department, its region, role, department active), read
+    once per request and cached on the user: every question below about one's departments (and the
+    menu's "heads a department") is answered from it."""
+    cached = getattr(user, "_memberships", None)
     if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=user, is_active=True, department__is_active=True).values_list(
-                "department_id", flat=True
+        cached = tuple(
+            Membership.objects.filter(user=user, is_active=True).values_list(
+                "department_id", "department__region_id", "role", "department__is_active"
             )
-        )
-        user._department_ids = cached
+        ) if user.is_authenticated else ()
+        user._memberships = cached
     return cached
+
+
+def user_department_ids(user: User) -> frozenset[int]:
+    """The departments a user belongs to (active memberships of active departments)."""
+    return frozenset(department for department, _region, _role, active in user_memberships(user) if active)
+
+
+def headed_department_ids(user: User) -> list[int]:
+    """The departments the user heads (active head memberships)."""
+    return sorted({department for department, _region, role, _active in user_memberships(user) if role == Membership.Role.HEAD})
 
 
 def sees_all_tasks(user: User) -> bool:
@@ -124,13 +138,7 @@ def staff_overseeing(region: Region, *permissions: str, exclude_permission: str 
 
 def user_region_ids(user: User) -> frozenset[int]:
     """The regions of a liaison's departments."""
-    cached = getattr(user, "_department_region_ids", None)
-    if cached is None:
-        cached = frozenset(
-            Department.objects.filter(pk__in=user_department_ids(user)).values_list("region_id", flat=True)
-        )
-        user._department_region_ids = cached
-    return cached
+    return frozenset(region for _department, region, _role, active in user_memberships(user) if active)
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
@@ -159,10 +167,12 @@ def visible_key_tasks(user: User) -> QuerySet[KeyTask]:
     return tasks.filter(Exists(mine))
 
 
-def get_key_task_for_user(user: User, pk: int) -> KeyTask:
-    """The task, or 404 — a liaison learns nothing about other departments' tasks."""
+def get_key_task_for_user(user: User, pk: int, *, loading: Callable[[QuerySet[KeyTask]], QuerySet[KeyTask]] | None = None) -> KeyTask:
+    """The task, or 404 — a liaison learns nothing about other departments' tasks. ``loading``
+    adds the ``select_related``/``prefetch_related`` a page needs, in the same query."""
+    tasks = visible_key_tasks(user)
     try:
-        return visible_key_tasks(user).get(pk=pk)
+        return (loading(tasks) if loading else tasks).get(pk=pk)
     except KeyTask.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -230,9 +240,7 @@ def _reads_everything(user: User) -> bool:
 
 
 def is_department_head(user: User, department_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user, department_id=department_id, role=Membership.Role.HEAD, is_active=True
-    ).exists()
+    return department_id in headed_department_ids(user)
 
 
 def visible_reports(user: User) -> QuerySet[ProgressReport]:
@@ -321,15 +329,19 @@ def claiming_department(user: User, milestone) -> Department | None:
 
 
 def claiming_department_of_task(user: User, task) -> Department | None:
-    lead = (
-        TaskDepartment.objects.filter(task_id=task.pk, role=TaskDepartment.Role.LEAD)
-        .order_by("position")
-        .select_related("department")
-        .first()
-    )
-    if lead is None or lead.department_id not in user_department_ids(user):
+    if "task_departments" in getattr(task, "_prefetched_objects_cache", {}):  # the task page loaded them
+        lead = task.primary_lead
+    else:
+        link = (
+            TaskDepartment.objects.filter(task_id=task.pk, role=TaskDepartment.Role.LEAD)
+            .order_by("position")
+            .select_related("department")
+            .first()
+        )
+        lead = link.department if link else None
+    if lead is None or lead.pk not in user_department_ids(user):
         return None
-    return lead.department
+    return lead
 
 
 # --- plan lifecycle (草稿 → 实施中 → 已结束, and reopening) ------------------------------------

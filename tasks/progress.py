@@ -33,6 +33,7 @@ from tasks.models import (
     Plan,
     ProgressReport,
     ReportingPeriod,
+    ReportSubmission,
     TaskDepartment,
 )
 from workflows import lifecycle
@@ -274,9 +275,13 @@ class FieldChange:
     after: str
 
 
-def report_changes(report: ProgressReport) -> list[FieldChange]:
-    """What the latest submission changed since the version that was returned before it."""
-    submissions = list(report.submissions.order_by("-round")[:2])
+def report_changes(report: ProgressReport, submissions: list[ReportSubmission] | None = None) -> list[FieldChange]:
+    """What the latest submission changed since the version that was returned before it
+    (``submissions``: the report's, when the caller has read them already)."""
+    if submissions is None:
+        submissions = list(report.submissions.order_by("-round")[:2])
+    else:
+        submissions = sorted(submissions, key=lambda submission: submission.round, reverse=True)[:2]
     if len(submissions) < 2:
         return []
     after, before = submissions[0].content, submissions[1].content

@@ -76,6 +76,7 @@ def render_report_page(
     reassign_form = None
     if report.is_editable and access.is_department_head(request.user, report.department_id):
         reassign_form = ReassignForm(department=report.department, initial={"assignee": report.assignee_id})
+    submissions = list(report.submissions.select_related("submitted_by", "decided_by"))
     context = {
         "report": report,
         "task": report.task,
@@ -92,8 +93,8 @@ def render_report_page(
         ),
         "evidence": evidence_for(report),
         "pending_files": can_decide and bool(undecided_evidence(report)),
-        "changes": progress.report_changes(report) if report.round > 1 else [],
-        "submissions": report.submissions.select_related("submitted_by", "decided_by"),
+        "changes": progress.report_changes(report, submissions) if report.round > 1 else [],
+        "submissions": submissions,
         "timeline": AuditEntry.objects.for_object(report).select_related("actor"),
     }
     for provider in REPORT_PAGE_PANELS:
@@ -170,8 +171,9 @@ def report_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 # --- contributions ---------------------------------------------------------------------------
 
 
-def render_contribution_page(request, contribution, *, form=None, decision_form=None, status=200):
-    contribution.refresh_from_db()
+def render_contribution_page(request, contribution, *, form=None, decision_form=None, status=200, fresh=False):
+    if not fresh:  # ``fresh``: just read by the gatekeeper, with its relations (a GET)
+        contribution.refresh_from_db()
     can_edit = progress.contribution_can_edit(request.user, contribution)
     if can_edit and form is None:
         form = ContributionForm(initial={"content": contribution.content})
@@ -188,7 +190,7 @@ def render_contribution_page(request, contribution, *, form=None, decision_form=
 
 @require_safe
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_contribution_page(request, access.get_contribution_for_user(request.user, pk))
+    return render_contribution_page(request, access.get_contribution_for_user(request.user, pk), fresh=True)
 
 
 @require_POST
@@ -245,8 +247,9 @@ def milestone_claim_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def render_claim_page(request, claim, *, revise_form=None, decision_form=None, status=200):
-    claim.refresh_from_db()
+def render_claim_page(request, claim, *, revise_form=None, decision_form=None, status=200, fresh=False):
+    if not fresh:  # ``fresh``: just read by the gatekeeper, with its relations (a GET)
+        claim.refresh_from_db()
     can_revise = claim.is_editable and claim.created_by_id == request.user.pk
     if can_revise and revise_form is None:
         revise_form = MilestoneClaimForm(initial={"completed_on": claim.completed_on, "note": claim.note})
@@ -267,7 +270,7 @@ def render_claim_page(request, claim, *, revise_form=None, decision_form=None, s
 
 @require_safe
 def milestone_claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_claim_page(request, access.get_claim_for_user(request.user, pk))
+    return render_claim_page(request, access.get_claim_for_user(request.user, pk), fresh=True)
 
 
 @require_POST

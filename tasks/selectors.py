@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -39,17 +39,17 @@ def key_task_rows(*, user: User, plan: Plan) -> QuerySet[KeyTask]:
     )
 
 
-def key_task_detail(*, task: KeyTask) -> KeyTask:
-    """One task with its departments, milestones and annual targets loaded."""
-    return (
-        KeyTask.objects.filter(pk=task.pk)
-        .select_related("plan__region", "section__parent", "parent__plan__region")
-        .prefetch_related(
+def key_task_detail(*, user: User, pk: int) -> KeyTask:
+    """One task the user may see (or 404), with its departments, milestones and annual targets
+    loaded in the query that checks access."""
+    return access.get_key_task_for_user(
+        user,
+        pk,
+        loading=lambda tasks: tasks.select_related("plan__region", "section__parent", "parent__plan__region").prefetch_related(
             Prefetch("task_departments", queryset=TaskDepartment.objects.select_related("department")),
             "milestones",
             "annual_targets",
-        )
-        .get()
+        ),
     )
 
 
@@ -214,23 +214,33 @@ def inbox_claims(*, user: User) -> QuerySet[MilestoneClaim]:
     )
 
 
-def task_timeline(*, task: KeyTask, user: User) -> QuerySet:
+def task_timeline(*, task: KeyTask, user: User, claims: list[MilestoneClaim] | None = None) -> QuerySet:
     """The audit entries of a task, of the reports the user may see, and of its milestones, in
     time order. Return reasons of reports or claims hidden from the user are not shown either:
-    who cannot open a milestone's claims sees only the approvals."""
+    who cannot open a milestone's claims sees only the approvals.
+
+    ``claims``: the task's claims the user may see, when the caller has them already (the task
+    page); the task's milestones are read from its prefetch when there is one."""
     from audit.models import AuditEntry
 
     def of(model, ids):
-        return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids])
+        return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
 
-    report_ids = list(access.visible_reports(user).filter(task=task).values_list("pk", flat=True))
-    milestone_ids = list(task.milestones.values_list("pk", flat=True))
+    report_ids = (
+        access.visible_reports(user).filter(task=task).annotate(key=Cast("pk", CharField())).values("key")
+    )
+    milestone_ids = [str(milestone.pk) for milestone in task.milestones.all()]
     milestones = of(Milestone, milestone_ids)
-    claims_visible = access.visible_claims(user).filter(milestone__task=task).exclude(status=MilestoneClaim.Status.APPROVED)
-    if not (access.can_review(user) or claims_visible.exists() or access.claiming_department_of_task(user, task)):
+
+    def claims_visible() -> bool:
+        if claims is None:
+            return access.visible_claims(user).filter(milestone__task=task).exclude(status=MilestoneClaim.Status.APPROVED).exists()
+        return any(claim.status != MilestoneClaim.Status.APPROVED for claim in claims)
+
+    if not (access.can_review(user) or claims_visible() or access.claiming_department_of_task(user, task)):
         milestones &= Q(action="approve")
     return (
-        AuditEntry.objects.filter(of(KeyTask, [task.pk]) | of(ProgressReport, report_ids) | milestones)
+        AuditEntry.objects.filter(of(KeyTask, [str(task.pk)]) | of(ProgressReport, report_ids) | milestones)
         .select_related("actor", "content_type")
         .order_by("at", "pk")
     )

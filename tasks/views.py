@@ -62,12 +62,10 @@ def key_task_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.key_task_detail(task=access.get_key_task_for_user(request.user, pk))
+    task = selectors.key_task_detail(user=request.user, pk=pk)
     reports = selectors.report_rows(user=request.user).filter(task=task).order_by("-period__starts_on")
-    claims = {
-        claim.milestone_id: claim
-        for claim in access.visible_claims(request.user).filter(milestone__task=task).order_by("created_at")
-    }
+    visible_claims = list(access.visible_claims(request.user).filter(milestone__task=task).order_by("created_at"))
+    claims = {claim.milestone_id: claim for claim in visible_claims}
     return render(
         request,
         "tasks/key_task_detail.html",
@@ -77,7 +75,7 @@ def key_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": reports,
             "milestone_rows": [(m, claims.get(m.pk)) for m in task.milestones.all()],
             "may_claim": bool(access.claiming_department_of_task(request.user, task)),
-            "timeline": selectors.task_timeline(task=task, user=request.user),
+            "timeline": selectors.task_timeline(task=task, user=request.user, claims=visible_claims),
             "parent_visible": task.parent_id is not None and access.visible_key_tasks(request.user).filter(pk=task.parent_id).exists(),
             "can_date_deadline": task.deadline_undated and access.can_review_in(request.user, task.plan),
         },
