@@ -552,7 +552,7 @@ def grow_region_detail(world, n):
     for _ in range(n):
         k = world.next("county")
         DepartmentFactory(region=region)
-        Region.objects.create(name=f"第{k}区", code=f"{region.code[:4]}{k:02d}", level=Region.Level.COUNTY, parent=region)
+        Region.objects.create(name=f"第{k}区", level=Region.Level.COUNTY, parent=region)
         make_user("supervisor", region=region)
 
 
