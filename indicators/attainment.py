@@ -165,7 +165,15 @@ def latest_approved_values(indicators, years) -> dict[tuple[int, int], Indicator
 
 def indicator_statuses(indicators: QuerySet[Indicator], year: int) -> dict[int, IndicatorStatus]:
     """id → status of each indicator in ``year``, in three queries whatever their number."""
-    rows = list(indicators.select_related("plan", "department").prefetch_related("annual_targets"))
+    return statuses_of(list(indicators.select_related("plan", "department").prefetch_related("annual_targets")), year)
+
+
+def statuses_of(rows: list[Indicator], year: int) -> dict[int, IndicatorStatus]:
+    """id → status of each of these indicators (already read, e.g. one page of a list) in ``year``:
+    two queries (their annual targets unless prefetched, their latest approved values)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([r for r in rows if "annual_targets" not in getattr(r, "_prefetched_objects_cache", {})], "annual_targets")
     latest = latest_approved_values(rows, [year]) if rows else {}
     result = {}
     for indicator in rows:

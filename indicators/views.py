@@ -21,7 +21,7 @@ from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
 from evidence.services import evidence_for
 from indicators import access, region_targets, selectors, services
-from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend
+from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend, statuses_of
 from indicators.comparison import ComparisonTable, comparison, comparison_chart
 from indicators.filters import IndicatorFilter
 from indicators.forms import (
@@ -73,11 +73,14 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         data, queryset=indicators, plans=visible_plans(request.user), plan=plan, statuses=lambda qs: indicator_statuses(qs, year)
     )
     rows = filterset.qs
-    table = IndicatorTable(rows, statuses=indicator_statuses(rows, year) if plan else {})
+    table = IndicatorTable(rows)
     paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
+        table.statuses = indicator_statuses(rows, year) if plan else {}
         return export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
+    # The attainment of the page's indicators only (the list of a plan of hundreds shows 25).
+    table.statuses = statuses_of([row.record for row in table.page.object_list], year) if plan else {}
     return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
 
 
