@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.jobs import job_status
 from common.pagination import paginate
 from common.views import add_errors, export_table, requested_export
 from evaluation import access, facts, generation, services
@@ -510,19 +509,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the progress bar polls."""
     report = access.get_report_for_user(request.user, pk)
-    return JsonResponse(
-        {
-            "status": report.status,
-            "status_label": report.get_status_display(),
-            "progress": report.progress,
-            "stage": report.stage,
-            "finished": report.is_finished,
-            "error": report.error if report.status == GeneratedReport.Status.FAILED else "",
-            "finished_at": date_format(localtime(report.finished_at), "SHORT_DATETIME_FORMAT")
-            if report.finished_at
-            else "",
-        }
-    )
+    return JsonResponse(job_status(report))
 
 
 @require_GET
