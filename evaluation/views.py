@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from common.jobs import job_status
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evaluation import access, facts, generation, services
 from evaluation.filters import EvaluationFilter, GeneratedReportFilter
 from evaluation.forms import (
@@ -37,6 +37,7 @@ from evaluation.tables import (
 )
 from evidence.services import evidence_for
 from evidence.views import content_disposition
+from exports.views import export_list
 from tasks.access import get_plan_for_user, visible_plans
 from workflows import lifecycle
 from workflows.forms import DecisionForm as ReviewDecisionForm
@@ -460,10 +461,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user), request=request)
     filterset.filters["plan"].queryset = plans
     table = GeneratedReportTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, "generated-reports")
+        return export_list(request, table, export_format, "generated-reports")
+    paginate(request, table, default=PAGE_SIZE)
     form = None
     if access.can_generate_reports(request.user):
         form = ReportRequestForm(request.POST or None, plans=plans, initial={"plan": plans.first()})
