@@ -69,23 +69,22 @@ def _enqueue(pk: int) -> None:
     generate_export.delay(pk)
 
 
-def _replay(job: ExportJob) -> HttpRequest:
-    """The page's GET request, as the user who asked, carrying the job (so the page writes to it)."""
+def page_request(*, user: User, path: str, query: str, language: str) -> HttpRequest:
+    """A list page's GET request as ``user`` sends it (without the middleware): what a job replays."""
     hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host and not host.startswith(".")]
     environ = {
         "REQUEST_METHOD": "GET",
         "SCRIPT_NAME": "",
-        "PATH_INFO": job.path,
-        "QUERY_STRING": job.query,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
         "SERVER_NAME": hosts[0] if hosts else "localhost",
         "SERVER_PORT": "80",
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(b""),
     }
     request = WSGIRequest(environ)
-    request.user = job.requested_by
-    request.LANGUAGE_CODE = job.language
-    request.export_job = job
+    request.user = user
+    request.LANGUAGE_CODE = language
     return request
 
 
@@ -102,7 +101,8 @@ def export_generate(pk: int) -> ExportJob:
             if not job.requested_by.is_active:
                 raise PermissionDenied
             match = resolve(job.path)
-            request = _replay(job)
+            request = page_request(user=job.requested_by, path=job.path, query=job.query, language=language)
+            request.export_job = job  # the page writes its rows to the job instead of answering
             match.func(request, *match.args, **match.kwargs)
             if not getattr(request, "export_written", False):
                 raise ExportNotProduced
