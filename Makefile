@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/sweep.py
 	$(PY) bench/report.py
 	$(PY) bench/province.py
+	$(PY) bench/exports.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
