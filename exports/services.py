@@ -145,7 +145,7 @@ def export_write(job: ExportJob, table, *, prepare: Callable[[list], Any] | None
         handle.seek(0)
         with transaction.atomic():
             job = job_store(ExportJob, job.pk, field="file", name=job.storage_name, content=handle)
-            audit_record(subject=job, action="generate", from_state=ExportJob.Status.RUNNING, to_state=job.status)
+            audit_record(subject=job, action="export_ready", from_state=ExportJob.Status.RUNNING, to_state=job.status)
     return job
 
 
