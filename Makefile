@@ -40,6 +40,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/report.py
 	$(PY) bench/province.py
 	$(PY) bench/province_report.py
+	$(PY) bench/exports.py
 	$(PY) bench/pages.py
 	$(PY) bench/load.py
 

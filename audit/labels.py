@@ -40,6 +40,8 @@ ACTIONS = {
     "generate": pgettext_lazy("audit action", "report generated"),
     "fail": pgettext_lazy("audit action", "generation failed"),
     "download": pgettext_lazy("audit action", "downloaded"),
+    "request_export": pgettext_lazy("audit action", "export requested"),
+    "export_ready": pgettext_lazy("audit action", "export prepared"),
 }
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "evaluation",
     "assessment",
     "inbox",
+    "exports",
     "demo",
 ]
 
@@ -201,7 +202,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "daily-digest": {"task": "supervision.tasks.send_daily_digest", "schedule": crontab(hour=8, minute=0)},
     "deliver-pending-notifications": {"task": "notifications.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "delete-expired-exports": {"task": "exports.tasks.delete_expired_exports", "schedule": crontab(minute=20)},
 }
+# List exports (issue 14): beyond this many rows a Celery job prepares the file (progress bar, then a
+# download for the user who asked); the files are deleted after EXPORT_KEEP_HOURS.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 10_000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 48)
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A user action must not wait for a broker that is down: fail fast, deliver_pending catches up.

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("evaluation.urls")),
     path("", include("assessment.urls")),
+    path("", include("exports.urls")),
 ]

@@ -5,10 +5,11 @@ from django.utils.translation import gettext as _
 
 from common import charts
 from common.pagination import paginate
-from common.views import export_table, requested_export
+from common.views import requested_export
 from dashboards import province, selectors
 from dashboards.filters import MatrixFilter, RegionTaskFilter
 from dashboards.tables import MatrixTable, RegionTaskTable
+from exports.views import export_list
 from tasks import access
 
 MATRIX_ROWS = 50  # key tasks per page of the matrix
@@ -103,11 +104,11 @@ def region_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     filterset = MatrixFilter(request.GET or None, queryset=province.matrix_rows(plan=plan, plans=plans), plan=plan, plans=plans)
     rows = filterset.qs
     table = MatrixTable(rows, plan=plan, plans=plans, tallies=province.column_tallies(rows=rows, plans=plans))
-    paginate(request, table, default=MATRIX_ROWS)
     export_format = requested_export(request)
     if export_format:  # every row, not one page
         table.cells = province.cells(parents=rows, plans=plans)
-        return export_table(table, export_format, f"cascade-{plan.pk}")
+        return export_list(request, table, export_format, f"cascade-{plan.pk}")
+    paginate(request, table, default=MATRIX_ROWS)
     table.cells = province.cells(parents=[row.record.pk for row in table.page.object_list], plans=plans)
     return render(request, "dashboards/region_matrix.html", {"plan": plan, "plans": plans, "filter": filterset, "table": table})
 

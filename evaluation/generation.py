@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from common.jobs import job_fail, job_progress, job_start, job_store
 from evaluation import access
 from evaluation.models import GeneratedReport
 from evaluation.report import PeriodError, parse_period, render_bulletin, render_final_report
@@ -73,46 +73,28 @@ def _enqueue(pk: int) -> None:
     generate_report.delay(pk)
 
 
-def _progress(pk: int):
-    def update(percent: int, stage: str) -> None:
-        GeneratedReport.objects.filter(pk=pk).update(progress=percent, stage=stage[:100])
-
-    return update
-
-
 def report_generate(pk: int) -> GeneratedReport:
     """The job: render the PDF, store it, mark the version ready (or failed, with the reason).
     Idempotent: a version already finished is left as it is."""
-    with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("plan").get(pk=pk)
-        if report.is_finished:
-            return report
-        report.status, report.progress, report.stage = GeneratedReport.Status.RUNNING, 1, ""
-        report.save(update_fields=["status", "progress", "stage"])
+    report = job_start(GeneratedReport, pk)
+    if report is None:
+        return GeneratedReport.objects.get(pk=pk)
     try:
         if report.kind == GeneratedReport.Kind.BULLETIN:
             data = render_bulletin(
-                report.plan, report.period_code, progress=_progress(pk), with_task_detail=report.with_task_detail
+                report.plan, report.period_code, progress=job_progress(GeneratedReport, pk), with_task_detail=report.with_task_detail
             )
         else:
-            data = render_final_report(report.plan, progress=_progress(pk), with_task_detail=report.with_task_detail)
+            data = render_final_report(report.plan, progress=job_progress(GeneratedReport, pk), with_task_detail=report.with_task_detail)
     except Exception as error:  # the reason goes on the row, for the person who asked
         log.exception("Generating report %s failed", pk)
-        GeneratedReport.objects.filter(pk=pk).update(
-            status=GeneratedReport.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        report.refresh_from_db()
+        report = job_fail(GeneratedReport, pk, str(error))
         audit_record(
             subject=report, action="fail", from_state=GeneratedReport.Status.RUNNING, to_state=report.status
         )
         return report
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().get(pk=pk)
-        report.file.save(report.storage_name, ContentFile(data), save=False)
-        report.size = len(data)
-        report.status, report.progress, report.stage = GeneratedReport.Status.DONE, 100, ""
-        report.finished_at = timezone.now()
-        report.save()
+        report = job_store(GeneratedReport, pk, field="file", name=report.storage_name, content=ContentFile(data))
         audit_record(
             subject=report,
             action="generate",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.jobs import FileJob
 from tasks.models import Department, Plan
 
 
@@ -245,18 +246,13 @@ class EvaluatorScore(models.Model):
         return f"{self.criterion}: {self.score}"
 
 
-class GeneratedReport(models.Model):
-    """A rendered final report or bulletin: every generation is kept as a new version."""
+class GeneratedReport(FileJob):
+    """A rendered final report or bulletin: every generation is kept as a new version. Its status,
+    progress and file follow the shared job shape (``common.jobs``)."""
 
     class Kind(models.TextChoices):
         FINAL = "final", _("Final assessment report")
         BULLETIN = "bulletin", _("Supervision bulletin")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Generating")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="generated_reports", verbose_name=_("plan")
@@ -269,17 +265,10 @@ class GeneratedReport(models.Model):
         help_text=_("Every key task and the names of its evidence files in an appendix (a long report for a province)."),
     )
     version = models.PositiveIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    stage = models.CharField(_("stage"), max_length=100, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("generated report")
@@ -313,7 +302,3 @@ class GeneratedReport(models.Model):
     @property
     def storage_name(self) -> str:
         return f"plan{self.plan_id}-{self.kind}{'-' + self.period_code if self.period_code else ''}-v{self.version}.pdf"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}

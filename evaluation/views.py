@@ -7,15 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.jobs import job_status
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evaluation import access, facts, generation, services
 from evaluation.filters import EvaluationFilter, GeneratedReportFilter
 from evaluation.forms import (
@@ -39,6 +38,7 @@ from evaluation.tables import (
 )
 from evidence.services import evidence_for
 from evidence.views import content_disposition
+from exports.views import export_list
 from tasks.access import get_plan_for_user, visible_plans
 from workflows import lifecycle
 from workflows.forms import DecisionForm as ReviewDecisionForm
@@ -465,10 +465,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = GeneratedReportFilter(request.GET or None, queryset=access.visible_reports(request.user), request=request)
     filterset.filters["plan"].queryset = plans
     table = GeneratedReportTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, "generated-reports")
+        return export_list(request, table, export_format, "generated-reports")
+    paginate(request, table, default=PAGE_SIZE)
     form = None
     if access.can_generate_reports(request.user):
         form = ReportRequestForm(request.POST or None, plans=plans, initial={"plan": plans.first()})
@@ -515,19 +515,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the progress bar polls."""
     report = access.get_report_for_user(request.user, pk)
-    return JsonResponse(
-        {
-            "status": report.status,
-            "status_label": report.get_status_display(),
-            "progress": report.progress,
-            "stage": report.stage,
-            "finished": report.is_finished,
-            "error": report.error if report.status == GeneratedReport.Status.FAILED else "",
-            "finished_at": date_format(localtime(report.finished_at), "SHORT_DATETIME_FORMAT")
-            if report.finished_at
-            else "",
-        }
-    )
+    return JsonResponse(job_status(report))
 
 
 @require_GET

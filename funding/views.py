@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evidence.models import Evidence
+from exports.views import export_list
 from funding import access, selectors, services
 from funding.filters import FundingLineFilter
 from funding.forms import EntryForm, LineForm, ReverseForm
@@ -44,9 +45,9 @@ def line_list(request: HttpRequest) -> HttpResponse:
     filterset = FundingLineFilter(request.GET or None, queryset=selectors.line_rows(user=request.user, plan=plan), plan=plan, plans=plans)
     export_format = requested_export(request)
     table = FundingLineTable(filterset.qs, totals=None if export_format else selectors.lines_total(filterset.qs))
-    paginate(request, table, default=PAGE_SIZE)
     if export_format:
-        return export_table(table, export_format, f"funding-lines-{plan.pk}")
+        return export_list(request, table, export_format, f"funding-lines-{plan.pk}")
+    paginate(request, table, default=PAGE_SIZE)
     return render(
         request,
         "funding/line_list.html",

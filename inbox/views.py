@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.pagination import paginate
-from common.views import export_table
+from common.views import requested_export
+from exports.views import export_list
 from inbox import selectors
 from inbox.filters import WorkFilter
 from inbox.tables import WorkTable
@@ -21,11 +22,12 @@ def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpRes
     # Only the review queue holds approvals awaiting acceptance: the tick column for bulk acceptance.
     bulk = name == "queue" and filterset.qs.filter(selectors.node_names(["accept"])).exists()
     table = WorkTable(filterset.qs, exclude=() if bulk else ("pick",))
-    export_format = request.GET.get("_export")
-    if export_format in {"csv", "xlsx"}:
-        rows = list(filterset.qs)
-        selectors.attach_row_facts(rows, today=timezone.localdate())
-        return export_table(WorkTable(rows), export_format, name)
+    export_format = requested_export(request)
+    if export_format:
+        today = timezone.localdate()
+        return export_list(
+            request, WorkTable(filterset.qs), export_format, name, prepare=lambda rows: selectors.attach_row_facts(rows, today=today)
+        )
     paginate(request, table, default=PAGE_SIZE)
     selectors.attach_row_facts([row.record for row in table.page.object_list], today=timezone.localdate())
     context = {"title": title, "filter": filterset, "table": table, "list_name": name, "bulk_accept": bulk}

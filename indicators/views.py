@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.models import AuditEntry
 from common.exports import xlsx_bytes
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evidence.services import evidence_for
+from exports.views import export_list
 from indicators import access, region_targets, selectors, services
 from indicators.attainment import LABELS, attainment, indicator_statuses, indicator_trend, statuses_of
 from indicators.comparison import ComparisonTable, comparison, comparison_chart
@@ -74,11 +75,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
     rows = filterset.qs
     table = IndicatorTable(rows)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        table.statuses = indicator_statuses(rows, year) if plan else {}
-        return export_table(table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}")
+        # The attainment of each chunk of exported indicators, as it is read.
+        prepare = (lambda records: table.statuses.update(statuses_of(list(records), year))) if plan else None
+        return export_list(request, table, export_format, f"indicators-{plan.pk if plan else 0}-{year or ''}", prepare=prepare)
+    paginate(request, table, default=PAGE_SIZE)
     # The attainment of the page's indicators only (the list of a plan of hundreds shows 25).
     table.statuses = statuses_of([row.record for row in table.page.object_list], year) if plan else {}
     return render(request, "indicators/indicator_list.html", {"plan": plan, "year": year, "filter": filterset, "table": table})
@@ -374,7 +376,7 @@ def region_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     table = ComparisonTable(rows, indicator=indicator)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, f"indicator-{indicator.pk}-regions-{year}")
+        return export_list(request, table, export_format, f"indicator-{indicator.pk}-regions-{year}")
     context = {
         "indicator": indicator,
         "plan": indicator.plan,

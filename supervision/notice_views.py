@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from audit.models import AuditEntry
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evidence.services import evidence_for
 from evidence.views import content_disposition
+from exports.views import export_list
 from supervision import notices
 from supervision.filters import NoticeFilter
 from supervision.forms import NoticeIssueForm, NoticeResponseForm
@@ -35,10 +36,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """督办单: the notices the user may see, filtered, paginated, exportable."""
     filterset = NoticeFilter(request.GET or None, queryset=notices.notice_rows(user=request.user), request=request)
     table = NoticeTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, "supervision-notices")
+        return export_list(request, table, export_format, "supervision-notices")
+    paginate(request, table, default=PAGE_SIZE)
     return render(request, "supervision/notice_list.html", {"filter": filterset, "table": table})
 
 

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEntry
 from common.pagination import paginate
-from common.views import add_errors, export_table, requested_export
+from common.views import add_errors, requested_export
 from evidence.services import evidence_for
+from exports.views import export_list
 from tasks import access, progress, selectors
 from tasks.filters import ReportFilter
 from tasks.forms import ContributionForm, MilestoneClaimForm, ReassignForm, ReportForm
@@ -28,10 +29,10 @@ PAGE_SIZE = 25
 def report_list_page(request: HttpRequest, queryset, *, title: str, name: str, extra: dict | None = None) -> HttpResponse:
     filterset = ReportFilter(request.GET or None, queryset=queryset, request=request)
     table = ReportTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, name)
+        return export_list(request, table, export_format, name)
+    paginate(request, table, default=PAGE_SIZE)
     return render(
         request, "tasks/progress/work_list.html", {"title": title, "filter": filterset, "table": table, "list_name": name, **(extra or {})}
     )

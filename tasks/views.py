@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.pagination import paginate
-from common.views import export_table, requested_export
+from common.views import requested_export
+from exports.views import export_list
 from tasks import access, selectors
 from tasks.breakdown_table import TableError, read_breakdown_table
 from tasks.filters import DepartmentFilter, KeyTaskFilter
@@ -54,10 +55,10 @@ def key_task_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, plan_pk)
     filterset = KeyTaskFilter(request.GET or None, queryset=selectors.key_task_rows(user=request.user, plan=plan), plan=plan)
     table = KeyTaskTable(filterset.qs)
-    paginate(request, table, default=PAGE_SIZE)
     export_format = requested_export(request)
     if export_format:
-        return export_table(table, export_format, f"key-tasks-{plan.pk}")
+        return export_list(request, table, export_format, f"key-tasks-{plan.pk}")
+    paginate(request, table, default=PAGE_SIZE)
     return render(request, "tasks/key_task_list.html", {"plan": plan, "filter": filterset, "table": table})
 
 

@@ -132,9 +132,9 @@ def test_every_table_export_neutralises_formulas(request, client, hostile, url_n
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     if export_format == "csv":
-        assert_csv_safe(response.content, *expected)
+        assert_csv_safe(response.getvalue(), *expected)
     else:
-        assert_xlsx_safe(response.content, *expected)
+        assert_xlsx_safe(response.getvalue(), *expected)
 
 
 @pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_the_indicator_export_quotes_a_negative_baseline_shown_as_text(client, s
     """The table shows the baseline as text ("-3.5%（2020）"): text beginning with - is quoted."""
     client.force_login(supervisor)
     response = client.get(reverse("indicators:indicator_list"), {"_export": "csv"})
-    assert_csv_safe(response.content, PLUS, "-3.5%（2020）")
+    assert_csv_safe(response.getvalue(), PLUS, "-3.5%（2020）")
 
 
 class NumbersTable(tables.Table):
@@ -165,11 +165,11 @@ def test_export_table_keeps_numbers_and_signed_number_text_and_strips_html(expor
     )
     response = export_table(table, export_format, "numbers")
     if export_format == "csv":
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"), newline="")))
         assert rows[1] == ["'" + HYPERLINK, "-1200", "-3.5", "'=1+2"]
         assert rows[2] == ["正常", "-0.50", "+12%", "已下发"]
     else:
-        sheet = assert_xlsx_safe(response.content, HYPERLINK, "=1+2")
+        sheet = assert_xlsx_safe(response.getvalue(), HYPERLINK, "=1+2")
         assert [c.value for c in sheet[2]][1:3] == [-1200, "-3.5"] and sheet["B2"].data_type == "n"
         assert sheet["B3"].value == -0.5 and sheet["D3"].value == "已下发"
 

@@ -91,7 +91,7 @@ def client_of(world, role: str) -> Client:
 
 def page(world, role: str, url: str):
     response = client_of(world, role).get(url, follow=True)
-    body = response.content.decode("utf-8", "replace") if response.status_code == 200 else ""
+    body = response.getvalue().decode("utf-8", "replace") if response.status_code == 200 else ""
     return response.status_code, body
 
 

@@ -120,7 +120,7 @@ def test_the_xlsx_export_has_every_row_the_regions_and_their_summary_and_is_form
     client.force_login(province_supervisor)
     response = client.get(reverse("dashboards:regions", args=[world.plan.pk]), {"_export": "xlsx", "per_page": 1})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows())
     header = [c.value for c in rows[0]]
     assert header[1:4] == [r.name for r in world.prefectures] and len(header) == 5
@@ -138,7 +138,7 @@ def test_a_formula_at_the_start_of_a_cell_is_quote_prefixed(client, world, provi
     KeyTask.objects.filter(pk=world.province_tasks[0].pk).update(code="=1+1")
     client.force_login(province_supervisor)
     response = client.get(reverse("dashboards:regions", args=[world.plan.pk]), {"_export": "xlsx"})
-    cell = load_workbook(io.BytesIO(response.content)).active.cell(2, 1)
+    cell = load_workbook(io.BytesIO(response.getvalue())).active.cell(2, 1)
     assert cell.value.startswith("=1+1") and cell.data_type == "s" and cell.quotePrefix
 
 
@@ -316,7 +316,7 @@ def test_a_plan_that_was_not_cascaded_shows_an_empty_matrix(client, world, provi
 def test_the_csv_export_has_the_same_rows(client, world, province_supervisor):
     client.force_login(province_supervisor)
     response = client.get(reverse("dashboards:regions", args=[world.plan.pk]), {"_export": "csv", "sort": "-task"})
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    lines = response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 4 + 1
     assert lines[1].startswith("4 ") and lines[4].startswith("1 ")  # sorted as asked
 

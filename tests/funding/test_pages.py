@@ -175,7 +175,7 @@ def test_list_filters_and_export(as_user, funded, plan, dept_b, supervisor):
     assert funded.purpose in page  # 40 % spent in a past year
     csv = client.get(url, {"plan": plan.pk, "_export": "csv", "sort": "-allocated"})
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
-    text = csv.content.decode("utf-8-sig")
+    text = csv.getvalue().decode("utf-8-sig")
     assert "100000.00" in text and text.index(funded.purpose) < text.index("社会资本投入")
     xlsx = client.get(url, {"plan": plan.pk, "_export": "xlsx"})
     assert xlsx.status_code == 200

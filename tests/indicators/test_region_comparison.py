@@ -93,7 +93,7 @@ def test_the_export_has_one_row_per_prefecture_and_the_total(client, province, p
     client.force_login(province_supervisor)
     response = client.get(reverse("indicators:region_comparison", args=[province_rate.pk]), {"year": 2024, "_export": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 2 + 1
     assert rows[1][0] == "市01" and rows[1][2] == "92%"
     assert rows[3][2] == "88%"

@@ -69,7 +69,7 @@ def test_a_cooperating_department_sees_the_task_it_supports(client, liaison_b, t
 def test_a_liaisons_csv_export_holds_only_their_rows(client, liaison_a, plan, task_a, task_b_only):
     client.force_login(liaison_a)
     response = client.get(reverse("tasks:task_list", args=[plan.pk]), {"_export": "csv"})
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert task_a.title in text
     assert task_b_only.title not in text
 

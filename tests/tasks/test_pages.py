@@ -125,12 +125,12 @@ def test_csv_and_excel_exports_hold_the_filtered_rows(client, supervisor, plan, 
     url = reverse("tasks:task_list", args=[plan.pk])
     csv = client.get(url, {"department": dept_a.pk, "_export": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    text = csv.content.decode("utf-8")
+    text = csv.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     assert task_a.title in text and task_b_only.title not in text
     assert "市卫生健康委" in text
     xlsx = client.get(url, {"_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     column = header.index("重点任务")
     titles = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]

@@ -1,9 +1,11 @@
-// A generated report's page: follow the Celery job's progress until it finishes.
+// A background job's page (a generated report, a large export): follow its progress until it
+// finishes, then show the download link or the reason it failed (templates/includes/job_progress.html).
 (function () {
   'use strict';
-  var box = document.getElementById('report-progress');
+  var box = document.querySelector('[data-job-progress]');
   if (!box || box.dataset.finished === '1') { return; }
-  var bar = document.getElementById('report-bar');
+  function part(role) { return box.querySelector('[data-role="' + role + '"]'); }
+  var bar = part('bar');
   function poll() {
     fetch(box.dataset.statusUrl, {headers: {'Accept': 'application/json'}, credentials: 'same-origin'})
       .then(function (r) { return r.json(); })
@@ -11,19 +13,19 @@
         bar.style.width = data.progress + '%';
         bar.textContent = data.progress + '%';
         bar.parentElement.setAttribute('aria-valuenow', data.progress);
-        var status = document.getElementById('report-status');
+        var status = part('status');
         status.textContent = data.status_label;
         status.dataset.status = data.status;
-        document.getElementById('report-stage').textContent = data.stage;
+        part('stage').textContent = data.stage;
         if (data.finished) {
           bar.classList.remove('progress-bar-striped', 'progress-bar-animated');
           status.className = 'badge text-bg-' + (data.status === 'done' ? 'success' : 'danger');
           if (data.status === 'done') {
-            document.getElementById('report-ready').hidden = false;
-            document.getElementById('report-finished').textContent = data.finished_at;
+            part('ready').hidden = false;
+            part('finished').textContent = data.finished_at;
           } else {
-            document.getElementById('report-error').hidden = false;
-            document.getElementById('report-error-text').textContent = data.error;
+            part('error').hidden = false;
+            part('error-text').textContent = data.error;
           }
         } else {
           setTimeout(poll, 1000);
