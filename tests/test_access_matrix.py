@@ -39,6 +39,7 @@ from assessment.models import AssessmentScheme, BonusDeduction, SchemeItem
 from demo.plan import seed_demo, seed_demo_activity
 from evaluation.models import Evaluation, EvaluatorAssignment, GeneratedReport, SelfAssessment
 from evidence.services import evidence_attach
+from exports.models import ExportJob
 from funding.models import FundingLine
 from indicators.models import Indicator, IndicatorImport, IndicatorValue
 from notifications.models import Notification
@@ -81,7 +82,7 @@ ROLES = (
 # Staff of another prefecture (乙市), and the role of 示范市 each one mirrors.
 OTHER_PREFECTURE = {"supervisor_b_pref": "supervisor", "evaluator_b_pref": "evaluator", "administrator_b_pref": "administrator"}
 # Objects in paths that belong to a person rather than to a region (their own uploads, notifications).
-PERSONAL = {"notification_b", "plan_import_b", "indicator_import_b", "review_kind"}
+PERSONAL = {"notification_b", "plan_import_b", "indicator_import_b", "review_kind", "export_b"}
 # Liaisons and heads of department A: what they may not open of department B.
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
@@ -123,6 +124,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("self-assessments/", "evidence_pk", "assessment_b_evidence"),
     ("rubrics/", "pk", "rubric"),
     ("generated-reports/", "pk", "generated_report"),
+    ("exports/", "pk", "export_b"),
     ("notifications/", "pk", "notification_b"),
     ("evidence/download/", "public_id", "evidence_b"),
     ("regions/import/", "token", "region_import"),
@@ -252,6 +254,9 @@ def build_world() -> dict:
     world["assessment_item"] = SchemeItem.objects.create(scheme=world["assessment_scheme"], kind="timeliness", weight=100)
     world["assessment_bonus"] = BonusDeduction.objects.create(
         scheme=world["assessment_scheme"], region=plan.region, points=1, reason="加分", created_by=users["supervisor"]
+    )
+    world["export_b"] = ExportJob.objects.create(
+        requested_by=users["liaison_b"], name="archive", export_format="csv", path="/work/archive/", query="_export=csv"
     )
     world["notification_b"] = Notification.objects.create(user=users["liaison_b"], kind=Notification.Kind.INFO, legacy_title="乙的通知", url="/")
     plan_import = PlanImport(original_name="乙.xlsx", uploaded_by=other_admin, options={})
