@@ -267,7 +267,6 @@ def build(scale: float) -> National:
     reviewer_id = users.take_id()
     users.add((reviewer_id, password, "bench-reviewer", "", "审核员", "", False, True, False, now))
     quarter_list = [(y, q) for y in YEARS for q in range(1, 5)]
-    notice_number = 0
     lights = ["green", "green", "green", "yellow", "red"]
     for n, (region_id, _province) in enumerate(prefecture_rows):
         plan_id = plans.take_id()
@@ -365,7 +364,9 @@ def build(scale: float) -> National:
                     audit.add((audit.take_id(), report_type, str(report_id), reviewer_id, decided, "approve", "submitted", "approved",
                                "", "{}"))
             for k in range(3 if t % 5 == 0 else 2 if t % 2 == 0 else 3):
-                notice_number += 1
+                # Numbered in the order of issue across the country (each task's notice of a
+                # year gets a number among all prefectures' notices of that year), not plan by plan.
+                notice_number = t * prefectures + n + 1
                 year = YEARS[1 + k]
                 issued = _at(datetime.date(year, 5, 1 + t % 20))
                 status = "closed" if year < 2024 else ("issued" if t % 3 else "responded")
