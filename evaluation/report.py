@@ -356,6 +356,16 @@ def _indicator_rows(plan: Plan) -> list[list[str]]:
     return rows
 
 
+def _indicator_table(plan: Plan, s) -> list:
+    """The plan's indicators with baseline, target, latest value and status (section 2 of the
+    city's report and of the province's)."""
+    rows = _indicator_rows(plan)
+    if not rows:
+        return [_p(_("No indicator data."), s["missing"])]
+    header = [_("Indicator"), _("Baseline"), _("Target"), _("Latest value"), _("Status")]
+    return [_table(header, rows, s, [62 * mm, 24 * mm, 30 * mm, 30 * mm, 24 * mm])]
+
+
 def _funding(plans: list[Plan], field: str) -> list[dict]:
     return list(
         FundingLine.objects.filter(plan__in=plans)
@@ -489,18 +499,7 @@ def render_final_report(
     # 2 Indicators
     progress(15, _("Indicator attainment"))
     story.append(_p(_("2. Indicator attainment"), s["h1"]))
-    indicator_rows = _indicator_rows(plan)
-    if indicator_rows:
-        story.append(
-            _table(
-                [_("Indicator"), _("Baseline"), _("Target"), _("Latest value"), _("Status")],
-                indicator_rows,
-                s,
-                [62 * mm, 24 * mm, 30 * mm, 30 * mm, 24 * mm],
-            )
-        )
-    else:
-        story.append(_p(_("No indicator data."), s["missing"]))
+    story.extend(_indicator_table(plan, s))
 
     # 3 Task completion
     progress(30, _("Task completion"))
@@ -1070,18 +1069,7 @@ def _province_final_report(
     progress(15, _("Indicator attainment"))
     story.append(_p(_("2. Indicator attainment"), s["h1"]))
     story.append(_p(_("2.1 The province's indicators"), s["h2"]))
-    indicator_rows = _indicator_rows(plan)
-    if indicator_rows:
-        story.append(
-            _table(
-                [_("Indicator"), _("Baseline"), _("Target"), _("Latest value"), _("Status")],
-                indicator_rows,
-                s,
-                [62 * mm, 24 * mm, 30 * mm, 30 * mm, 24 * mm],
-            )
-        )
-    else:
-        story.append(_p(_("No indicator data."), s["missing"]))
+    story.extend(_indicator_table(plan, s))
     story.append(_p(_("2.2 Attainment by prefecture"), s["h2"]))
     attained = report_province.indicator_attainment(plan, children)
     if attained:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Process, Task
@@ -51,7 +53,7 @@ def department_of_process():
     return Cast(KeyTextTransform("department_id", "data"), output_field=IntegerField())
 
 
-def _open_processes_of(department_ids: list[int]) -> list[int]:
+def _open_processes_of(department_ids: list[int]):
     """The open processes of these departments (one query through ``workflow_process_department``).
     Given to the task query as a list, so that the database fetches their tasks by process rather
     than reading every open task in the country and joining (which it prefers when it is handed a
@@ -59,7 +61,12 @@ def _open_processes_of(department_ids: list[int]) -> list[int]:
     if not department_ids:
         return []
     processes = Process.objects.annotate(department_pk=department_of_process()).filter(department_pk__in=department_ids, status="NEW")
-    return list(processes.values_list("pk", flat=True))
+    ids = list(processes.values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        # One array parameter rather than thousands of placeholders: Django spends ~10 ms
+        # compiling an IN list of a province's 5,000 processes, for each of the page's queries.
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 def _unassigned_of_departments(department_ids: list[int]) -> QuerySet[Task]:
