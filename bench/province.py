@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,19 +27,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-scratch = None
-if not os.environ.get("DATABASE_URL"):
-    scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench")
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+from bench.scratch import django_setup  # noqa: E402
+
 # The pages are rendered through the test client: plain static files (no manifest to build).
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
+scratch = django_setup(DEBUG="1")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -72,7 +62,7 @@ def _get(bench: Bench, url: str, **params) -> bytes:
     response = bench.client.get(url, params)
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
-    return response.content
+    return response.getvalue() if response.streaming else response.content  # exports stream
 
 
 def matrix_page(bench: Bench) -> bytes:

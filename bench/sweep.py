@@ -11,23 +11,14 @@ you can throw away).
 import datetime
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-scratch = None
-if not os.environ.get("DATABASE_URL"):
-    scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench")
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+from bench.scratch import django_setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+scratch = django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -356,6 +356,16 @@ def _indicator_rows(plan: Plan) -> list[list[str]]:
     return rows
 
 
+def _report_counts() -> dict:
+    """The bulletin's counts of a group of progress reports: due, submitted, on time, approved."""
+    return {
+        "due": Count("pk"),
+        "submitted": Count("pk", filter=Q(round__gt=0)),
+        "on_time": Count("pk", filter=Q(round__gt=0, is_late=False)),
+        "approved": Count("pk", filter=Q(status=ProgressReport.Status.APPROVED)),
+    }
+
+
 def _indicator_table(plan: Plan, s) -> list:
     """The plan's indicators with baseline, target, latest value and status (section 2 of the
     city's report and of the province's)."""
@@ -863,12 +873,7 @@ def render_bulletin(
     story.append(_p(_("1. Progress reports by department"), s["h1"]))
     rows = list(
         reports.values("department__name")
-        .annotate(
-            due=Count("pk"),
-            submitted=Count("pk", filter=Q(round__gt=0)),
-            on_time=Count("pk", filter=Q(round__gt=0, is_late=False)),
-            approved=Count("pk", filter=Q(status=ProgressReport.Status.APPROVED)),
-        )
+        .annotate(**_report_counts())
         .order_by("department__position", "department__name")
     )
     if rows:
@@ -1266,13 +1271,7 @@ def _province_bulletin(
     story.append(_p(_("1. Progress reports by prefecture"), s["h1"]))
     rows = sorted(
         reports.values("task__plan_id")
-        .annotate(
-            due=Count("pk"),
-            submitted=Count("pk", filter=Q(round__gt=0)),
-            on_time=Count("pk", filter=Q(round__gt=0, is_late=False)),
-            approved=Count("pk", filter=Q(status=ProgressReport.Status.APPROVED)),
-            overdue=Count("pk", filter=overdue_condition(on)),
-        )
+        .annotate(**_report_counts(), overdue=Count("pk", filter=overdue_condition(on)))
         .order_by(),
         key=lambda r: order[r["task__plan_id"]],
     )
