@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from funding.selectors import ALLOCATED_KINDS, Kind, ledger_sum, percent_of
+from funding.selectors import ALLOCATED_KINDS, Kind, ledger_sum
 from indicators.attainment import LABELS, NO_DATA, attainment, latest_approved_values
 from indicators.models import Indicator
 from supervision.models import SupervisionNotice
@@ -138,163 +138,151 @@ def department_facts(
 ) -> DepartmentFacts:
     """The facts of ``department``'s tasks in ``plan`` as of ``on`` (default today), and its indicators."""
     on = on or timezone.localdate()
-    tasks = _tasks(plan, department)
-    if tasks:
-        ids = [facts.task.pk for facts in tasks]
-        by_id = {facts.task.pk: facts for facts in tasks}
-        _reports(by_id, ids, on)
-        _milestones(by_id, ids, on)
-        _notices(by_id, ids, department, on)
-        _funding(by_id, ids)
     return DepartmentFacts(
-        plan=plan, department=department, on=on, tasks=tasks, indicators=indicator_facts(plan, department)
+        plan=plan, department=department, on=on, tasks=_tasks(plan, department, on),
+        indicators=indicator_facts(plan, department),
     )
 
 
-# --- reads (one query each) ----------------------------------------------------------------
+# --- reads ----------------------------------------------------------------------------------
+# One query reads the department's tasks with every count beside each (correlated subqueries
+# grouped by task), one more the periods of their latest approved reports, and one the extended
+# reports when there are any: three at most, whatever the number of tasks.
 
 
-def _tasks(plan: Plan, department: Department) -> list[TaskFacts]:
-    latest = (
-        ProgressReport.objects.filter(task_id=OuterRef("task_id"), status=APPROVED)
-        .order_by("-period__ends_on", "-pk")
-        .values("pk")[:1]
-    )
-    links = (
-        TaskDepartment.objects.filter(department=department, task__plan=plan)
-        .select_related("task", "task__section")
-        .annotate(latest_report_id=Subquery(latest))
-        .order_by("task__position", "task__pk")
-    )
-    tasks, latest_ids = [], {}
-    for link in links:
-        tasks.append(TaskFacts(task=link.task, role=link.role))
-        if link.latest_report_id:
-            latest_ids[link.latest_report_id] = tasks[-1]
-    if latest_ids:
-        for report in ProgressReport.objects.filter(pk__in=list(latest_ids)).select_related("period"):
-            facts = latest_ids[report.pk]
-            facts.approved_percent, facts.approved_period = report.percent_complete, report.period
-    return tasks
+def _per_task(queryset, expression, default=0, *, key="task_id"):
+    """``expression`` aggregated over the rows of ``queryset`` that belong to the outer row's task."""
+    rows = queryset.filter(**{key: OuterRef("task_id")}).order_by().values(key).annotate(value=expression)
+    field = expression.output_field if hasattr(expression, "output_field") else None
+    if default is None:
+        return Subquery(rows.values("value")[:1], output_field=field)
+    return Coalesce(Subquery(rows.values("value")[:1], output_field=field), default, output_field=field)
 
 
-def _reports(by_id: dict[int, TaskFacts], ids: list[int], on: datetime.date) -> None:
-    rows = (
-        ProgressReport.objects.filter(task_id__in=ids)
-        .values("task_id")
-        .annotate(
-            due=Count("pk", filter=Q(period__due_on__lte=on) | Q(status=APPROVED)),
-            approved=Count("pk", filter=Q(status=APPROVED)),
-            late=Count("pk", filter=LATE_AGAINST_ORIGINAL),
-            extended=Count("pk", filter=~Q(due_on=F("period__due_on"))),
-        )
-        .order_by()
-    )
-    any_extended = False
-    for row in rows:
-        any_extended = any_extended or bool(row["extended"])
-        facts = by_id[row["task_id"]]
-        facts.reports_due, facts.reports_approved, facts.reports_late = (
-            row["due"],
-            row["approved"],
-            row["late"],
-        )
-    if not any_extended:
-        return  # the list of extensions costs a query only when there are some
-    extended = (
-        ProgressReport.objects.filter(task_id__in=ids)
-        .exclude(due_on=F("period__due_on"))
-        .select_related("period")
-        .order_by("period__starts_on", "pk")
-    )
-    for report in extended:
-        by_id[report.task_id].extensions.append(
-            ExtendedReport(
-                period=report.period,
-                original_due_on=report.original_due_on,
-                due_on=report.due_on,
-                late=report.is_late_against_original,
-            )
-        )
+def _report_counts(on: datetime.date) -> dict:
+    reports = ProgressReport.objects.all()
+    latest = reports.filter(task_id=OuterRef("task_id"), status=APPROVED).order_by("-period__ends_on", "-pk")
+    return {
+        "latest_percent": Subquery(latest.values("percent_complete")[:1]),
+        "latest_period_id": Subquery(latest.values("period_id")[:1]),
+        "reports_due": _per_task(reports, Count("pk", filter=Q(period__due_on__lte=on) | Q(status=APPROVED))),
+        "reports_approved": _per_task(reports, Count("pk", filter=Q(status=APPROVED))),
+        "reports_late": _per_task(reports, Count("pk", filter=LATE_AGAINST_ORIGINAL)),
+        "reports_extended": _per_task(reports, Count("pk", filter=~Q(due_on=F("period__due_on")))),
+    }
 
 
-def _milestones(by_id: dict[int, TaskFacts], ids: list[int], on: datetime.date) -> None:
+def _milestone_counts(on: datetime.date) -> dict:
     # The milestone keeps the approved claim's date (milestone_apply_claim); the claim is the fallback.
     claimed_on = (
         MilestoneClaim.objects.filter(milestone_id=OuterRef("pk"), status=MilestoneClaim.Status.APPROVED)
         .order_by("-decided_at", "-pk")
         .values("completed_on")[:1]
     )
-    met = Q(status=Milestone.Status.APPROVED)
-    rows = (
-        Milestone.objects.filter(task_id__in=ids)
-        .annotate(done_on=Coalesce("completed_on", Subquery(claimed_on), output_field=DateField()))
-        .values("task_id")
-        .annotate(
-            total=Count("pk"),
-            approved=Count("pk", filter=met),
-            on_time=Count("pk", filter=met & Q(done_on__lte=F("due_date"))),
-            overdue=Count("pk", filter=~met & Q(due_date__lt=on)),
-        )
-        .order_by()
+    milestones = Milestone.objects.annotate(
+        done_on=Coalesce("completed_on", Subquery(claimed_on), output_field=DateField())
     )
-    for row in rows:
-        facts = by_id[row["task_id"]]
-        facts.milestones, facts.milestones_approved = row["total"], row["approved"]
-        facts.milestones_on_time, facts.milestones_overdue = row["on_time"], row["overdue"]
+    met = Q(status=Milestone.Status.APPROVED)
+    return {
+        "milestones": _per_task(milestones, Count("pk")),
+        "milestones_approved": _per_task(milestones, Count("pk", filter=met)),
+        "milestones_on_time": _per_task(milestones, Count("pk", filter=met & Q(done_on__lte=F("due_date")))),
+        "milestones_overdue": _per_task(milestones, Count("pk", filter=~met & Q(due_date__lt=on))),
+    }
 
 
-def _notices(by_id: dict[int, TaskFacts], ids: list[int], department: Department, on: datetime.date) -> None:
+def _notice_counts(department: Department, on: datetime.date) -> dict:
+    notices = SupervisionNotice.objects.filter(department=department)
     answered = Q(responded_at__isnull=False)
-    rows = (
-        SupervisionNotice.objects.filter(task_id__in=ids, department=department)
-        .values("task_id")
-        .annotate(
-            total=Count("pk"),
-            blue=Count("pk", filter=Q(level=LEVELS.BLUE)),
-            yellow=Count("pk", filter=Q(level=LEVELS.YELLOW)),
-            red=Count("pk", filter=Q(level=LEVELS.RED)),
-            closed=Count("pk", filter=Q(status=SupervisionNotice.Status.CLOSED)),
-            answered=Count("pk", filter=answered),
-            # __date: the day in the project's time zone, as response_due_on is meant
-            on_time=Count("pk", filter=answered & Q(responded_at__date__lte=F("response_due_on"))),
-            late=Count("pk", filter=answered & Q(responded_at__date__gt=F("response_due_on"))),
-            response_time=Avg(
+    return {
+        "notices": _per_task(notices, Count("pk")),
+        "notices_blue": _per_task(notices, Count("pk", filter=Q(level=LEVELS.BLUE))),
+        "notices_yellow": _per_task(notices, Count("pk", filter=Q(level=LEVELS.YELLOW))),
+        "notices_red": _per_task(notices, Count("pk", filter=Q(level=LEVELS.RED))),
+        "notices_closed": _per_task(notices, Count("pk", filter=Q(status=SupervisionNotice.Status.CLOSED))),
+        "notices_answered": _per_task(notices, Count("pk", filter=answered)),
+        # __date: the day in the project's time zone, as response_due_on is meant
+        "notices_answered_on_time": _per_task(
+            notices, Count("pk", filter=answered & Q(responded_at__date__lte=F("response_due_on")))
+        ),
+        "notices_answered_late": _per_task(
+            notices, Count("pk", filter=answered & Q(responded_at__date__gt=F("response_due_on")))
+        ),
+        "notice_response_time": _per_task(
+            notices,
+            Avg(
                 ExpressionWrapper(F("responded_at") - F("issued_at"), output_field=DurationField()),
                 filter=answered,
             ),
-            overdue=Count("pk", filter=Q(status__in=AWAITING_RESPONSE, response_due_on__lt=on)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        facts = by_id[row["task_id"]]
-        facts.notices = row["total"]
-        facts.notices_blue, facts.notices_yellow, facts.notices_red = row["blue"], row["yellow"], row["red"]
-        facts.notices_closed, facts.notices_answered = row["closed"], row["answered"]
-        facts.notices_answered_on_time, facts.notices_answered_late = row["on_time"], row["late"]
-        facts.notices_overdue = row["overdue"]
-        if row["response_time"] is not None:
-            facts.notice_response_days = row["response_time"].total_seconds() / 86400
+            default=None,
+        ),
+        "notices_overdue": _per_task(
+            notices, Count("pk", filter=Q(status__in=AWAITING_RESPONSE, response_due_on__lt=on))
+        ),
+    }
 
 
-def _funding(by_id: dict[int, TaskFacts], ids: list[int]) -> None:
+def _funding_sums() -> dict:
     prefix = "funding_lines__entries__"
-    rows = (
-        KeyTask.objects.filter(pk__in=ids)
-        .values("pk")
-        .annotate(
-            lines=Count("funding_lines", distinct=True),
-            allocated=ledger_sum(ALLOCATED_KINDS, prefix=prefix),
-            spent=ledger_sum([Kind.EXPENDITURE], prefix=prefix),
-        )
-        .annotate(execution_rate=percent_of("spent"))
-        .order_by()
+    tasks = KeyTask.objects.all()
+    return {
+        "funding_lines": _per_task(tasks, Count("funding_lines", distinct=True), key="pk"),
+        "allocated": _per_task(tasks, ledger_sum(ALLOCATED_KINDS, prefix=prefix), ZERO, key="pk"),
+        "spent": _per_task(tasks, ledger_sum([Kind.EXPENDITURE], prefix=prefix), ZERO, key="pk"),
+    }
+
+
+COUNTED = (
+    "reports_due", "reports_approved", "reports_late",
+    "milestones", "milestones_approved", "milestones_on_time", "milestones_overdue",
+    "notices", "notices_blue", "notices_yellow", "notices_red", "notices_closed", "notices_answered",
+    "notices_answered_on_time", "notices_answered_late", "notices_overdue",
+    "funding_lines", "allocated", "spent",
+)  # fmt: skip
+
+
+def _tasks(plan: Plan, department: Department, on: datetime.date) -> list[TaskFacts]:
+    links = (
+        TaskDepartment.objects.filter(department=department, task__plan=plan)
+        .select_related("task", "task__section")
+        .annotate(**_report_counts(on), **_milestone_counts(on), **_notice_counts(department, on), **_funding_sums())
+        .order_by("task__position", "task__pk")
     )
-    for row in rows:
-        facts = by_id[row["pk"]]
-        facts.funding_lines, facts.allocated, facts.spent = row["lines"], row["allocated"], row["spent"]
-        facts.execution_rate = row["execution_rate"]
+    tasks, latest_periods, extended = [], [], []
+    for link in links:
+        facts = TaskFacts(task=link.task, role=link.role, **{name: getattr(link, name) for name in COUNTED})
+        facts.approved_percent = link.latest_percent
+        if link.latest_period_id:
+            latest_periods.append((facts, link.latest_period_id))
+        if link.notice_response_time is not None:
+            facts.notice_response_days = link.notice_response_time.total_seconds() / 86400
+        if facts.allocated > 0:
+            facts.execution_rate = float(facts.spent) * 100.0 / float(facts.allocated)
+        if link.reports_extended:
+            extended.append(link.task_id)
+        tasks.append(facts)
+    if latest_periods:
+        periods = ReportingPeriod.objects.in_bulk({period_id for _facts, period_id in latest_periods})
+        for facts, period_id in latest_periods:
+            facts.approved_period = periods[period_id]
+    if extended:  # the list of extensions costs a query only when there are some
+        by_id = {facts.task.pk: facts for facts in tasks}
+        reports = (
+            ProgressReport.objects.filter(task_id__in=extended)
+            .exclude(due_on=F("period__due_on"))
+            .select_related("period")
+            .order_by("period__starts_on", "pk")
+        )
+        for report in reports:
+            by_id[report.task_id].extensions.append(
+                ExtendedReport(
+                    period=report.period,
+                    original_due_on=report.original_due_on,
+                    due_on=report.due_on,
+                    late=report.is_late_against_original,
+                )
+            )
+    return tasks
 
 
 def indicator_facts(plan: Plan, department: Department) -> list[IndicatorFact]:

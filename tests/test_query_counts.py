@@ -624,9 +624,6 @@ def _plan(world):
 
 STAFF = ("supervisor", "evaluator")
 BOTH = ("supervisor", "liaison")
-# evaluation.facts.department_facts spends 7 queries (10 with indicators and extensions) of its own:
-# the page needs the facts in one or two queries to fit.
-FACTS = "the evaluator's facts (evaluation.facts) cost 7-10 queries: not fixed yet"
 
 PAGES = [
     # plans and key tasks
@@ -665,14 +662,8 @@ PAGES = [
     # evaluation and reports
     Page("evaluation list", _url("evaluation:evaluation_list"), grow_evaluations, roles=("supervisor", "evaluator", "liaison")),
     Page("evaluation detail", _url("evaluation:evaluation_detail", focus_evaluation), grow_evaluation, roles=STAFF),
-    Page(
-        "self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment,
-        over=BOTH, why=FACTS,  # 16
-    ),
-    Page(
-        "scoring", _url("evaluation:scoring", focus_assignment), grow_scoring, roles=("evaluator", "supervisor"),
-        over=("evaluator", "supervisor"), why=FACTS,  # 16 and 15
-    ),
+    Page("self-assessment", _url("evaluation:self_assessment", focus_self_assessment), grow_self_assessment),
+    Page("scoring", _url("evaluation:scoring", focus_assignment), grow_scoring, roles=("evaluator", "supervisor")),
     Page("generated reports", _url("evaluation:report_list"), grow_generated_reports, roles=STAFF),
     Page("generated report", _url("evaluation:report_detail", focus_generated_report), grow_generated_report, roles=STAFF),
     # the province: cascade and assessment
