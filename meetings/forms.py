@@ -44,7 +44,7 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Agreed item"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
     departments = forms.ModelMultipleChoiceField(
         label=_("Responsible departments"), queryset=Department.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,

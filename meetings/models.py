@@ -67,14 +67,14 @@ class Decision(models.Model):
     """议定事项: one numbered decision of a meeting, with its responsible departments and deadline."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Awaiting action")
         IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", _("Completed")
         OVERDUE = "overdue", _("Overdue")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("decision"), max_length=3000)
+    text = models.TextField(_("agreed item"), max_length=3000)
     departments = models.ManyToManyField(
         "tasks.Department", through="DecisionDepartment", related_name="meeting_decisions", verbose_name=_("responsible departments")
     )
@@ -93,8 +93,8 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
+        verbose_name = _("agreed item")
+        verbose_name_plural = _("agreed items")
         ordering = ["meeting", "number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_unique_in_meeting"),

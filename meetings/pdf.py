@@ -44,8 +44,8 @@ def meeting_summary_pdf(meeting: Meeting) -> bytes:
     if absent:
         story.append(_p(_("Absent: %(departments)s") % {"departments": absent}, "label"))
     story += [_p(line.strip(), "body") for line in meeting.minutes.splitlines() if line.strip()]
-    story += [Spacer(1, 4 * mm), _p(_("Decisions"), "recipient")]
-    rows = [[_p(_("No."), "label"), _p(_("Decision"), "label"), _p(_("Responsible departments"), "label"), _p(_("Deadline"), "label")]]
+    story += [Spacer(1, 4 * mm), _p(_("Agreed items"), "recipient")]
+    rows = [[_p(_("No."), "label"), _p(_("Agreed item"), "label"), _p(_("Responsible departments"), "label"), _p(_("Deadline"), "label")]]
     rows += [
         [_p(d.number, "cell"), _p(d.text, "cell"), _p("、".join(x.name for x in d.responsible), "cell"), _p(date_format(d.deadline), "cell")]
         for d in decisions

@@ -13,7 +13,7 @@ class MeetingTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     region = tables.Column(verbose_name=_("Region"), order_by=("region__path",))
     plan = tables.Column(verbose_name=_("Plan"), order_by=("plan__title",))
-    decision_count = tables.Column(verbose_name=_("Decisions"))
+    decision_count = tables.Column(verbose_name=_("Agreed items"))
 
     class Meta:
         model = Meeting
