@@ -131,3 +131,17 @@ def test_a_bad_sheet_is_shown_in_the_preview_and_cannot_be_confirmed(en_client, 
     response = en_client.post(preview_url + "confirm/", {"checked": "1"}, follow=True)
     assert "nothing was imported" in response.content.decode()
     assert Decision.objects.count() == 0
+
+
+def test_an_old_xls_sheet_of_decisions(meeting, supervisor, dept_a, dept_b):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("议定事项")
+    for r, row in enumerate([HEADER, [1, "建立患者信息共享机制", "市卫生健康委（牵头）、市公安局（配合）", "2024年底前"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    services.decisions_import(meeting=meeting, data=buffer.getvalue(), filename="议定事项.xls", actor=supervisor)
+    assert imported(meeting) == [(1, "建立患者信息共享机制", datetime.date(2024, 12, 31), ["示范市卫生健康委员会", "示范市公安局"])]
