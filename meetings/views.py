@@ -136,12 +136,14 @@ def meeting_detail(request: HttpRequest, pk: int, *, decision_form: DecisionForm
     meeting = access.get_meeting_for_user(request.user, pk)
     can_manage = access.can_manage(request.user, meeting.region)
     decisions = _decision_rows(selectors.meeting_decisions(meeting=meeting))
+    attendance = selectors.meeting_attendance(meeting=meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
-            "attendance": selectors.meeting_attendance(meeting=meeting),
+            "present": [a.department.name for a in attendance if a.present],
+            "absent": [a.department.name for a in attendance if not a.present],
             "decisions": decisions,
             "agenda": _decision_rows(selectors.open_decisions_before(meeting=meeting, user=request.user)),
             "files": list(evidence_for(meeting)),
