@@ -172,6 +172,33 @@ def decision_add(
     return decision
 
 
+@transaction.atomic
+def decision_update(
+    *, decision: Decision, text: str, departments: list[Department], deadline: datetime.date | None, actor: User
+) -> Decision:
+    """Correct a decision's text, departments or deadline while it is not yet tracked work (after
+    that, the task or the notice is what is changed)."""
+    decision = _lock_without_work(decision, actor)
+    errors = _check_decision(decision.meeting, text, departments, deadline)
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "text": decision.text, "deadline": decision.deadline.isoformat(),
+        "departments": list(decision.decision_departments.order_by("position").values_list("department_id", flat=True)),
+    }
+    decision.text, decision.deadline = text.strip(), deadline
+    decision.save(update_fields=["text", "deadline"])
+    decision.decision_departments.all().delete()
+    DecisionDepartment.objects.bulk_create(
+        [DecisionDepartment(decision=decision, department=d, position=i) for i, d in enumerate(dict.fromkeys(departments))]
+    )
+    audit_record(
+        subject=decision, actor=actor, action="change", from_state=Decision.State.OPEN, to_state=decision.state,
+        data={"before": before, "departments": [d.pk for d in departments], "deadline": deadline.isoformat()},
+    )
+    return decision
+
+
 def _lock_without_work(decision: Decision, actor: User) -> Decision:
     decision = Decision.objects.select_for_update().select_related("meeting__region", "meeting__plan").get(pk=decision.pk)
     require_manage(actor, decision.meeting.region)

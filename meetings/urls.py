@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/import/", views.decision_import, name="decision_import"),
     path("meetings/<int:pk>/import/<str:token>/", views.decision_import_preview, name="decision_import_preview"),
     path("meetings/<int:pk>/import/<str:token>/confirm/", views.decision_import_confirm, name="decision_import_confirm"),
+    path("meetings/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path("meetings/decisions/<int:pk>/task/", views.decision_task, name="decision_task"),
     path("meetings/decisions/<int:pk>/notice/", views.decision_notice, name="decision_notice"),
 ]

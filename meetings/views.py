@@ -215,6 +215,34 @@ def _decision_or_denied(request: HttpRequest, pk: int) -> tuple[Decision, HttpRe
     return decision, denied
 
 
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a decision not yet turned into work."""
+    decision, denied = _decision_or_denied(request, pk)
+    if denied:
+        return denied
+    meeting = decision.meeting
+    initial = {
+        "text": decision.text, "deadline": decision.deadline,
+        "departments": list(decision.decision_departments.values_list("department_id", flat=True)),
+    }
+    form = DecisionForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(
+                decision=decision, text=form.cleaned_data["text"], departments=form.ordered_departments(),
+                deadline=form.cleaned_data["deadline"], actor=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc, request)
+        else:
+            messages.success(request, _("Decision %(number)d has been saved.") % {"number": decision.number})
+            return redirect(meeting)
+    return render(
+        request, "meetings/decision_edit.html", {"decision": decision, "meeting": meeting, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision becomes a new key task (number, title, departments, deadline and cadence
     proposed from the decision)."""

@@ -27,6 +27,7 @@ def urls(meeting, decision) -> dict[str, str]:
         "pdf": f"/meetings/{meeting.pk}/summary.pdf",
         "edit": f"/meetings/{meeting.pk}/edit/",
         "import": f"/meetings/{meeting.pk}/import/",
+        "decision edit": f"/meetings/decisions/{decision.pk}/edit/",
         "task": f"/meetings/decisions/{decision.pk}/task/",
         "notice": f"/meetings/decisions/{decision.pk}/notice/",
     }
@@ -39,7 +40,7 @@ def statuses(user, meeting, decision) -> dict[str, int]:
     return {name: client.get(url).status_code for name, url in urls(meeting, decision).items()}
 
 
-VIEW_ONLY = {"detail": 200, "pdf": 200, "edit": 403, "import": 403, "task": 403, "notice": 403}
+VIEW_ONLY = {"detail": 200, "pdf": 200, "edit": 403, "import": 403, "decision edit": 403, "task": 403, "notice": 403}
 HIDDEN = dict.fromkeys(VIEW_ONLY, 404)
 
 

@@ -213,3 +213,35 @@ def test_the_summary_pdf_lists_the_decisions(client, meeting, supervisor, dept_a
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "建立患者信息共享机制" in text and "示范市卫生健康委员会" in text
+
+
+def test_an_open_decision_is_corrected_and_a_tracked_one_is_not(en_client, meeting, supervisor, dept_a, dept_b):
+    decision = add(meeting, supervisor, [dept_a], text="原事项")
+    en_client.force_login(supervisor)
+    response = en_client.post(
+        f"/meetings/decisions/{decision.pk}/edit/", {"text": "更正后的事项", "departments": [dept_b.pk], "deadline": LATER.isoformat()}
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.text == "更正后的事项" and [d.pk for d in decision.responsible] == [dept_b.pk]
+    assert AuditEntry.objects.filter(action="change", object_id=str(decision.pk), content_type__model="decision").exists()
+
+    to_task(decision, supervisor, [dept_b])
+    before = _rows()
+    response = en_client.post(
+        f"/meetings/decisions/{decision.pk}/edit/", {"text": "再改", "departments": [dept_a.pk], "deadline": LATER.isoformat()}, follow=True
+    )
+    assert "already been turned into work" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.text == "更正后的事项" and _rows() == before
+
+
+def test_a_meeting_cannot_be_moved_after_a_decision_deadline(meeting, supervisor, dept_a, english):
+    add(meeting, supervisor, [dept_a], deadline=datetime.date(2024, 4, 30))
+    with pytest.raises(ValidationError, match="due 2024-04-30"):
+        services.meeting_update(
+            meeting=meeting, kind=meeting.kind, title=meeting.title, held_on=datetime.date(2024, 5, 1), convenor=meeting.convenor,
+            minutes="", present=[dept_a], absent=[], actor=supervisor,
+        )
+    meeting.refresh_from_db()
+    assert meeting.held_on == HELD_ON
