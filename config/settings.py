@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "assessment",
     "inbox",
     "exports",
+    # Joint meetings (联席会议): meetings, decisions and the work they become.
+    "meetings",
     "demo",
 ]
 

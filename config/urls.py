@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("assessment.urls")),
     path("", include("exports.urls")),
+    path("", include("meetings.urls")),  # joint meetings (联席会议)
 ]

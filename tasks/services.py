@@ -550,3 +550,73 @@ def staff_place(*, user: User, region: Region, actor: User | None = None) -> Reg
     user._staff_region = region
     audit_record(subject=user, actor=actor, action="region", from_state=previous, to_state=region.name)
     return placement
+
+
+# --- one key task, outside an import (e.g. a joint meeting's decision) -----------------------
+
+
+@transaction.atomic
+def key_task_create(
+    *,
+    plan: Plan,
+    code: str,
+    title: str,
+    leads: list[Department],
+    cooperating: list[Department] | None = None,
+    due_date: datetime.date,
+    start_date: datetime.date | None = None,
+    cadence: str = KeyTask.Cadence.QUARTERLY,
+    content: str = "",
+    actor: User | None = None,
+    comment: str = "",
+) -> KeyTask:
+    """Add one key task to ``plan`` with its lead and co-operating departments (of the plan's
+    region), as the importer would; audited. Raises ValidationError naming the field at fault."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    cooperating = [d for d in (cooperating or []) if d.pk not in {lead.pk for lead in leads}]
+    code, title = (code or "").strip(), (title or "").strip()
+    errors: dict[str, object] = {}
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(gettext_lazy("The plan “%(plan)s” is closed; tasks cannot be added.") % {"plan": plan})
+    if not code:
+        errors["code"] = gettext_lazy("Give the task a number.")
+    elif plan.key_tasks.filter(code=code).exists():
+        errors["code"] = gettext_lazy("the number %(code)s already exists in the plan") % {"code": code}
+    if not title:
+        errors["title"] = gettext_lazy("Give the task a title.")
+    if not leads:
+        errors["leads"] = gettext_lazy("Choose at least one lead department.")
+    if any(d.region_id != plan.region_id for d in [*leads, *cooperating]):
+        errors["leads"] = gettext_lazy("The departments must belong to the plan's region.")
+    start_date = start_date or plan.start_date  # as the importer: the plan's start unless given
+    if due_date < start_date:
+        errors["due_date"] = gettext_lazy("the deadline %(date)s is before the task's start") % {"date": due_date.isoformat()}
+    if cadence not in KeyTask.Cadence.values:
+        errors["cadence"] = gettext_lazy("Choose a reporting cadence.")
+    if errors:
+        raise ValidationError(errors)
+    task = KeyTask(
+        plan=plan,
+        code=code,
+        title=title,
+        content=content,
+        position=(plan.key_tasks.aggregate(m=Max("position"))["m"] or 0) + 1,
+        start_date=start_date,
+        due_date=due_date,
+        cadence=cadence,
+    )
+    task.full_clean()
+    task.save()
+    TaskDepartment.objects.bulk_create(
+        [TaskDepartment(task=task, department=d, role=TaskDepartment.Role.LEAD, position=i) for i, d in enumerate(leads)]
+        + [TaskDepartment(task=task, department=d, role=TaskDepartment.Role.COOPERATING, position=i) for i, d in enumerate(cooperating)]
+    )
+    audit_record(
+        subject=task,
+        actor=actor,
+        action="create",
+        to_state=task.status,
+        comment=comment,
+        data={"leads": [d.pk for d in leads], "cooperating": [d.pk for d in cooperating], "due_date": due_date.isoformat()},
+    )
+    return task

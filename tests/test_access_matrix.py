@@ -42,6 +42,7 @@ from evidence.services import evidence_attach
 from exports.models import ExportJob
 from funding.models import FundingLine
 from indicators.models import Indicator, IndicatorImport, IndicatorValue
+from meetings.services import decision_add, meeting_create
 from notifications.models import Notification
 from supervision.models import ExtensionRequest, SupervisionNotice
 from supervision.notices import notice_issue
@@ -127,6 +128,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("exports/", "pk", "export_b"),
     ("notifications/", "pk", "notification_b"),
     ("evidence/download/", "public_id", "evidence_b"),
+    ("meetings/decisions/", "pk", "decision_b"),
+    ("meetings/", "token", "meeting_import"),
+    ("meetings/", "pk", "meeting_b"),
     ("regions/import/", "token", "region_import"),
     ("regions/departments/", "pk", "dept_b"),
     ("regions/", "pk", "region"),
@@ -269,6 +273,15 @@ def build_world() -> dict:
     world["indicator_import_b"] = indicator_import
     world["dept_b"], world["region"] = dept_b, plan.region
     world["region_import"] = SimpleNamespace(pk="0" * 32)  # another admin's upload lives in their session
+    # A joint meeting department B attended and A did not (a liaison sees only their departments' meetings).
+    world["meeting_b"] = meeting_create(
+        region=plan.region, plan=plan, kind="plenary", title="乙单位参加的联席会议", held_on=datetime.date(2024, 3, 15),
+        convenor="副市长", present=[dept_b], actor=users["supervisor"],
+    )
+    world["decision_b"] = decision_add(
+        meeting=world["meeting_b"], text="乙单位落实事项", departments=[dept_b], deadline=datetime.date(2024, 12, 31), actor=users["supervisor"]
+    )
+    world["meeting_import"] = SimpleNamespace(pk="0" * 32)  # an upload lives in its uploader's session
     missing = sorted(key for key, value in world.items() if value is None)
     assert not missing, f"the world lacks objects of department B: {missing}"
     return world
@@ -313,6 +326,10 @@ def build_other_prefecture(other: Region, supervisor: User) -> dict:
         "generated_report": GeneratedReport.objects.create(plan=plan, kind=GeneratedReport.Kind.BULLETIN, version=1, requested_by=supervisor),
     }
     objects["evidence"] = evidence_attach(owner=report, upload=SimpleUploadedFile("乙市.pdf", PDF), user=liaison)
+    objects["meeting"] = meeting_create(
+        region=other, plan=plan, kind="plenary", title="乙市联席会议", held_on=datetime.date(2024, 3, 15), convenor="乙市副市长",
+        present=[lead, cooperating], actor=supervisor,
+    )
     missing = sorted(key for key, value in objects.items() if value is None)
     assert not missing, f"乙市 lacks {missing}"
     return objects

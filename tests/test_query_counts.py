@@ -622,6 +622,52 @@ def _plan(world):
     return world.plan
 
 
+
+# --- joint meetings (联席会议) --------------------------------------------------------------------
+
+
+def _meeting(world, title, held_on):
+    from meetings import services
+
+    return services.meeting_create(
+        region=world.plan.region, plan=world.plan, kind="plenary", title=title, held_on=held_on, convenor="副市长",
+        present=[world.dept_a], absent=[world.dept_b], actor=world.users["supervisor"],
+    )
+
+
+def grow_meetings(world, n):
+    for _ in range(n):
+        _meeting(world, f"第{world.next('meeting')}次联席会议", datetime.date(2024, 3, 1))
+
+
+def focus_meeting(world):
+    if "meeting" not in world.made:
+        world.made["earlier meeting"] = _meeting(world, "上次联席会议", datetime.date(2024, 1, 10))
+        world.made["meeting"] = _meeting(world, "本次联席会议", datetime.date(2024, 3, 15))
+    return world.made["meeting"]
+
+
+def grow_meeting_detail(world, n):
+    """The focus meeting gets ``n`` decisions (in turn open, a key task, a notice), and the meeting
+    before it ``n`` open ones for the agenda."""
+    from meetings import services
+
+    meeting, supervisor = focus_meeting(world), world.users["supervisor"]
+    for _ in range(n):
+        k = world.next("decision")
+        for target in (meeting, world.made["earlier meeting"]):
+            decision = services.decision_add(
+                meeting=target, text=f"议定事项{k}", departments=[world.dept_a, world.dept_b], deadline=datetime.date(2025, 6, 30), actor=supervisor
+            )
+        if k % 3 == 1:
+            services.decision_to_task(
+                decision=decision, actor=supervisor, code=f"H{k}", title=f"会议任务{k}", leads=[world.dept_a], cooperating=[world.dept_b],
+                due_date=datetime.date(2025, 6, 30), cadence="quarterly",
+            )
+        elif k % 3 == 2:
+            services.decision_to_notice(decision=decision, actor=supervisor, task=_task(world), department=world.dept_a, level="blue", requirements="落实会议要求")
+
+
 STAFF = ("supervisor", "evaluator")
 BOTH = ("supervisor", "liaison")
 
@@ -681,6 +727,9 @@ PAGES = [
     Page("regions", _url("tasks:region_tree"), grow_regions, roles=("administrator",)),
     Page("region detail", _url("tasks:region_detail", lambda w: w.plan.region), grow_region_detail, roles=("administrator",)),
     Page("notifications", _url("notifications:notification_list"), grow_notifications, roles=BOTH),
+    # joint meetings
+    Page("meeting list", _url("meetings:meeting_list"), grow_meetings),
+    Page("meeting detail", _url("meetings:meeting_detail", focus_meeting), grow_meeting_detail),
 ]
 
 CASES = [

@@ -14,6 +14,8 @@ class Command(BaseCommand):
         summary = seed_demo()
         if not options["no_activity"]:
             counts = seed_demo_activity(summary.plan)
+            from meetings.demo import seed as seed_meetings  # joint meetings (联席会议)
+            seed_meetings(summary.plan)
             if counts:
                 self.stdout.write(
                     _("Progress reports: %(approved)d approved, %(submitted)d awaiting review, %(returned)d returned, %(draft)d drafts, %(late)d late.")
