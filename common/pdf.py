@@ -24,7 +24,6 @@ from xml.sax.saxutils import escape
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -232,13 +231,13 @@ def style(name: str, **options) -> ParagraphStyle:
 
 
 def parenthesized(text) -> str:
-    """（text） in Chinese, (text) in English."""
-    return pgettext("PDF parentheses", "(%(text)s)") % {"text": text}
+    """（text） in a Chinese document, (text) in an English one: punctuation, not words."""
+    return f"（{text}）" if document_language() == "zh-CN" else f" ({text})"
 
 
 def list_separator() -> str:
-    """；in Chinese, ; in English: between items of a list in one table cell."""
-    return pgettext("PDF list separator", "; ")
+    """Between the items of a list in one table cell: ；in Chinese, ; in English."""
+    return "；" if document_language() == "zh-CN" else "; "
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -214,6 +214,11 @@ def _money(value) -> str:
     return "—" if value is None else yuan(Decimal(value) / TEN_THOUSAND)
 
 
+def _money_headers() -> list[str]:
+    """下达（万元）, 拨付（万元）, 支出（万元）."""
+    return [f"{label}{parenthesized(_('10k yuan'))}" for label in (_("Allocated"), _("Disbursed"), _("Spent"))]
+
+
 def _percent(value) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
@@ -550,9 +555,7 @@ def render_final_report(
     labels = dict(Source.choices)
     money_header = [
         _("Lines"),
-        _("Allocated (10,000 yuan)"),
-        _("Disbursed (10,000 yuan)"),
-        _("Spent (10,000 yuan)"),
+        *_money_headers(),
         _("Execution rate"),
     ]
     for title, field, label in [
@@ -1085,9 +1088,7 @@ def _province_final_report(
     story.append(_p(_("4. Funding execution"), s["h1"]))
     labels = dict(Source.choices)
     names = {p.pk: report_province.plan_label(p, plan) for p in [plan, *children]}
-    money_header = [
-        _("Lines"), _("Allocated (10,000 yuan)"), _("Disbursed (10,000 yuan)"), _("Spent (10,000 yuan)"), _("Execution rate")
-    ]
+    money_header = [_("Lines"), *_money_headers(), _("Execution rate")]
     for title, field, label, first in [
         (_("4.1 By source"), "source", lambda k: str(labels.get(k, k)), _("Source")),
         (_("4.2 By fiscal year"), "fiscal_year", str, _("Fiscal year")),
