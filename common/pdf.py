@@ -94,8 +94,8 @@ _FUZZ = 1e-6
 
 
 def _is_word(char: str) -> bool:
-    """Part of a Latin word or a number (不可拆分): kept together on one line."""
-    return bool(char) and not char.isspace() and ord(char) < 0x2000
+    """Part of a Latin word or a number (不可拆分), or a dash (2021–2025, ——): kept together."""
+    return bool(char) and not char.isspace() and (ord(char) < 0x2000 or "\u2010" <= char <= "\u2015")
 
 
 def _breakable(chars: Sequence[str], at: int) -> bool:

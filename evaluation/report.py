@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
@@ -75,6 +75,7 @@ LIGHT_COLORS = {
     Light.GREEN: colors.HexColor("#5cb85c"),
 }
 TEN_THOUSAND = Decimal(10000)
+CENT = Decimal("0.01")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[QH])(?P<number>\d))?$")
 
 # The typography is shared with the notice (common.pdf); the old name stays for the benchmarks.
@@ -211,7 +212,9 @@ def _indicator_number(indicator, value) -> str:
 
 def _money(value) -> str:
     """Yuan as 万元 with thousands separators, as finance reports write them: 19,326.13."""
-    return "—" if value is None else yuan(Decimal(value) / TEN_THOUSAND)
+    if value is None:
+        return "—"
+    return yuan((Decimal(value) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP))  # rounded, not cut
 
 
 def _money_headers() -> list[str]:
