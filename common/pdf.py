@@ -33,7 +33,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 
 RED = colors.HexColor("#d00000")
@@ -220,6 +228,15 @@ class Para(Paragraph):
         return ParaLines(kind=1, lines=lines)
 
 
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut to ``width`` points with an ellipsis (a chart's axis labels)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def para(text, style: ParagraphStyle) -> Para:
     """Plain text (escaped; line breaks kept) as a paragraph."""
     return Para(escape(str(text)).replace("\n", "<br/>"), style)
@@ -325,12 +342,14 @@ def report_styles() -> dict[str, ParagraphStyle]:
         "subtitle": style("subtitle", fontSize=15, leading=24, alignment=TA_CENTER, textColor=GREY),
         "h1": style("h1", fontSize=16, leading=24, spaceBefore=8, spaceAfter=6, keepWithNext=1),
         "h2": style("h2", fontSize=12.5, leading=20, spaceBefore=6, spaceAfter=4, keepWithNext=1),
-        "body": style("body", firstLineIndent=21),
+        # Chinese paragraphs open with a two-character indent; English ones are set flush.
+        "body": style("body", firstLineIndent=21 if document_language() == "zh-CN" else 0),
         "note": style("note"),
         "missing": style("missing", textColor=GREY),
         "caption": style("caption", fontSize=10, leading=16, alignment=TA_CENTER, spaceBefore=2, spaceAfter=6),
         "head": style("head", fontSize=9, leading=12, alignment=TA_CENTER),
         "cell": style("cell", fontSize=9, leading=12),
+        "number": style("number", fontSize=9, leading=12, alignment=TA_RIGHT),
         # Lists of file names: wrapped between names (each measured once), not character by
         # character as CJK wrapping does — five times faster on a province's 81,600 names.
         "small": style("small", fontSize=7.5, leading=10, textColor=GREY, wordWrap=None, splitLongWords=1),
@@ -396,7 +415,7 @@ def official_fields(rows: Sequence[tuple[str, str]], styles: dict | None = None)
 def official_signature(unit: str, date: str, styles: dict | None = None) -> list:
     """The issuing unit and the date, right-aligned at the end of the document."""
     s = styles or official_styles()
-    return [Spacer(1, 12 * mm), para(unit, s["sign"]), para(date, s["sign"])]
+    return [KeepTogether([Spacer(1, 12 * mm), para(unit, s["sign"]), para(date, s["sign"])])]
 
 
 OFFICIAL_MARGINS = (26 * mm, 26 * mm, 25 * mm, 25 * mm)

@@ -10,6 +10,7 @@ searched and copied. Plain functions: the command and (later) a Celery job call 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from common.pdf import (
     build,
     cjk_font,
+    fit,
     list_separator,
     page_number,
     para,
@@ -165,13 +167,13 @@ def _p(text, style) -> Paragraph:
 def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset()) -> Table:
     """A table with a header row repeated on every page; the rows whose index is in ``spans`` are
     one cell across the whole width, in small type (a task's file names under its row)."""
-    cell = styles["cell"]
+    cell, number = styles["cell"], styles["number"]
     data = [[_p(h, styles["head"]) for h in header]]
     for n, row in enumerate(rows):
         if n in spans:
             data.append([_p(row[0], styles["small"])] + [""] * (len(header) - 1))
         else:
-            data.append([_p("" if v is None else v, cell) for v in row])
+            data.append([_p("" if v is None else v, number if _is_figure(v) else cell) for v in row])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -188,9 +190,17 @@ def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset(
     return table
 
 
-def _figure(drawing: Drawing, caption: str, s) -> KeepTogether:
+FIGURE_RE = re.compile(r"^[-+]?[\d,]+(\.\d+)?%?( \(\d+%\))?$")
+
+
+def _is_figure(value) -> bool:
+    """A number, amount or percentage: right-aligned in its column, as statistical tables are."""
+    return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(FIGURE_RE.match(value)))
+
+
+def _figure(drawing: Drawing, caption: str, s) -> list:
     """A chart with its caption under it (图1 …), never parted by a page break."""
-    return KeepTogether([Spacer(1, 3 * mm), drawing, _p(caption, s["caption"])])
+    return [KeepTogether([Spacer(1, 3 * mm), drawing, _p(caption, s["caption"])])]
 
 
 def _number(value) -> str:
@@ -393,13 +403,16 @@ def _lights_chart(rows: list[tuple[str, dict]], font: str) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 18 * mm, 120 * mm, 55 * mm
     order = [Light.RED, Light.YELLOW, Light.GREEN]
     chart.data = [[counts.get(light, 0) for _name, counts in rows] for light in order]
-    chart.categoryAxis.categoryNames = [name[:6] for name, _counts in rows]
+    chart.categoryAxis.categoryNames = [fit(name, font, 7, 24 * mm) for name, _counts in rows]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.angle = 30
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.categoryAxis.style = "stacked"
     chart.valueAxis.valueMin = 0
+    # Counts of tasks: whole numbers on the axis (about five steps).
+    highest = max((sum(counts.get(light, 0) for light in order) for _name, counts in rows), default=0)
+    chart.valueAxis.valueStep = max(1, math.ceil(highest / 5))
     chart.valueAxis.labels.fontSize = 7
     for index, light in enumerate(order):
         chart.bars[index].fillColor = LIGHT_COLORS[light]
@@ -548,7 +561,7 @@ def render_final_report(
             (name, {light: sum(t.light == light for t in group) for light in Light.values})
             for name, group in departments.items()
         ]
-        story.append(_figure(_lights_chart(chart_rows, font), _("Figure 1. Task lights by lead department"), s))
+        story += _figure(_lights_chart(chart_rows, font), _("Figure 1. Task lights by lead department"), s)
     else:
         story.append(_p(_("No key task data."), s["missing"]))
 
@@ -813,7 +826,7 @@ def _scores_chart(rows, font: str) -> Drawing:
     chart.width, chart.height = 120 * mm, (height - 10) * mm
     ordered = list(reversed(rows))  # the best at the top
     chart.data = [[float(row.weighted_total) for row in ordered]]
-    chart.categoryAxis.categoryNames = [row.department.short_name or row.department.name for row in ordered]
+    chart.categoryAxis.categoryNames = [fit(row.department.short_name or row.department.name, font, 7, 38 * mm) for row in ordered]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
@@ -1077,7 +1090,7 @@ def _province_final_report(
     if done.by_plan:
         story.append(_table(_tally_header(_("Prefecture")), _tally_rows(done.by_plan + [total]), s))
         chart = _lights_chart([(t.name, t.lights) for t in done.by_plan], font)
-        story.append(_figure(chart, _("Figure 1. Task lights by prefecture"), s))
+        story += _figure(chart, _("Figure 1. Task lights by prefecture"), s)
     else:
         story.append(_p(_("No key task data."), s["missing"]))
     story.append(_p(_("3.2 By section"), s["h2"]))

@@ -50,19 +50,20 @@ def _title(n: int, english: bool) -> str:
     return "精神卫生" [: n % 4] + "".join(PHRASES[(n + k) % len(PHRASES)] for k in range(5 + n % 4))
 
 
-def build_world(*, english: bool = False, tasks: int = 14) -> World:
+def build_world(*, english: bool = False, tasks: int = 14, departments: int = 4) -> World:
     region = RegionFactory(name="Demo City" if english else "示范市")
     issuer = DepartmentFactory(
         region=region, name="Demo City Health Commission" if english else "示范市卫生健康委员会",
         short_name="Health Commission" if english else "市卫生健康委", is_supervising=True,
     )
+    leads = departments
     departments = [
         DepartmentFactory(
             region=region,
             name=f"Demo City Bureau {n}" if english else f"示范市第{n}局（综合执法）",
             short_name=f"Bureau {n}" if english else f"市第{n}局",
         )
-        for n in range(1, 5)
+        for n in range(1, leads + 1)
     ]
     plan = PlanFactory(
         region=region, title="Demo City mental health plan, 2021–2025" if english else "示范市精神卫生“十四五”规划（2021—2025年）"
@@ -82,7 +83,7 @@ def build_world(*, english: bool = False, tasks: int = 14) -> World:
             light=lights[n % 4], progress=(n * 17) % 101,
             status=KeyTask.Status.COMPLETED if n % 3 == 0 else KeyTask.Status.IN_PROGRESS,
         )
-        TaskDepartmentFactory(task=task, department=departments[n % 4])
+        TaskDepartmentFactory(task=task, department=departments[n % leads])
         made.append(task)
 
     yes_no = Indicator.objects.create(
