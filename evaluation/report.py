@@ -173,7 +173,8 @@ def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset(
         if n in spans:
             data.append([_p(row[0], styles["small"])] + [""] * (len(header) - 1))
         else:
-            data.append([_p("" if v is None else v, number if _is_figure(v) else cell) for v in row])
+            # Figures right-aligned; the first column names the row, whatever it holds (2024, a code).
+            data.append([_p("" if v is None else v, number if c and _is_figure(v) else cell) for c, v in enumerate(row)])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
