@@ -795,8 +795,11 @@ def _evaluation_section(plan: Plan, s, font: str) -> list:
         ]
         story.append(_table(header, table, s))
         if rows:
-            story.append(Spacer(1, 3 * mm))
-            story.append(_scores_chart(rows, font))
+            caption = _("Figure %(number)d. Weighted totals by department, %(evaluation)s") % {
+                "number": number + 1,  # 图1 is the task lights'
+                "evaluation": evaluation.title,
+            }
+            story += _figure(_scores_chart(rows, font), caption, s)
         story.append(_p(_("Evaluators' conclusions"), s["h2"]))
         if evaluation.conclusion:
             story.append(_p(_("Overall: %(text)s") % {"text": evaluation.conclusion}, s["body"]))
