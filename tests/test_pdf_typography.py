@@ -163,6 +163,7 @@ def test_the_bulletin_breaks_lines_and_numbers_its_pages(world, zh):
     assert not [text for text in margin_text(pdf.pages[0]) if world.plan.title[:6] in text]  # no header over the title
     assert "— 1 —" in margin_text(pdf.pages[0])
     assert world.notice.reference in "".join(page_texts(data))
+    assert "建立精神卫生工作联席会议制度2024年度是" in "".join(page_texts(data))  # the approved yes/no value: 是, not 1
     assert pdf.metadata.subject == "督查通报 2024Q2" and pdf.trailer["/Root"]["/Lang"] == "zh-CN"
 
 

@@ -151,3 +151,22 @@ def test_without_a_truetype_font_the_builtin_cid_font_is_used_and_text_still_ext
 def test_yes_no_indicators_read_as_words_in_the_final_report(demo):
     # 建立精神卫生工作联席会议制度 (yes/no) was met in 2024: 是, not 1.
     assert "是(2024)" in text_of(demo["final"])
+
+
+def test_the_evaluations_chart_is_captioned_on_its_page(demo):
+    from reportlab.lib import colors
+
+    from evaluation.models import Evaluation
+    from tests.test_pdf_typography import fill_colours, page_texts, reader, rgb
+
+    evaluation = Evaluation.objects.get(plan=demo["plan"], status=Evaluation.Status.SIGNED_OFF)
+    with translation.override("zh-hans"):
+        caption = translation.gettext("Figure %(number)d. Weighted totals by department, %(evaluation)s") % {
+            "number": 2,
+            "evaluation": evaluation.title,
+        }
+    blue = rgb(colors.HexColor("#0d6efd"))  # the bars of the scores chart
+    pages = page_texts(demo["final"])
+    captioned = [n for n, text in enumerate(pages) if re.sub(r"\s+", "", caption) in text]
+    bars = [n for n, page in enumerate(reader(demo["final"]).pages) if blue in fill_colours(page)]
+    assert len(captioned) == 1 and captioned == bars, (captioned, bars)
