@@ -18,6 +18,7 @@ bulletin, and whatever comes next (a meeting summary …).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -238,8 +239,10 @@ def fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def para(text, style: ParagraphStyle) -> Para:
-    """Plain text (escaped; line breaks kept) as a paragraph."""
-    return Para(escape(str(text)).replace("\n", "<br/>"), style)
+    """Plain text (escaped; line breaks kept; a run of spaces kept as wide as it is typed, where a
+    paragraph would fold it into one) as a paragraph."""
+    text = re.sub(" {2,}", lambda run: "\u00a0" * len(run.group()), str(text))
+    return Para(escape(text).replace("\n", "<br/>"), style)
 
 
 def style(name: str, **options) -> ParagraphStyle:
