@@ -58,7 +58,7 @@ CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(CJK_FONT) ] || [ ! -x /usr/bin/pdftoppm ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian chromium and fonts-wqy-zenhei for the tests…"; \
+			echo "Installing Debian chromium, fonts-wqy-zenhei and poppler-utils for the tests…"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei poppler-utils >/dev/null; \
 		else \
 			echo "The tests need /usr/bin/chromium, $(CJK_FONT) and pdftoppm: sudo apt-get install -y chromium fonts-wqy-zenhei poppler-utils"; exit 1; \
