@@ -52,16 +52,16 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## browser-deps: Debian's Chromium for the Playwright tests and a TrueType CJK font for the PDFs
-##               (installed when missing and we may)
+## browser-deps: Debian's Chromium for the Playwright tests, a TrueType CJK font for the PDFs and
+##               poppler-utils to render them as PNG (installed when missing and we may)
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(CJK_FONT) ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(CJK_FONT) ] || [ ! -x /usr/bin/pdftoppm ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian chromium and fonts-wqy-zenhei for the tests…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+			echo "Installing Debian chromium, fonts-wqy-zenhei and poppler-utils for the tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei poppler-utils >/dev/null; \
 		else \
-			echo "The tests need /usr/bin/chromium and $(CJK_FONT): sudo apt-get install -y chromium fonts-wqy-zenhei"; exit 1; \
+			echo "The tests need /usr/bin/chromium, $(CJK_FONT) and pdftoppm: sudo apt-get install -y chromium fonts-wqy-zenhei poppler-utils"; exit 1; \
 		fi; \
 	fi
 

@@ -364,22 +364,31 @@ def _seed_notices(plan: Plan, supervisor: User, tz) -> None:
     def liaison_of(task):
         return User.objects.get(username=f"liaison-{task.primary_lead.code}")
 
-    task = by_title["统筹推进精神卫生信息化建设"]
+    # Each notice goes to the task's lead department, never to the supervising 卫生健康委 that
+    # issues it; answers come days after the notice, as they do (the report's average response).
+    day = datetime.timedelta(days=1)
+    task = by_title["严重精神障碍管理治疗综合协调"]
     notice = notice_issue(
         task=task, department=task.primary_lead, level=SupervisionNotice.Level.BLUE, user=supervisor, at=issued,
-        requirements="市级精神卫生信息平台二期建设进度滞后，请于期限内说明原因并提交整改计划。",
+        requirements="严重精神障碍管理治疗综合协调机制运行不畅，部分乡镇（街道）综合管理小组工作台账不全，请于期限内说明原因并提交整改计划。",
     )
-    notice_acknowledge(notice=notice, user=liaison_of(task))
-    notice_respond(notice=notice, user=liaison_of(task), response="已召开专题会议，明确二期建设时间表，12月底前完成招标。")
-    notice_accept(notice=notice, user=supervisor, comment="整改计划可行，请按期推进。")
+    notice_acknowledge(notice=notice, user=liaison_of(task), at=issued + datetime.timedelta(hours=6))
+    notice_respond(
+        notice=notice, user=liaison_of(task), response="已召开综合管理小组联席会议，明确各成员单位职责，12月底前补齐工作台账。",
+        at=issued + 4 * day,
+    )
+    notice_accept(notice=notice, user=supervisor, comment="整改计划可行，请按期推进。", at=issued + 6 * day)
 
     task = by_title["精神障碍患者救助与社区康复服务"]
     notice = notice_issue(
         task=task, department=task.primary_lead, level=SupervisionNotice.Level.YELLOW, user=supervisor, at=issued,
         requirements="社区康复服务覆盖区县数低于年度目标，请提交整改措施及佐证材料。",
     )
-    notice_acknowledge(notice=notice, user=liaison_of(task))
-    notice_respond(notice=notice, user=liaison_of(task), response="已将剩余两个区县纳入明年一季度建设计划，并落实专项经费。")
+    notice_acknowledge(notice=notice, user=liaison_of(task), at=issued + day)
+    notice_respond(
+        notice=notice, user=liaison_of(task), response="已将剩余两个区县纳入明年一季度建设计划，并落实专项经费。",
+        at=issued + 6 * day,
+    )
 
     task = by_title["肇事肇祸风险患者应急处置与送诊"]
     notice_issue(

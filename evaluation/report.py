@@ -10,13 +10,12 @@ searched and copied. Plain functions: the command and (later) a Celery job call 
 from __future__ import annotations
 
 import datetime
-import io
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from xml.sax.saxutils import escape
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
@@ -27,22 +26,37 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from common.pdf import (
+    build,
+    cjk_font,
+    fit,
+    list_separator,
+    page_number,
+    para,
+    parenthesized,
+    report_styles,
+    running_header,
+)
 from evaluation import report_province
 from evaluation.models import EvaluatorAssignment
 from funding.models import FundingLine, Source
 from funding.selectors import ALLOCATED_KINDS, Kind, ledger_sum, percent_of
+from funding.services import yuan
 from indicators.attainment import LABELS, NO_DATA, STATES, attainment, latest_approved_values
 from indicators.models import IndicatorValue
-from supervision import pdf as notice_pdf
 from supervision.models import SupervisionNotice
 from tasks.models import (
     LATE_AGAINST_ORIGINAL,
@@ -57,37 +71,17 @@ from tasks.models import (
 )
 
 OPEN = [ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
-GREY = colors.HexColor("#555555")
 LIGHT_COLORS = {
     Light.RED: colors.HexColor("#d9534f"),
     Light.YELLOW: colors.HexColor("#f0ad4e"),
     Light.GREEN: colors.HexColor("#5cb85c"),
 }
+TEN_THOUSAND = Decimal(10000)
+CENT = Decimal("0.01")
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[QH])(?P<number>\d))?$")
 
-# TrueType CJK fonts (reportlab cannot embed CFF-outlined OpenType, e.g. Noto CJK): path, subfont.
-TTF_CANDIDATES = [
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
-]
-_font: str | None = None
-
-
-def report_font() -> str:
-    """The registered font name: an embedded TrueType CJK font if one loads, else the CID font."""
-    global _font
-    if _font is None:
-        _font = notice_pdf.FONT  # registered by supervision.pdf on import
-        for path, index in TTF_CANDIDATES:
-            try:
-                pdfmetrics.registerFont(TTFont("ReportCJK", path, subfontIndex=index))
-            except Exception:  # missing file or outlines reportlab cannot read
-                continue
-            _font = "ReportCJK"
-            break
-    return _font
+# The typography is shared with the notice (common.pdf); the old name stays for the benchmarks.
+report_font = cjk_font
 
 
 class PeriodError(ValueError):
@@ -163,42 +157,24 @@ def _extra_sections(kind: str, plan: Plan, period: Period | None, number: int, s
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = report_font()
-
-    def style(name, **kwargs):
-        options = {"fontName": font, "fontSize": 10.5, "leading": 17, "wordWrap": "CJK"}
-        options.update(kwargs)
-        return ParagraphStyle(name, **options)
-
-    return {
-        "cover": style("cover", fontSize=26, leading=36, alignment=TA_CENTER),
-        "subtitle": style("subtitle", fontSize=15, leading=24, alignment=TA_CENTER, textColor=GREY),
-        "h1": style("h1", fontSize=16, leading=24, spaceBefore=8, spaceAfter=6, keepWithNext=1),
-        "h2": style("h2", fontSize=12.5, leading=20, spaceBefore=6, spaceAfter=4, keepWithNext=1),
-        "body": style("body"),
-        "missing": style("missing", textColor=GREY),
-        "cell": style("cell", fontSize=9, leading=12),
-        # Lists of file names: wrapped between names (each measured once), not character by
-        # character as CJK wrapping does — five times faster on a province's 81,600 names.
-        "small": style("small", fontSize=7.5, leading=10, textColor=GREY, wordWrap=None, splitLongWords=1),
-        "toc": style("toc", fontSize=12, leading=20),
-    }
+    return report_styles()
 
 
 def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return para(text, style)
 
 
 def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset()) -> Table:
     """A table with a header row repeated on every page; the rows whose index is in ``spans`` are
     one cell across the whole width, in small type (a task's file names under its row)."""
-    cell = styles["cell"]
-    data = [[_p(h, cell) for h in header]]
+    cell, number = styles["cell"], styles["number"]
+    data = [[_p(h, styles["head"]) for h in header]]
     for n, row in enumerate(rows):
         if n in spans:
             data.append([_p(row[0], styles["small"])] + [""] * (len(header) - 1))
         else:
-            data.append([_p("" if v is None else v, cell) for v in row])
+            # Figures right-aligned; the first column names the row, whatever it holds (2024, a code).
+            data.append([_p("" if v is None else v, number if c and _is_figure(v) else cell) for c, v in enumerate(row)])
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -213,6 +189,19 @@ def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset(
         )
     )
     return table
+
+
+FIGURE_RE = re.compile(r"^[-+]?[\d,]+(\.\d+)?%?( \(\d+%\))?$")
+
+
+def _is_figure(value) -> bool:
+    """A number, amount or percentage: right-aligned in its column, as statistical tables are."""
+    return isinstance(value, int | float | Decimal) or (isinstance(value, str) and bool(FIGURE_RE.match(value)))
+
+
+def _figure(drawing: Drawing, caption: str, s) -> list:
+    """A chart with its caption under it (图1 …), never parted by a page break."""
+    return [KeepTogether([Spacer(1, 3 * mm), drawing, _p(caption, s["caption"])])]
 
 
 def _number(value) -> str:
@@ -233,7 +222,15 @@ def _indicator_number(indicator, value) -> str:
 
 
 def _money(value) -> str:
-    return "—" if value is None else f"{Decimal(value):,.2f}"
+    """Yuan as 万元 with thousands separators, as finance reports write them: 19,326.13."""
+    if value is None:
+        return "—"
+    return yuan((Decimal(value) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP))  # rounded, not cut
+
+
+def _money_headers() -> list[str]:
+    """下达（万元）, 拨付（万元）, 支出（万元）."""
+    return [f"{label}{parenthesized(_('10k yuan'))}" for label in (_("Allocated"), _("Disbursed"), _("Spent"))]
 
 
 def _percent(value) -> str:
@@ -250,33 +247,38 @@ class _Document(SimpleDocTemplate):
             )
 
 
-def _build(
-    story, *, title: str, subject: str, multi: bool, progress: Callable[[int, str], None] | None = None
-) -> bytes:
-    """Typeset ``story``; typesetting reports 70–99 % to ``progress`` (per pass of the layout)."""
-    font = report_font()
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(GREY)
-        canvas.drawString(20 * mm, A4[1] - 12 * mm, title)
-        canvas.line(20 * mm, A4[1] - 13.5 * mm, A4[0] - 20 * mm, A4[1] - 13.5 * mm)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"- {doc.page} -")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = _Document(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=f"{title} {subject}",
-        subject=subject,
-        author=title,
+def _author(plan: Plan) -> str:
+    """Who the report is from: the region's supervising department (卫生健康委), else the region."""
+    department = (
+        Department.objects.filter(region_id=plan.region_id, is_supervising=True, is_active=True)
+        .order_by("position", "pk")
+        .first()
     )
+    return department.name if department is not None else plan.region.name
+
+
+def _build(
+    story,
+    *,
+    plan: Plan,
+    subject: str,
+    multi: bool,
+    cover: bool,
+    progress: Callable[[int, str], None] | None = None,
+) -> bytes:
+    """Typeset ``story``; typesetting reports 70–99 % to ``progress`` (per pass of the layout).
+    With ``cover`` the first page is a cover: no running header, no page number."""
+    title = plan.title
+
+    def first(canvas, doc):
+        if not cover:
+            page_number(canvas, doc.page)
+
+    def later(canvas, doc):
+        running_header(canvas, title)
+        page_number(canvas, doc.page)
+
+    on_progress = None
     if progress is not None:
         stage, state = _("Typesetting"), {"size": 1, "shown": 0}
 
@@ -289,12 +291,17 @@ def _build(
                     state["shown"] = percent
                     progress(percent, stage)
 
-        document.setProgressCallBack(on_progress)
-    if multi:
-        document.multiBuild(story, onFirstPage=decorate, onLaterPages=decorate)
-    else:
-        document.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
+    return build(
+        story,
+        title=f"{title} {subject}",
+        author=_author(plan),
+        subject=subject,
+        on_first_page=first,
+        on_later_pages=later,
+        document_class=_Document,
+        multi=multi,
+        progress=on_progress,
+    )
 
 
 # --- reads (a fixed number of queries) -----------------------------------------------------
@@ -346,7 +353,7 @@ def _indicator_rows(plan: Plan) -> list[list[str]]:
         unit = indicator.unit_label
         rows.append(
             [
-                f"{indicator.code} {indicator.name}" + (f"（{unit}）" if unit else ""),
+                f"{indicator.code} {indicator.name}" + (parenthesized(unit) if unit else ""),
                 baseline,
                 f"{target} ({indicator.target_year})",
                 shown,
@@ -397,13 +404,16 @@ def _lights_chart(rows: list[tuple[str, dict]], font: str) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 18 * mm, 120 * mm, 55 * mm
     order = [Light.RED, Light.YELLOW, Light.GREEN]
     chart.data = [[counts.get(light, 0) for _name, counts in rows] for light in order]
-    chart.categoryAxis.categoryNames = [name[:6] for name, _counts in rows]
+    chart.categoryAxis.categoryNames = [fit(name, font, 7, 24 * mm) for name, _counts in rows]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.angle = 30
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.categoryAxis.style = "stacked"
     chart.valueAxis.valueMin = 0
+    # Counts of tasks: whole numbers on the axis (about five steps).
+    highest = max((sum(counts.get(light, 0) for light in order) for _name, counts in rows), default=0)
+    chart.valueAxis.valueStep = max(1, math.ceil(highest / 5))
     chart.valueAxis.labels.fontSize = 7
     for index, light in enumerate(order):
         chart.bars[index].fillColor = LIGHT_COLORS[light]
@@ -548,13 +558,11 @@ def render_final_report(
                 s,
             )
         )
-        story.append(Spacer(1, 4 * mm))
-        story.append(_p(_("Figure 1. Task lights by lead department"), s["body"]))
         chart_rows = [
             (name, {light: sum(t.light == light for t in group) for light in Light.values})
             for name, group in departments.items()
         ]
-        story.append(_lights_chart(chart_rows, font))
+        story += _figure(_lights_chart(chart_rows, font), _("Figure 1. Task lights by lead department"), s)
     else:
         story.append(_p(_("No key task data."), s["missing"]))
 
@@ -564,9 +572,7 @@ def render_final_report(
     labels = dict(Source.choices)
     money_header = [
         _("Lines"),
-        _("Allocated (yuan)"),
-        _("Disbursed (yuan)"),
-        _("Spent (yuan)"),
+        *_money_headers(),
         _("Execution rate"),
     ]
     for title, field, label in [
@@ -610,7 +616,7 @@ def render_final_report(
     scope = KeyTask.objects.filter(plan=plan)
     if tasks and with_task_detail:
         evidence = report_province.evidence_names(scope)
-        rows = [[task.code, task.title, "；".join(evidence.get(task.pk, [])) or _("none")] for task in tasks]
+        rows = [[task.code, task.title, list_separator().join(evidence.get(task.pk, [])) or _("none")] for task in tasks]
         story.append(
             _table([_("No."), _("Key task"), _("Evidence files")], rows, s, [14 * mm, 80 * mm, 76 * mm])
         )
@@ -635,9 +641,7 @@ def render_final_report(
         story.append(_p(_("No evidence files have been uploaded."), s["missing"]))
 
     progress(70, _("Typesetting"))
-    return _build(
-        story, title=plan.title, subject=_("Final assessment report"), multi=True, progress=progress
-    )
+    return _build(story, plan=plan, subject=_("Final assessment report"), multi=True, cover=True, progress=progress)
 
 
 def _evidence_where(path: str) -> str:
@@ -791,8 +795,11 @@ def _evaluation_section(plan: Plan, s, font: str) -> list:
         ]
         story.append(_table(header, table, s))
         if rows:
-            story.append(Spacer(1, 3 * mm))
-            story.append(_scores_chart(rows, font))
+            caption = _("Figure %(number)d. Weighted totals by department, %(evaluation)s") % {
+                "number": number + 1,  # 图1 is the task lights'
+                "evaluation": evaluation.title,
+            }
+            story += _figure(_scores_chart(rows, font), caption, s)
         story.append(_p(_("Evaluators' conclusions"), s["h2"]))
         if evaluation.conclusion:
             story.append(_p(_("Overall: %(text)s") % {"text": evaluation.conclusion}, s["body"]))
@@ -823,7 +830,7 @@ def _scores_chart(rows, font: str) -> Drawing:
     chart.width, chart.height = 120 * mm, (height - 10) * mm
     ordered = list(reversed(rows))  # the best at the top
     chart.data = [[float(row.weighted_total) for row in ordered]]
-    chart.categoryAxis.categoryNames = [row.department.short_name or row.department.name for row in ordered]
+    chart.categoryAxis.categoryNames = [fit(row.department.short_name or row.department.name, font, 7, 38 * mm) for row in ordered]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
@@ -976,13 +983,7 @@ def render_bulletin(
     story += _extra_sections("bulletin", plan, period, 6, s)
 
     progress(70, _("Typesetting"))
-    return _build(
-        story,
-        title=plan.title,
-        subject=_("Supervision bulletin") + " " + period.code,
-        multi=False,
-        progress=progress,
-    )
+    return _build(story, plan=plan, subject=_("Supervision bulletin") + " " + period.code, multi=False, cover=False, progress=progress)
 
 
 # --- a province's reports: per prefecture and per section ---------------------------------
@@ -1092,9 +1093,8 @@ def _province_final_report(
     story.append(_p(_("3.1 By prefecture"), s["h2"]))
     if done.by_plan:
         story.append(_table(_tally_header(_("Prefecture")), _tally_rows(done.by_plan + [total]), s))
-        story.append(Spacer(1, 4 * mm))
-        story.append(_p(_("Figure 1. Task lights by prefecture"), s["body"]))
-        story.append(_lights_chart([(t.name, t.lights) for t in done.by_plan], font))
+        chart = _lights_chart([(t.name, t.lights) for t in done.by_plan], font)
+        story += _figure(chart, _("Figure 1. Task lights by prefecture"), s)
     else:
         story.append(_p(_("No key task data."), s["missing"]))
     story.append(_p(_("3.2 By section"), s["h2"]))
@@ -1108,7 +1108,7 @@ def _province_final_report(
     story.append(_p(_("4. Funding execution"), s["h1"]))
     labels = dict(Source.choices)
     names = {p.pk: report_province.plan_label(p, plan) for p in [plan, *children]}
-    money_header = [_("Lines"), _("Allocated (yuan)"), _("Disbursed (yuan)"), _("Spent (yuan)"), _("Execution rate")]
+    money_header = [_("Lines"), *_money_headers(), _("Execution rate")]
     for title, field, label, first in [
         (_("4.1 By source"), "source", lambda k: str(labels.get(k, k)), _("Source")),
         (_("4.2 By fiscal year"), "fiscal_year", str, _("Fiscal year")),
@@ -1233,7 +1233,7 @@ def _province_final_report(
                 )
                 if line.files:
                     spans.add(len(rows))
-                    rows.append(["； ".join(line.files)])
+                    rows.append([list_separator().join(line.files)])
             story.append(
                 _table(
                     [_("No."), _("Key task"), _("Lead department"), _("Light"), _("Progress"), _("Evidence files")],
@@ -1245,7 +1245,7 @@ def _province_final_report(
             )
 
     progress(70, _("Typesetting"))
-    return _build(story, title=plan.title, subject=_("Final assessment report"), multi=True, progress=progress)
+    return _build(story, plan=plan, subject=_("Final assessment report"), multi=True, cover=True, progress=progress)
 
 
 def _province_bulletin(
@@ -1392,6 +1392,4 @@ def _province_bulletin(
     story += _extra_sections("bulletin", plan, period, 6, s)
 
     progress(70, _("Typesetting"))
-    return _build(
-        story, title=plan.title, subject=_("Supervision bulletin") + " " + period.code, multi=False, progress=progress
-    )
+    return _build(story, plan=plan, subject=_("Supervision bulletin") + " " + period.code, multi=False, cover=False, progress=progress)

@@ -222,8 +222,9 @@ def _complete_as(process, node, user: User) -> None:
     complete_task(process, node, user)
 
 
-def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionNotice:
-    """签收: a liaison of the department confirms receipt; the answer can then be written."""
+def notice_acknowledge(*, notice: SupervisionNotice, user: User, at: datetime.datetime | None = None) -> SupervisionNotice:
+    """签收: a liaison of the department confirms receipt; the answer can then be written (``at``:
+    when, for the demo's history; now by default)."""
     flow = _flow()
     # Rights first: someone who may not act learns nothing about the notice's state.
     if not NOTICE_ANSWER.can_write(user, notice):
@@ -235,7 +236,7 @@ def notice_acknowledge(*, notice: SupervisionNotice, user: User) -> SupervisionN
                 _("This notice has already been acknowledged (%(status)s); nothing was changed.")
                 % {"status": notice.get_status_display()}
             )
-        now = timezone.now()
+        now = at or timezone.now()
         notice.status = Status.ACKNOWLEDGED
         notice.acknowledged_by, notice.acknowledged_at = user, now
         notice.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
+from common import pdf as common_pdf
 from demo.plan import seed_demo, seed_demo_activity
 from evaluation.report import PeriodError, parse_period, render_bulletin, render_final_report
 from indicators.models import Indicator
@@ -119,15 +120,13 @@ def _fonts(data: bytes) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_a_truetype_cjk_font_is_embedded_when_the_machine_has_one(monkeypatch):
-    from evaluation import report
-
-    installed = [path for path, _index in report.TTF_CANDIDATES if os.path.exists(path)]
+def test_a_truetype_cjk_font_is_embedded_when_the_machine_has_one():
+    installed = [path for path, _index in common_pdf.TTF_CANDIDATES if os.path.exists(path)]
     if not installed:
         pytest.fail(
             "No TrueType CJK font on this machine: apt-get install -y fonts-wqy-zenhei (.ci/run does)"
         )
-    monkeypatch.setattr(report, "_font", None)
+    common_pdf.reset_font()
     plan = PlanFactory(title="字体嵌入测试规划")
     data = render_final_report(plan)
     # A subset of the TrueType font, embedded: /AAAAAA+WenQuanYiZenHei (or the installed one's name).
@@ -138,13 +137,13 @@ def test_a_truetype_cjk_font_is_embedded_when_the_machine_has_one(monkeypatch):
 
 @pytest.mark.django_db
 def test_without_a_truetype_font_the_builtin_cid_font_is_used_and_text_still_extracts(monkeypatch):
-    from evaluation import report
-
-    monkeypatch.setattr(report, "TTF_CANDIDATES", [])
-    monkeypatch.setattr(report, "_font", None)
-    plan = PlanFactory(title="内置字体测试规划")
-    data = render_final_report(plan)
-    monkeypatch.setattr(report, "_font", None)  # the next test finds the installed font again
+    monkeypatch.setattr(common_pdf, "TTF_CANDIDATES", [])
+    common_pdf.reset_font()
+    try:
+        plan = PlanFactory(title="内置字体测试规划")
+        data = render_final_report(plan)
+    finally:
+        common_pdf.reset_font()  # the next test finds the installed font again
     assert any("STSong-Light" in name for name in _fonts(data))
     assert "内置字体测试规划" in text_of(data)
 
@@ -152,3 +151,22 @@ def test_without_a_truetype_font_the_builtin_cid_font_is_used_and_text_still_ext
 def test_yes_no_indicators_read_as_words_in_the_final_report(demo):
     # 建立精神卫生工作联席会议制度 (yes/no) was met in 2024: 是, not 1.
     assert "是(2024)" in text_of(demo["final"])
+
+
+def test_the_evaluations_chart_is_captioned_on_its_page(demo):
+    from reportlab.lib import colors
+
+    from evaluation.models import Evaluation
+    from tests.test_pdf_typography import fill_colours, page_texts, reader, rgb
+
+    evaluation = Evaluation.objects.get(plan=demo["plan"], status=Evaluation.Status.SIGNED_OFF)
+    with translation.override("zh-hans"):
+        caption = translation.gettext("Figure %(number)d. Weighted totals by department, %(evaluation)s") % {
+            "number": 2,
+            "evaluation": evaluation.title,
+        }
+    blue = rgb(colors.HexColor("#0d6efd"))  # the bars of the scores chart
+    pages = page_texts(demo["final"])
+    captioned = [n for n, text in enumerate(pages) if re.sub(r"\s+", "", caption) in text]
+    bars = [n for n, page in enumerate(reader(demo["final"]).pages) if blue in fill_colours(page)]
+    assert len(captioned) == 1 and captioned == bars, (captioned, bars)

@@ -37,7 +37,9 @@ def test_the_pdf_holds_the_reference_recipient_task_requirements_deadline_and_is
         assert re.sub(r"\s+", "", expected) in text, expected
     reader = PdfReader(io.BytesIO(data))
     fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
-    assert any("STSong-Light" in font for font in fonts), fonts
+    # The TrueType CJK font embedded as a subset (/AAAAAA+WenQuanYiZenHei-0), as in the reports.
+    assert any(re.fullmatch(r"/[A-Z]{6}\+\S+", font) for font in fonts), fonts
+    assert not any("STSong-Light" in font for font in fonts), fonts
     assert "督办〔2024〕1号" in reader.metadata.title
 
 
