@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("assessment.urls")),
     path("", include("exports.urls")),
+    path("public/", include("public.urls")),  # 政务公开: no login
 ]
