@@ -97,7 +97,7 @@ def test_administrator_of_the_region_publishes_with_an_audit_entry(world, admini
     entry = AuditEntry.objects.filter(action="publish").get()
     assert entry.actor == administrator and entry.object_id == str(world["plan"].pk)
     plan_page = client.get(reverse("tasks:plan_detail", args=[world["plan"].pk])).content.decode()
-    assert reverse("public:plan", args=[world["plan"].pk]) in plan_page and "公开页面 / Public page" in plan_page
+    assert reverse("public:plan", args=[world["plan"].pk]) in plan_page and "plan-public-link" in plan_page
     assert Client().get(reverse("public:plan", args=[world["plan"].pk])).status_code == 200
 
 
