@@ -1,14 +1,19 @@
-"""The public pages' cache: every entry is keyed by one version token, replaced whenever something
-the pages show changes (an approval, a publication switched, a task or indicator edited: see
+"""The public pages' cache: every entry is keyed by a version, replaced whenever something the pages
+show changes (an approval, a publication switched, a task or indicator edited: see
 ``public.invalidation``). Entries also expire after ``PUBLIC_CACHE_SECONDS`` (default 300 s), which
-bounds what no signal announces (the lights written by the daily sweep with ``bulk_update``) and,
-with a per-process cache (no ``CACHE_URL``), how long another worker may lag behind a change.
-A hit is two cache reads and no database query."""
+bounds what no signal announces (the lights the nightly sweep writes with ``bulk_update``).
+
+The version is a token in the cache *and* a token in a small file beside the uploads
+(``MEDIA_ROOT/.public-version``): with a shared cache (``CACHE_URL``, Redis) the first is enough;
+with each gunicorn worker's own memory (no ``CACHE_URL``) the file tells every worker of the
+machine at once that a page was withdrawn. A hit reads the cache twice and the file once, and
+makes no database query."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,18 +26,31 @@ def timeout() -> int:
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
 
 
+def stamp_path() -> Path:
+    return Path(settings.MEDIA_ROOT) / ".public-version"
+
+
 def version() -> str:
     token = cache.get(VERSION_KEY)
     if token is None:
         token = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, token, None):
             token = cache.get(VERSION_KEY) or token
-    return token
+    try:
+        stamp = stamp_path().read_text()[:32]
+    except OSError:
+        stamp = ""
+    return f"{token}{stamp}"
 
 
 def bump() -> None:
-    """Forget every public page at once (a new token; the old entries expire unread)."""
+    """Forget every public page at once (new tokens; the old entries expire unread)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        stamp_path().parent.mkdir(parents=True, exist_ok=True)
+        stamp_path().write_text(uuid.uuid4().hex)
+    except OSError:  # an unwritable MEDIA_ROOT: the cache's token and the time limit still hold
+        pass
 
 
 def cached(name: str, build: Callable[[], Any]) -> Any:

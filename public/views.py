@@ -58,7 +58,7 @@ def _snapshot(pk: int) -> dict | None:
     return None if found == MISSING else found
 
 
-def _page(request: HttpRequest, name: str, build) -> bytes | None:
+def _page(name: str, build) -> bytes | None:
     """The cached body of ``name`` in the active language; None when the plan is not published."""
 
     def render():
@@ -76,7 +76,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
         plans = list(selectors.published_plans())
         return render_to_string("public/index.html", {"plans": plans, "path": request.path}).encode()
 
-    return _respond(_page(request, "index", build), "text/html; charset=utf-8")
+    return _respond(_page("index", build), "text/html; charset=utf-8")
 
 
 @login_not_required
@@ -88,7 +88,7 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
             return None
         return render_to_string("public/plan.html", {"data": snapshot, "path": request.path}).encode()
 
-    return _respond(_page(request, f"page:{pk}", build), "text/html; charset=utf-8")
+    return _respond(_page(f"page:{pk}", build), "text/html; charset=utf-8")
 
 
 @login_not_required
@@ -101,7 +101,7 @@ def public_plan_json(request: HttpRequest, pk: int) -> HttpResponse:
         data = {"language": get_language(), **snapshot}
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
-    return _respond(_page(request, f"json:{pk}", build), "application/json; charset=utf-8", f"plan-{pk}.json")
+    return _respond(_page(f"json:{pk}", build), "application/json; charset=utf-8", f"plan-{pk}.json")
 
 
 def _csv(rows: list[list]) -> bytes:
@@ -129,7 +129,7 @@ def public_tasks_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         return _csv(rows)
 
-    return _respond(_page(request, f"tasks.csv:{pk}", build), "text/csv; charset=utf-8", f"plan-{pk}-tasks.csv")
+    return _respond(_page(f"tasks.csv:{pk}", build), "text/csv; charset=utf-8", f"plan-{pk}-tasks.csv")
 
 
 @login_not_required
@@ -148,7 +148,7 @@ def public_indicators_csv(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return _csv(rows)
 
-    return _respond(_page(request, f"indicators.csv:{pk}", build), "text/csv; charset=utf-8", f"plan-{pk}-indicators.csv")
+    return _respond(_page(f"indicators.csv:{pk}", build), "text/csv; charset=utf-8", f"plan-{pk}-indicators.csv")
 
 
 @login_not_required

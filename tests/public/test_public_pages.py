@@ -196,3 +196,17 @@ def test_language_switch_without_login(published):
     assert csv_text.startswith("Section,Number,Key task")
     away = client.get(reverse("public:language"), {"language": "zh-hans", "next": "https://evil.example/"})
     assert away["Location"] == reverse("public:index")
+
+
+def test_a_withdrawal_by_another_worker_reaches_this_one(published):
+    """Without a shared cache each gunicorn worker caches in its own memory: the worker that
+    withdrew the page tells the others through the stamp file beside the uploads."""
+    from public import cache as public_cache
+
+    client = zh(Client())
+    url = reverse("public:plan", args=[published.pk])
+    assert client.get(url).status_code == 200
+    PlanPublication.objects.filter(plan=published).update(is_published=False)  # written elsewhere, no signal here
+    assert client.get(url).status_code == 200  # still this worker's cached page
+    public_cache.stamp_path().write_text("another-worker-bumped-the-version")  # what the other worker's bump leaves
+    assert client.get(url).status_code == 404
