@@ -7,6 +7,9 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public pages")
 
     def ready(self) -> None:
+        from audit.labels import register_states
         from public import invalidation
+        from public.models import PublicationState
 
         invalidation.connect()
+        register_states(PublicationState)

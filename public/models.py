@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from tasks.models import Plan
 
 
+class PublicationState(models.TextChoices):
+    """The states the audit trail records for a publication (``public.services.publication_set``)."""
+
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Not published")
+
+
 class PlanPublication(models.Model):
     """The per-plan switch of the public progress page. Kept here, beside the plan, so that the
     plan's own model knows nothing of publishing."""

@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from public.access import can_publish
-from public.models import PlanPublication
+from public.models import PlanPublication, PublicationState
 from tasks.models import Plan
 
 
@@ -27,8 +27,8 @@ def publication_set(*, plan: Plan, user: User | None, published: bool) -> PlanPu
         subject=plan,
         actor=user,
         action="publish" if published else "unpublish",
-        from_state="published" if previous else "unpublished",
-        to_state="published" if published else "unpublished",
+        from_state=PublicationState.PUBLISHED if previous else PublicationState.UNPUBLISHED,
+        to_state=PublicationState.PUBLISHED if published else PublicationState.UNPUBLISHED,
     )
     return publication
 
