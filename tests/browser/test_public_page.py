@@ -3,6 +3,7 @@ citizen without an account reads it on a phone (375 px) and on a desktop, in Chi
 the page's language links, in English; no session or CSRF cookie is ever set for them."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -50,6 +51,8 @@ def test_an_administrator_publishes_and_a_citizen_reads_on_phone_and_desktop(pag
         expect(chart).to_be_visible()
         expect(phone.locator("#public-lights-table")).to_be_visible()
         assert phone.evaluate("document.documentElement.scrollWidth") <= width
+        violations = Axe().run(phone).response["violations"]
+        assert not violations, [(v["id"], [n["html"][:80] for n in v["nodes"]]) for v in violations]
 
         phone.locator("#public-language a[lang=en]").click()
         expect(phone.locator("html")).to_have_attribute("lang", "en")
