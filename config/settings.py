@@ -304,7 +304,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # --- Public progress pages (政务公开, public/) --------------------------------------------------
 # A cache every web worker shares (CACHE_URL=redis://127.0.0.1:6379/1): one copy of each public page
 # for all of them. Without it each process keeps its own copies (the workers of one machine still
-# learn of a withdrawal or an approval at once, through a stamp file in MEDIA_ROOT: public/cache.py).
+# learn of a withdrawal or an approval at once, through a stamp file in the temporary directory:
+# public/cache.py).
 _CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}

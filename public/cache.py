@@ -3,14 +3,16 @@ show changes (an approval, a publication switched, a task or indicator edited: s
 ``public.invalidation``). Entries also expire after ``PUBLIC_CACHE_SECONDS`` (default 300 s), which
 bounds what no signal announces (the lights the nightly sweep writes with ``bulk_update``).
 
-The version is a token in the cache *and* a token in a small file beside the uploads
-(``MEDIA_ROOT/.public-version``): with a shared cache (``CACHE_URL``, Redis) the first is enough;
-with each gunicorn worker's own memory (no ``CACHE_URL``) the file tells every worker of the
-machine at once that a page was withdrawn. A hit reads the cache twice and the file once, and
-makes no database query."""
+The version is a token in the cache *and* a token in a small stamp file of the database's own in
+the temporary directory: with a shared cache (``CACHE_URL``, Redis) the first is enough; with each
+gunicorn worker's own memory (no ``CACHE_URL``) the file tells every worker of the machine at once
+that a page was withdrawn. (Not in MEDIA_ROOT: that holds the uploads, and is counted file by
+file.) A hit reads the cache twice and the file once, and makes no database query."""
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +29,11 @@ def timeout() -> int:
 
 
 def stamp_path() -> Path:
-    return Path(settings.MEDIA_ROOT) / ".public-version"
+    """One file per database: the workers of a deployment share it, tests and deployments do not."""
+    from django.db import connection
+
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"plansupervisor-public-{database}"
 
 
 def version() -> str:
@@ -47,9 +53,8 @@ def bump() -> None:
     """Forget every public page at once (new tokens; the old entries expire unread)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     try:
-        stamp_path().parent.mkdir(parents=True, exist_ok=True)
         stamp_path().write_text(uuid.uuid4().hex)
-    except OSError:  # an unwritable MEDIA_ROOT: the cache's token and the time limit still hold
+    except OSError:  # an unwritable temporary directory: the cache's token and the time limit still hold
         pass
 
 

@@ -200,7 +200,7 @@ def test_language_switch_without_login(published):
 
 def test_a_withdrawal_by_another_worker_reaches_this_one(published):
     """Without a shared cache each gunicorn worker caches in its own memory: the worker that
-    withdrew the page tells the others through the stamp file beside the uploads."""
+    withdrew the page tells the others through the database's stamp file."""
     from public import cache as public_cache
 
     client = zh(Client())
