@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test smoke lint bench messages browser-deps clean
+.PHONY: run test smoke lint bench bench-public messages browser-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(VENV)/.installed
 	$(PY) bench/exports.py
 	$(PY) bench/pages.py
 	$(PY) bench/load.py
+	$(PY) bench/public.py
+
+## bench-public: the public progress page from the cache under load (gunicorn, wrk if installed, 200 req/s paced)
+bench-public: $(VENV)/.installed
+	$(PY) bench/public.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -42,6 +42,9 @@ ACTIONS = {
     "download": pgettext_lazy("audit action", "downloaded"),
     "request_export": pgettext_lazy("audit action", "export requested"),
     "export_ready": pgettext_lazy("audit action", "export prepared"),
+    # public pages (政务公开)
+    "publish": pgettext_lazy("audit action", "published"),
+    "unpublish": pgettext_lazy("audit action", "withdrawn from publication"),
 }
 
 

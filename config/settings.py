@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "exports",
     # Joint meetings (联席会议): meetings, decisions and the work they become.
     "meetings",
+    "public",
     "demo",
 ]
 
@@ -301,3 +302,17 @@ VIEWFLOW = {"AUTOREGISTER": False}
 SITE_TITLE = _("Plan Supervisor")
 # The address people open, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Public progress pages (政务公开, public/) --------------------------------------------------
+# A cache every web worker shares (CACHE_URL=redis://127.0.0.1:6379/1): one copy of each public page
+# for all of them. Without it each process keeps its own copies (the workers of one machine still
+# learn of a withdrawal or an approval at once, through a stamp file in the temporary directory:
+# public/cache.py).
+_CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)  # server-side cache of a public page
+PUBLIC_HTTP_MAX_AGE = env_int("PUBLIC_HTTP_MAX_AGE", 60)  # Cache-Control max-age for browsers and proxies

@@ -12,6 +12,9 @@ urlpatterns = [
     path("health/", login_not_required(HealthView.as_view()), name="health"),
     # The language switcher works before logging in too (login and lockout pages).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # 政务公开: no login. Early in the list: the public pages are the busiest, and every pattern
+    # tried before a match costs each request (a third of its CPU when it came last).
+    path("public/", include("public.urls")),
     path("accounts/", include("accounts.urls")),
     path("evidence/", include("evidence.urls")),
     path("notifications/", include("notifications.urls")),

@@ -62,8 +62,14 @@ class SectionNode:
 
 def plan_outline(*, user: User, plan: Plan) -> list[SectionNode]:
     """The plan's chapter tree in order, each section with the key tasks the user may see."""
+    return outline_of(plan=plan, tasks=key_task_rows(user=user, plan=plan))
+
+
+def outline_of(*, plan: Plan, tasks) -> list[SectionNode]:
+    """The plan's chapter tree in order, each section with those of ``tasks`` under it (sections
+    without any left out); also the public page's outline (``public.selectors``)."""
     tasks_by_section: dict[int | None, list[KeyTask]] = {}
-    for task in key_task_rows(user=user, plan=plan):
+    for task in tasks:
         tasks_by_section.setdefault(task.section_id, []).append(task)
     sections = list(plan.sections.order_by("position", "pk"))
     children: dict[int | None, list[PlanSection]] = {}

@@ -134,6 +134,7 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("regions/import/", "token", "region_import"),
     ("regions/departments/", "pk", "dept_b"),
     ("regions/", "pk", "region"),
+    ("public/", "pk", "plan"),  # 政务公开: 404 for everyone while the plan is not published (public/)
 ]
 BAD_PAGING = ("per_page=-1&page=999999", "per_page=100000&page=abc", "page=-3&sa-per_page=0&sa-page=x")
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")

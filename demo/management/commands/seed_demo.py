@@ -12,6 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = seed_demo()
+        from public import demo as public_demo  # 政务公开: the demo plan's public page
+
+        public_demo.seed(summary.plan)
         if not options["no_activity"]:
             counts = seed_demo_activity(summary.plan)
             from meetings.demo import seed as seed_meetings  # joint meetings (联席会议)
