@@ -241,3 +241,54 @@ def export_xlsx(scheme: AssessmentScheme) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- versions --------------------------------------------------------------------------------
+
+
+@dataclass
+class Difference:
+    region: str
+    what: str  # an item's label, or "Total" / "Rank" / "Grade"
+    before: object
+    after: object
+
+
+def differences(scheme: AssessmentScheme) -> list[Difference]:
+    """What changed from the version ``scheme`` re-ran (its frozen snapshot) to ``scheme``'s scores:
+    per prefecture, each item whose score changed, then the total, the rank and the grade."""
+    previous = scheme.previous
+    if previous is None:
+        return []
+    frozen = previous.snapshot or {}
+    labels = {str(item["id"]): item["label"] for item in frozen.get("items", [])}
+    before = {row["region"]: row for row in frozen.get("rows", [])}
+    result = results(scheme)
+    found: list[Difference] = []
+    for row in sorted(result.rows, key=lambda r: (r.region.code or "", r.region.name)):
+        old = before.get(row.region.pk)
+        if old is None:
+            found.append(Difference(row.region.name, str(_("Assessed")), "—", rules.points_text(row.total)))
+            continue
+        old_by_label = {labels.get(key, key): cell for key, cell in old["cells"].items()}
+        for item, cell in zip(result.items, row.cells, strict=True):
+            was = old_by_label.get(item.label)
+            was_score = Decimal(was["score"]) if was else None
+            now = cell.effective if cell is not None else None
+            if was_score != now:
+                was_value = was.get("value") if was else None
+                note = ""
+                if cell is not None and str(cell.raw_value) != str(was_value):
+                    note = f"（{_('value')} {was_value or '—'} → {cell.raw_value if cell.raw_value is not None else '—'}）"
+                found.append(Difference(
+                    row.region.name, item.label + note,
+                    "—" if was_score is None else rules.points_text(was_score),
+                    "—" if now is None else rules.points_text(now),
+                ))
+        if Decimal(old["total"]) != row.total:
+            found.append(Difference(row.region.name, str(_("Total")), rules.points_text(Decimal(old["total"])), rules.points_text(row.total)))
+        if old["rank"] != row.rank:
+            found.append(Difference(row.region.name, str(_("Rank")), old["rank"], row.rank))
+        if old["grade"] != row.grade:
+            found.append(Difference(row.region.name, str(_("Grade")), str(Grade(old["grade"]).label), row.grade_label))
+    return found

@@ -805,3 +805,61 @@ def sign_off(*, scheme: AssessmentScheme, user) -> AssessmentScheme:
     scheme.save(update_fields=["status", "signed_off_by", "signed_off_at", "snapshot"])
     audit_record(subject=scheme, actor=user, action="sign_off", from_state=old, to_state=scheme.status)
     return scheme
+
+
+# --- versions: a re-run of a signed-off assessment ------------------------------------------
+
+
+@transaction.atomic
+def rerun(*, scheme: AssessmentScheme, user, today: datetime.date | None = None) -> AssessmentScheme:
+    """A new version of a signed-off assessment, computed from today's data: the scheme, its items
+    and parameters, bonuses, deductions, vetoes, judgements, self-assessment and the on-site
+    samples with their checks are copied; the signed-off version stays as it was frozen."""
+    scheme = AssessmentScheme.objects.select_for_update().select_related("plan").get(pk=scheme.pk)
+    if not scheme.is_signed_off:
+        raise ValidationError(_("Only a signed-off assessment is re-run; this one can still be computed again."))
+    if scheme.reruns.exists():
+        raise ValidationError(_("This version has been re-run already: re-run the latest version."))
+    latest = AssessmentScheme.objects.filter(plan=scheme.plan, year=scheme.year).order_by("-version").first()
+    copy = AssessmentScheme.objects.create(
+        plan=scheme.plan, year=scheme.year, title=scheme.title, created_by=user, version=latest.version + 1, previous=scheme,
+        **{key: getattr(scheme, key) for key in (
+            "total_points", "excellent_from", "good_from", "pass_from", "bonus_cap", "deduction_cap",
+            "verified_replaces", "discrepancy_points", "assessed_seed",
+        )},
+    )
+    copy.assessed.set(scheme.assessed.all())
+    items = {}
+    for item in scheme.items.order_by("position", "pk"):
+        old_pk = item.pk
+        item.pk = None
+        item.scheme = copy
+        item.save()
+        items[old_pk] = item
+    for model, fields in (
+        (BonusDeduction, ("region_id", "points", "reason", "created_by_id")),
+        (Veto, ("region_id", "incident", "notice_id", "link", "cap", "created_by_id")),
+        (Judgement, ("region_id", "met", "note", "judged_by_id")),
+        (SelfScore, ("region_id", "points", "note", "entered_by_id")),
+    ):
+        rows = []
+        for old in model.objects.filter(scheme=scheme):
+            values = {field: getattr(old, field) for field in fields}
+            if hasattr(old, "item_id"):
+                values["item"] = items.get(old.item_id)
+            rows.append(model(scheme=copy, **values))
+        model.objects.bulk_create(rows)
+    from assessment.models import Sample
+
+    for sample in Sample.objects.filter(scheme=scheme).prefetch_related("items"):
+        sampled = list(sample.items.all())
+        sample.pk = None
+        sample.scheme = copy
+        sample.save()
+        for row in sampled:
+            row.pk = None
+            row.sample = sample
+            row.item = items.get(row.item_id)
+        SampledItem.objects.bulk_create(sampled)
+    audit_record(subject=copy, actor=user, action="create", to_state=copy.status, data={"rerun_of": scheme.pk, "version": copy.version})
+    return compute(scheme=copy, user=user, today=today)
