@@ -4,7 +4,6 @@ the sheet and the PDF carry the version and the freeze time."""
 
 import io
 import re
-from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
