@@ -87,17 +87,17 @@ def schemes_assessing(user: User) -> QuerySet[AssessmentScheme]:
 
 def get_prefecture_for_user(user: User, pk: int, region_pk: int) -> tuple[AssessmentScheme, Region, bool]:
     """(scheme, prefecture, whether it is the user's own) or 404."""
+    scheme = visible_schemes(user).filter(pk=pk).first()  # the province's staff (and above)
+    province = scheme is not None
+    own = None if province else own_prefecture(user)
+    if not province and (own is None or own.pk != region_pk):
+        raise Http404
     try:
-        scheme = AssessmentScheme.objects.select_related("plan__region").get(pk=pk)
+        scheme = scheme or AssessmentScheme.objects.select_related("plan__region").get(pk=pk)
         region = prefectures(scheme).get(pk=region_pk)
     except (AssessmentScheme.DoesNotExist, Region.DoesNotExist) as exc:
         raise Http404 from exc
-    if visible_schemes(user).filter(pk=scheme.pk).exists():
-        return scheme, region, False
-    own = own_prefecture(user)
-    if own is not None and own.pk == region.pk:
-        return scheme, region, True
-    raise Http404
+    return scheme, region, not province
 
 
 def get_sampled_for_user(user: User, pk: int) -> tuple[SampledItem, bool]:

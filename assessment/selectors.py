@@ -132,7 +132,7 @@ def results(scheme: AssessmentScheme) -> Results:
     for region_id, row in rows.items():
         row.bonus = rules.capped_adjustments(bonuses.get(region_id, []), item_caps=caps, region_cap=scheme.bonus_cap)
         row.deduction = rules.capped_adjustments(deductions.get(region_id, []), item_caps=caps, region_cap=scheme.deduction_cap)
-    for veto in Veto.objects.filter(scheme=scheme).order_by("pk"):
+    for veto in Veto.objects.filter(scheme=scheme).select_related("notice").order_by("pk"):
         if veto.region_id in rows:
             rows[veto.region_id].vetoes.append(veto)
     for item_id, region_id, points in SelfScore.objects.filter(scheme=scheme).values_list("item_id", "region_id", "points"):

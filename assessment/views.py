@@ -31,7 +31,7 @@ from assessment.forms import (
     SignOffForm,
     VetoForm,
 )
-from assessment.models import Sample, SchemeItem
+from assessment.models import Sample, SampledItem, SchemeItem
 from common.spreadsheets import TableError
 from common.views import add_errors
 
@@ -433,11 +433,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _prefecture_context(request, scheme, region, own):
+    """The prefecture's sheet from the ranking's reads (one pass over every prefecture's stored
+    scores: its rank and grade depend on the others) and one read of its sampled items."""
     result = selectors.results(scheme)
     row = next((r for r in result.rows if r.region.pk == region.pk), None)
-    items = result.items if row is None else result.items
     lines = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(result.items):
         cell = row.cells[index] if row else None
         own_score = row.self_scores[index] if row else None
         lines.append({
@@ -445,21 +446,24 @@ def _prefecture_context(request, scheme, region, own):
             "difference": (cell.effective - own_score) if (cell is not None and own_score is not None) else None,
             "working": selectors.working(item, cell),
         })
-    sample = Sample.objects.filter(scheme=scheme, region=region).first()
-    sampled = list(sample.items.select_related("checked_by", "responded_by").order_by("source", "pk")) if sample else []
-    self_scores = dict(scheme.self_scores.filter(region=region).values_list("item_id", "points"))
+    sampled = list(
+        SampledItem.objects.filter(sample__scheme=scheme, sample__region=region).select_related("sample").order_by("source", "pk")
+    )
+    sample = sampled[0].sample if sampled else Sample.objects.filter(scheme=scheme, region=region).first()
     manage = access.can_manage(request.user) and not own and not scheme.is_signed_off
     self_assess = access.can_self_assess(request.user, region) and not scheme.is_signed_off
+    judged = [item for item in result.items if item.rule == SchemeItem.Rule.JUDGED]
+    initial = {item.pk: value for item, value in zip(result.items, row.self_scores, strict=True)} if row else {}
     return {
         "scheme": scheme, "plan": scheme.plan, "region": region, "own": own, "row": row, "lines": lines,
         "sample": sample, "sampled": sampled, "can_manage": manage, "can_self_assess": self_assess,
-        "judge_form": JudgeForm(items=scheme.items.filter(rule=SchemeItem.Rule.JUDGED)) if manage else None,
+        "judge_form": JudgeForm(items=scheme.items.filter(rule=SchemeItem.Rule.JUDGED)) if manage and judged else None,
         "sample_form": SampleForm() if manage and sample is None else None,
         "check_form": CheckForm() if manage else None,
         "respond_form": RespondForm() if self_assess else None,
-        "self_form": SelfScoreForm(items=[item for item in scheme.items.all() if item.in_total], initial_scores=self_scores, prefix="self") if self_assess else None,
-        "vetoes": [veto for veto in scheme.vetoes.select_related("notice") if veto.region_id == region.pk],
-        "bonuses": [bonus for bonus in scheme.bonuses.all() if bonus.region_id == region.pk],
+        "self_form": SelfScoreForm(items=result.items, initial_scores=initial, prefix="self") if self_assess else None,
+        "vetoes": row.vetoes if row else [],
+        "bonus_reasons": row.bonus_reasons if row else [],
     }
 
 
