@@ -53,6 +53,8 @@ def test_command_writes_the_same_file(computed, tmp_path):
     call_command("export_assessment", "--plan", str(w.plan.pk), "--year", str(YEAR), "-o", str(out), stdout=io.StringIO())
     rows = _rows(out.read_bytes())
     assert len(rows) == 4
+    breakdown = list(load_workbook(io.BytesIO(out.read_bytes())).worksheets[1].iter_rows(values_only=True))
+    assert breakdown[0][:2] == ("Prefecture", "Item") and len(breakdown) == 1 + 3 * 2  # per prefecture and item
     assert [row[1] for row in rows[1:]] == ["黄石市", "十堰市", "武汉市"]
     assert rows[1][2] == D("100") or rows[1][2] == 100
 
