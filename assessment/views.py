@@ -447,7 +447,9 @@ def _prefecture_context(request, scheme, region, own):
             "working": selectors.working(item, cell),
         })
     sampled = list(
-        SampledItem.objects.filter(sample__scheme=scheme, sample__region=region).select_related("sample").order_by("source", "pk")
+        SampledItem.objects.filter(sample__scheme=scheme, sample__region=region)
+        .select_related("sample", "evidence", "report")
+        .order_by("source", "pk")
     )
     sample = sampled[0].sample if sampled else Sample.objects.filter(scheme=scheme, region=region).first()
     manage = access.can_manage(request.user) and not own and not scheme.is_signed_off
