@@ -246,6 +246,44 @@ def export_xlsx(scheme: AssessmentScheme) -> bytes:
 # --- versions --------------------------------------------------------------------------------
 
 
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def snapshot(scheme: AssessmentScheme) -> dict:
+    """Everything the signed-off scores used: the scheme's settings, each item with its parameters,
+    and per prefecture the values, targets, parameters and scores, total, rank and grade."""
+    result = results(scheme)
+    return {
+        "version": scheme.version,
+        "frozen_at": scheme.signed_off_at.isoformat() if scheme.signed_off_at else None,
+        "settings": {
+            key: str(getattr(scheme, key))
+            for key in ("total_points", "excellent_from", "good_from", "pass_from", "bonus_cap", "deduction_cap",
+                        "verified_replaces", "discrepancy_points")
+        },
+        "items": [
+            {"id": item.pk, "label": item.label, "rule": item.rule, "weight": str(item.weight), "params": item_params(item)}
+            for item in result.items
+        ],
+        "rows": [
+            {
+                "region": row.region.pk, "name": row.region.name, "rank": row.rank, "grade": row.grade,
+                "total": str(row.total), "bonus": str(row.bonus), "deduction": str(row.deduction),
+                "verification": str(row.verification),
+                "cells": {
+                    str(item.pk): None if cell is None else {
+                        "value": _str(cell.raw_value), "reported": _str(cell.reported_value), "target": _str(cell.target),
+                        "score": str(cell.effective), "params": cell.params,
+                    }
+                    for item, cell in zip(result.items, row.cells, strict=True)
+                },
+            }
+            for row in result.rows
+        ],
+    }
+
+
 @dataclass
 class Difference:
     region: str
@@ -260,7 +298,7 @@ def differences(scheme: AssessmentScheme) -> list[Difference]:
     previous = scheme.previous
     if previous is None:
         return []
-    frozen = previous.snapshot or {}
+    frozen = previous.snapshot or snapshot(previous)  # signed off before snapshots were kept: its stored scores
     labels = {str(item["id"]): item["label"] for item in frozen.get("items", [])}
     before = {row["region"]: row for row in frozen.get("rows", [])}
     result = results(scheme)

@@ -47,7 +47,7 @@ from assessment.models import (
     SelfScore,
     Veto,
 )
-from assessment.selectors import assessed_prefectures, item_params
+from assessment.selectors import assessed_prefectures, snapshot
 from audit.services import audit_record
 from indicators.attainment import year_target
 from indicators.models import Indicator
@@ -755,39 +755,8 @@ def score_adjust(*, score: RegionScore, new_score, reason: str, user) -> RegionS
 
 
 def freeze(scheme: AssessmentScheme) -> dict:
-    """Everything the signed-off scores used: the scheme's settings, each item with its parameters,
-    and per prefecture the values, targets, parameters and scores, total, rank and grade."""
-    from assessment.selectors import results
-
-    result = results(scheme)
-    return {
-        "version": scheme.version,
-        "frozen_at": scheme.signed_off_at.isoformat() if scheme.signed_off_at else None,
-        "settings": {
-            key: str(getattr(scheme, key))
-            for key in ("total_points", "excellent_from", "good_from", "pass_from", "bonus_cap", "deduction_cap",
-                        "verified_replaces", "discrepancy_points")
-        },
-        "items": [
-            {"id": item.pk, "label": item.label, "rule": item.rule, "weight": str(item.weight), "params": item_params(item)}
-            for item in result.items
-        ],
-        "rows": [
-            {
-                "region": row.region.pk, "name": row.region.name, "rank": row.rank, "grade": row.grade,
-                "total": str(row.total), "bonus": str(row.bonus), "deduction": str(row.deduction),
-                "verification": str(row.verification),
-                "cells": {
-                    str(item.pk): None if cell is None else {
-                        "value": _text(cell.raw_value), "reported": _text(cell.reported_value), "target": _text(cell.target),
-                        "score": str(cell.effective), "params": cell.params,
-                    }
-                    for item, cell in zip(result.items, row.cells, strict=True)
-                },
-            }
-            for row in result.rows
-        ],
-    }
+    """Everything the signed-off scores used (``selectors.snapshot``), stored at sign-off."""
+    return snapshot(scheme)
 
 
 @transaction.atomic
