@@ -443,7 +443,7 @@ def scheme_settings(
     """The scheme's total, grade cut-offs, caps and discrepancy rule."""
     scheme = _locked(scheme)
     values = {
-        "total_points": _decimal(total_points, "total_points", _("The total points")) or scheme.total_points,
+        "total_points": _decimal(total_points, "total_points", _("The total points")),
         "excellent_from": _decimal(excellent_from, "excellent_from", _("The cut-off")),
         "good_from": _decimal(good_from, "good_from", _("The cut-off")),
         "pass_from": _decimal(pass_from, "pass_from", _("The cut-off")),
@@ -451,7 +451,7 @@ def scheme_settings(
         "deduction_cap": _decimal(deduction_cap, "deduction_cap", _("The cap")),
         "discrepancy_points": _decimal(discrepancy_points, "discrepancy_points", _("The deduction")),
     }
-    for key in ("excellent_from", "good_from", "pass_from"):
+    for key in ("total_points", "excellent_from", "good_from", "pass_from"):
         if values[key] is None:
             values[key] = getattr(scheme, key)
     if values["discrepancy_points"] is None:

@@ -123,6 +123,8 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_changes(world, pr
         services.item_add(scheme=scheme, kind="timeliness", weight=40, rule="banded", params="下限分位=90; 上限分位=10", user=province_supervisor)
     with pytest.raises(ValidationError, match="needs its bar"):
         services.item_add(scheme=scheme, kind="timeliness", weight=40, rule="threshold", user=province_supervisor)
+    with pytest.raises(ValidationError, match="total points must be more than 0"):
+        services.scheme_settings(scheme=scheme, total_points="0", user=province_supervisor)
     with pytest.raises(ValidationError, match="cut-offs must fall"):
         services.scheme_settings(scheme=scheme, excellent_from="70", good_from="80", user=province_supervisor)
     bonus = services.item_add(scheme=scheme, kind="other", title="加分", weight=2, rule="bonus", user=province_supervisor)
