@@ -33,6 +33,9 @@ from assessment.services import _back_to_draft, _decimal, _locked
 from audit.services import audit_record
 from evidence.models import Evidence
 from indicators.models import IndicatorValue
+from notifications.models import Notification
+from notifications.services import notify
+from tasks.access import staff_overseeing
 from tasks.models import KeyTask, ProgressReport, Region
 
 MAX_EACH = 50
@@ -156,6 +159,14 @@ def check(*, sampled: SampledItem, status: str, user, corrected_value=None, note
     sampled.checked_by, sampled.checked_at = user, timezone.now()
     sampled.save(update_fields=["status", "corrected_value", "note", "checked_by", "checked_at"])
     _back_to_draft(scheme, user)  # a discrepancy changes the scores: compute again
+    if status == SampledItem.Status.DISCREPANCY and old != status:
+        region = sampled.sample.region
+        notify(
+            users=staff_overseeing(region, "tasks.review_progressreport").filter(region_staff__region=region),
+            kind=Notification.Kind.INFO, message="assessment.sample.discrepancy",
+            params={"scheme": scheme.title, "item": sampled.label, "note": note},
+            url=f"/assessments/{scheme.pk}/prefectures/{region.pk}/",
+        )
     audit_record(subject=scheme, actor=user, action="verify", from_state=old, to_state=status, comment=note,
                  data={"sampled": sampled.pk, "value": None if value is None else str(value)})
     return sampled
@@ -176,6 +187,12 @@ def respond(*, sampled: SampledItem, response: str, user) -> SampledItem:
     sampled.response, sampled.responded_by, sampled.responded_at = response[:2000], user, timezone.now()
     sampled.save(update_fields=["response", "responded_by", "responded_at"])
     audit_record(subject=scheme, actor=user, action="respond", comment=response[:200], data={"sampled": sampled.pk})
+    notify(
+        users=staff_overseeing(scheme.plan.region, "tasks.review_progressreport").filter(region_staff__region=scheme.plan.region),
+        kind=Notification.Kind.INFO, message="assessment.sample.responded",
+        params={"scheme": scheme.title, "region": sampled.sample.region.name, "response": sampled.response[:500]},
+        url=f"/assessments/{scheme.pk}/prefectures/{sampled.sample.region_id}/",
+    )
     return sampled
 
 

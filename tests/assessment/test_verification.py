@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment import selectors, services, verification
 from assessment.models import RegionScore, Sample, SampledItem
 from evidence.services import evidence_attach
+from notifications.models import Notification
 from tests.assessment.conftest import indicator_scheme
+from tests.factories import make_supervisor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
@@ -78,15 +80,19 @@ def test_discrepancy_flow(sampled_world, province_supervisor):
     value = sample.items.get(source="value")
     report = sample.items.filter(source="report").first()
     assert value.reported_value == D("85")
+    prefecture_user = make_supervisor("sup-wuhan", region=a)
+    boss = make_supervisor("boss", region=w.province)
     with pytest.raises(ValidationError, match="verified on site"):
         verification.check(sampled=value, status="discrepancy", note="台账不符", user=province_supervisor)
     with pytest.raises(ValidationError, match="what the discrepancy is"):
         verification.check(sampled=value, status="discrepancy", corrected_value="60", user=province_supervisor)
     verification.check(sampled=value, status="discrepancy", corrected_value="60", note="抽查台账仅能核实60%", user=province_supervisor)
     verification.check(sampled=report, status="confirmed", user=province_supervisor)
-    # the prefecture answers once
-    prefecture_user = province_supervisor  # the service does not check roles (the views do)
+    # the prefecture's supervisors hear of it, and answer once; the province hears of the answer
+    assert Notification.objects.filter(user=prefecture_user, message="assessment.sample.discrepancy").count() == 1
+    assert not Notification.objects.filter(user=province_supervisor, message="assessment.sample.discrepancy").exists()
     verification.respond(sampled=value, response="部分患者随访记录在县级系统中", user=prefecture_user)
+    assert Notification.objects.filter(user=boss, message="assessment.sample.responded").count() == 1
     with pytest.raises(ValidationError, match="responded already"):
         verification.respond(sampled=value, response="再次申诉", user=prefecture_user)
     with pytest.raises(ValidationError, match="Only a discrepancy"):
