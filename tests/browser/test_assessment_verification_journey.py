@@ -92,3 +92,9 @@ def test_sample_discrepancy_response_sign_off_and_export(page):
     wuhan_line = next(row for row in breakdown if row[0] == "武汉市")
     assert (Decimal(str(wuhan_line[5])), Decimal(str(wuhan_line[6]))) == (Decimal(70), Decimal(90))  # verified, reported
     assert SampledItem.objects.get(status="discrepancy").responded_at is not None
+
+    # 5. At 375 px the pages scroll their tables inside themselves, never the page sideways.
+    page.set_viewport_size({"width": 375, "height": 800})
+    for url in (f"/assessments/{scheme.pk}/", f"/assessments/{scheme.pk}/prefectures/{wuhan.pk}/", f"/assessments/{scheme.pk}/edit/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
