@@ -12,6 +12,10 @@ class AssessmentConfig(AppConfig):
 
         register_states(AssessmentScheme.Status)
 
+        from assessment import notification_messages
+
+        notification_messages.register()
+
         # The signed-off ranking goes into the plan's bulletin and final report (evaluation/report.py
         # knows nothing of assessments: it asks its registered section providers).
         from assessment.report_sections import bulletin_sections, final_report_sections

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessment import rules
 from assessment.models import AssessmentScheme
-from assessment.selectors import results
+from assessment.selectors import frozen_text, results
 from evaluation.report import ReportSection
 from tasks.models import Plan
 
@@ -24,19 +24,18 @@ def ranking_section(scheme: AssessmentScheme) -> ReportSection:
     header = (
         [_("Rank"), _("Prefecture"), _("Total")]
         + [f"{item.label}（{rules.points_text(item.weight)}）" for item in result.items]
-        + [_("Bonus"), _("Deduction")]
+        + [_("Bonus"), _("Deduction"), _("Grade")]
     )
     rows = [
         [row.rank, row.region.name + (" *" if row.adjusted else ""), _number(row.total)]
         + [_number(cell.effective if cell is not None else None) for cell in row.cells]
-        + [_number(row.bonus), _number(row.deduction)]
+        + [_number(row.bonus), _number(row.deduction + row.verification), row.grade_label + (" ※" if row.vetoed else "")]
         for row in result.rows
     ]
-    signed = scheme.signed_off_at.date().isoformat() if scheme.signed_off_at else ""
-    note = _("%(title)s, signed off on %(date)s. * a score adjusted by a supervisor, with its reason on record.") % {
-        "title": scheme.title,
-        "date": signed,
-    }
+    note = _(
+        "%(title)s, version %(version)d, frozen at %(frozen)s. * a score adjusted by a supervisor, with its reason "
+        "on record; ※ grade capped by a veto."
+    ) % {"title": scheme.title, "version": scheme.version, "frozen": frozen_text(scheme)}
     return ReportSection(
         title=_("Performance assessment of the prefectures, %(year)d") % {"year": scheme.year},
         header=header,
@@ -55,10 +54,13 @@ def bulletin_sections(plan: Plan, period) -> list[ReportSection]:
     schemes = _signed_off(plan)
     if year is not None:
         schemes = schemes.filter(year__lte=year)
-    scheme = schemes.order_by("-year").first()
+    scheme = schemes.order_by("-year", "-version").first()
     return [ranking_section(scheme)] if scheme else []
 
 
 def final_report_sections(plan: Plan, period) -> list[ReportSection]:
-    """Every signed-off ranking of the plan, year by year."""
-    return [ranking_section(scheme) for scheme in _signed_off(plan).order_by("year")]
+    """Every year's signed-off ranking of the plan (its latest version), year by year."""
+    latest: dict[int, AssessmentScheme] = {}
+    for scheme in _signed_off(plan).order_by("year", "version"):
+        latest[scheme.year] = scheme  # the latest signed-off version of each year
+    return [ranking_section(scheme) for scheme in latest.values()]

@@ -9,7 +9,13 @@ Every rule returns points between 0 and the item's weight, rounded to 0.01:
 - **banded** (分段计分): against the other prefectures: at or below the 10th percentile a floor share
   of the weight, at or above the 90th full marks, linear between (the mirror for "≤");
 - **yes/no** (是否达标): full marks when met, nothing otherwise (a strict > or < target is not met
-  by the bar itself).
+  by the bar itself);
+- **threshold** (达标计分): full marks when the value reaches a bar set on the item, 0 otherwise;
+- **stepped** (分档计分): the share of the highest step reached, e.g. ≥ 90 full, ≥ 80 half;
+- **banded** takes its percentiles (default 10th and 90th) and floor share as parameters.
+
+Grades (优秀/良好/合格/不合格) come from the total and the scheme's cut-offs; a veto (一票否决) caps
+the grade whatever the points. Bonuses and deductions are capped per item and per prefecture.
 
 "≤" means lower is better: ``Indicator.lower_is_better`` (≤ and < targets, and ≥ targets of a ratio
 1:N, stored as N: "≥1:4000" is met by 1:3000).
@@ -69,22 +75,115 @@ def percentile(values: Sequence[Decimal], fraction: Decimal) -> Decimal:
 P10, P90 = Decimal("0.1"), Decimal("0.9")
 
 
-def banded_score(value, values: Sequence, weight, *, floor_share=Decimal("0.6"), lower_is_better=False) -> Decimal:
-    """Below the 10th percentile of ``values`` (every prefecture's value) the floor share, above the
-    90th full marks, linear between. All prefectures equal: full marks."""
+def band_bounds(values: Sequence, *, low=P10, high=P90, lower_is_better: bool = False) -> tuple[Decimal, Decimal] | None:
+    """The two percentiles of ``values`` (missing values left out) that bound the band, as values of
+    the indicator: for "≤" the low bound is the *larger* number (the worse one). None: no value."""
     present = [Decimal(v) for v in values if v is not None]
-    if value is None or not present:
+    if not present:
+        return None
+    if lower_is_better:
+        present = [-v for v in present]
+    bounds = percentile(present, Decimal(low)), percentile(present, Decimal(high))
+    return (-bounds[0], -bounds[1]) if lower_is_better else bounds
+
+
+def banded_score(
+    value, values: Sequence, weight, *, floor_share=Decimal("0.6"), low=P10, high=P90, lower_is_better=False
+) -> Decimal:
+    """At or below the ``low`` percentile of ``values`` (every prefecture's value) the floor share,
+    at or above the ``high`` percentile full marks, linear between. All prefectures equal (or tied
+    at both bounds): full marks. A missing value: nothing."""
+    check_percentiles(low, high)
+    bounds = band_bounds(values, low=low, high=high, lower_is_better=lower_is_better)
+    if value is None or bounds is None:
         return ZERO.quantize(CENT)
     floor_share = Decimal(floor_share)
+    bottom, top = bounds
     if lower_is_better:  # the mirror: negate, so that "higher is better" again
-        present = [-v for v in present]
-        value = -value
-    low, high = percentile(present, P10), percentile(present, P90)
-    if value >= high:
+        value, bottom, top = -value, -bottom, -top
+    if value >= top:
         return points(ONE, weight)
-    if value <= low:
+    if value <= bottom:
         return points(floor_share, weight)
-    return points(floor_share + (ONE - floor_share) * (value - low) / (high - low), weight)
+    return points(floor_share + (ONE - floor_share) * (value - bottom) / (top - bottom), weight)
+
+
+def check_percentiles(low, high) -> None:
+    """Percentile bounds lie in 0–1 with the low one below the high one (ValueError otherwise)."""
+    low, high = Decimal(low), Decimal(high)
+    if not (ZERO <= low < high <= ONE):
+        raise ValueError("percentile bounds out of order")
+
+
+def threshold_score(value, bar, weight, *, lower_is_better: bool = False, strict: bool = False) -> Decimal:
+    """Full marks when ``value`` reaches ``bar`` (at the bar itself too, unless ``strict``), else 0."""
+    return yes_no_score(reaches(value, bar, lower_is_better=lower_is_better, strict=strict), weight)
+
+
+def stepped_score(value, steps: Sequence[tuple], weight, *, lower_is_better: bool = False) -> Decimal:
+    """``steps`` are (bar, share) pairs: the share of the best step ``value`` reaches (at the bar
+    itself too); none reached or no value: 0. E.g. [(90, 1), (80, 0.5)]: 85 → half the points."""
+    check_steps(steps)
+    if value is None:
+        return ZERO.quantize(CENT)
+    reached = [Decimal(share) for bar, share in steps if reaches(value, Decimal(bar), lower_is_better=lower_is_better)]
+    return points(max(reached, default=ZERO), weight)
+
+
+def check_steps(steps: Sequence[tuple]) -> None:
+    """At least one step; every share in 0–1; no bar twice (ValueError otherwise)."""
+    if not steps:
+        raise ValueError("no steps")
+    bars = [Decimal(bar) for bar, _share in steps]
+    if len(set(bars)) != len(bars):
+        raise ValueError("a bar twice")
+    for _bar, share in steps:
+        if not ZERO <= Decimal(share) <= ONE:
+            raise ValueError("share out of 0-1")
+
+
+# --- bonuses, deductions, grades -----------------------------------------------------------
+
+
+def capped(total: Decimal, cap: Decimal | None) -> Decimal:
+    """``total`` (≥ 0) at most ``cap``; no cap: as it is."""
+    return total if cap is None else min(total, Decimal(cap))
+
+
+def capped_adjustments(entries: Sequence[tuple], *, item_caps: dict, region_cap: Decimal | None) -> Decimal:
+    """The points of a prefecture's bonuses (or of its deductions, as positive numbers): ``entries``
+    are (item key, points); each item's sum is capped by ``item_caps[key]`` (missing or None: no
+    cap), then the whole by ``region_cap``."""
+    per_item: dict = {}
+    for key, value in entries:
+        per_item[key] = per_item.get(key, ZERO) + Decimal(value)
+    total = sum((capped(value, item_caps.get(key)) for key, value in per_item.items()), ZERO)
+    return capped(total, region_cap)
+
+
+EXCELLENT, GOOD, PASS, FAIL = "excellent", "good", "pass", "fail"
+GRADES = (EXCELLENT, GOOD, PASS, FAIL)  # best first
+
+
+def grade(total: Decimal, *, excellent: Decimal, good: Decimal, passing: Decimal, cap: str | None = None) -> str:
+    """The grade of ``total`` (at a cut-off itself: that grade), never better than ``cap`` (a veto)."""
+    check_cutoffs(excellent, good, passing)
+    if total >= excellent:
+        found = EXCELLENT
+    elif total >= good:
+        found = GOOD
+    elif total >= passing:
+        found = PASS
+    else:
+        found = FAIL
+    if cap is not None and GRADES.index(cap) > GRADES.index(found):
+        return cap
+    return found
+
+
+def check_cutoffs(excellent, good, passing) -> None:
+    if not Decimal(excellent) > Decimal(good) > Decimal(passing) >= ZERO:
+        raise ValueError("cut-offs out of order")
 
 
 def yes_no_score(met: bool | None, weight) -> Decimal:
@@ -117,3 +216,22 @@ def points_text(value: Decimal) -> str:
     """100.00 → "100", 33.30 → "33.3" (never "1E+2")."""
     text = f"{Decimal(value).quantize(CENT):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- sampling ------------------------------------------------------------------------------
+
+
+def draw_sample(keys: Sequence, count: int, seed: int) -> list:
+    """``count`` of ``keys`` drawn at random from ``seed``: the same keys and seed always draw the
+    same sample (the keys are sorted first, so the order they come in does not matter)."""
+    ordered = sorted(keys)
+    if count > len(ordered):
+        raise ValueError("more than there are")
+    import random
+
+    return sorted(random.Random(seed).sample(ordered, count))
+
+
+def minimum_assessed(prefectures: int) -> int:
+    """The national rule: at least a third of the prefectures each year (rounded up)."""
+    return -(-prefectures // 3)

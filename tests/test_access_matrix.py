@@ -35,7 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
-from assessment.models import AssessmentScheme, BonusDeduction, SchemeItem
+from assessment.models import AssessmentScheme, BonusDeduction, Sample, SampledItem, SchemeItem, Veto
 from demo.plan import seed_demo, seed_demo_activity
 from evaluation.models import Evaluation, EvaluatorAssignment, GeneratedReport, SelfAssessment
 from evidence.services import evidence_attach
@@ -117,6 +117,9 @@ OBJECT_FOR: list[tuple[str, str, str]] = [
     ("indicator-values/", "evidence_pk", "value_b_evidence"),
     ("funding/lines/", "pk", "line_b"),
     ("assessments/items/", "pk", "assessment_item"),
+    ("assessments/sampled/", "pk", "assessment_sampled"),
+    ("assessments/vetoes/", "pk", "assessment_veto"),
+    ("assessments/", "region_pk", "region"),
     ("assessments/bonuses/", "pk", "assessment_bonus"),
     ("assessments/", "pk", "assessment_scheme"),
     ("evaluations/assignments/", "pk", "assignment_b"),
@@ -260,6 +263,14 @@ def build_world() -> dict:
     world["assessment_bonus"] = BonusDeduction.objects.create(
         scheme=world["assessment_scheme"], region=plan.region, points=1, reason="加分", created_by=users["supervisor"]
     )
+    veto_item = SchemeItem.objects.create(scheme=world["assessment_scheme"], kind="other", title="一票否决", rule="veto", weight=0)
+    world["assessment_veto"] = Veto.objects.create(
+        scheme=world["assessment_scheme"], item=veto_item, region=plan.region, incident="事件", created_by=users["supervisor"]
+    )
+    sample = Sample.objects.create(
+        scheme=world["assessment_scheme"], region=plan.region, seed=1, reports_each=1, files_each=0, drawn_by=users["supervisor"]
+    )
+    world["assessment_sampled"] = SampledItem.objects.create(sample=sample, source="report", label="抽查")
     world["export_b"] = ExportJob.objects.create(
         requested_by=users["liaison_b"], name="archive", export_format="csv", path="/work/archive/", query="_export=csv"
     )

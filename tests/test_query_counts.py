@@ -533,6 +533,43 @@ def grow_assessment(world, n):
     services.compute(scheme=scheme, user=world.users["supervisor"])
 
 
+def focus_prefecture_sheet(world):
+    """One prefecture of an assessed province plan, computed, with its on-site sample drawn."""
+    if "prefecture_sheet" not in world.made:
+        from assessment import services
+        from assessment.models import Sample
+        from tests.assessment.conftest import build_world, indicator_scheme
+
+        w = build_world(2, suffix="抽查")
+        for index, prefecture in enumerate(w.prefectures):
+            w.value(prefecture, 70 + index)
+        scheme = indicator_scheme(w, world.users["supervisor"])
+        services.compute(scheme=scheme, user=world.users["supervisor"])
+        region = w.prefectures[0].region
+        Sample.objects.create(scheme=scheme, region=region, seed=1, reports_each=1, files_each=0, drawn_by=world.users["supervisor"])
+        world.made["prefecture_sheet"] = (scheme, region)
+    return world.made["prefecture_sheet"]
+
+
+def grow_prefecture_sheet(world, n):
+    """``n`` more sampled items of the prefecture, every other one a discrepancy the prefecture answered."""
+    from django.utils import timezone
+
+    from assessment.models import Sample, SampledItem
+
+    scheme, region = focus_prefecture_sheet(world)
+    sample = Sample.objects.get(scheme=scheme, region=region)
+    user = world.users["supervisor"]
+    for k in range(n):
+        discrepancy = k % 2 == 0
+        SampledItem.objects.create(
+            sample=sample, source="report", label=f"抽查报告{world.next('sampled')}", status="discrepancy" if discrepancy else "confirmed",
+            note="不符" if discrepancy else "", checked_by=user, checked_at=timezone.now(),
+            response="已整改" if discrepancy else "", responded_by=user if discrepancy else None,
+            responded_at=timezone.now() if discrepancy else None,
+        )
+
+
 def grow_regions(world, n):
     """``n`` more prefectures of the province, each with a department."""
     from tasks.models import Region
@@ -723,6 +760,11 @@ PAGES = [
     ),
     Page("assessment results", _url("assessment:results", lambda w: focus_scheme_world(w)[1]), grow_assessment, roles=STAFF),
     Page("assessment scheme", _url("assessment:scheme_edit", lambda w: focus_scheme_world(w)[1]), grow_assessment, roles=("supervisor",)),
+    Page(
+        "assessment prefecture sheet",
+        _url("assessment:prefecture", args=lambda w: [focus_prefecture_sheet(w)[0].pk, focus_prefecture_sheet(w)[1].pk]),
+        grow_prefecture_sheet, roles=STAFF,
+    ),
     # directory and notifications
     Page("regions", _url("tasks:region_tree"), grow_regions, roles=("administrator",)),
     Page("region detail", _url("tasks:region_detail", lambda w: w.plan.region), grow_region_detail, roles=("administrator",)),

@@ -38,10 +38,13 @@ def test_download_has_a_header_and_one_row_per_prefecture_in_rank_order(en_clien
     assert response.status_code == 200
     rows = _rows(response.content)
     assert rows[0] == ("Rank", "Prefecture", "Total", "1 严重精神障碍患者规范管理率（80）",
-                       "Supervision notices answered on time（20）", "Bonus", "Deduction")
+                       "Supervision notices answered on time（20）", "Bonus", "Deduction", "Verification deduction",
+                       "Grade", "Veto", "Version", "Frozen at")
     assert [row[:3] for row in rows[1:]] == [(1, "黄石市", 100), (2, "十堰市", 78), (3, "武汉市", 63)]
-    assert rows[3][5:] == (3, 0)
-    assert rows[2][5:] == (0, 2)
+    assert rows[3][5:7] == (3, 0)
+    assert rows[2][5:7] == (0, 2)
+    assert [row[8] for row in rows[1:]] == ["Excellent", "Pass", "Pass"]
+    assert rows[1][10:] == (1, "not signed off")
 
 
 def test_command_writes_the_same_file(computed, tmp_path):
@@ -50,6 +53,8 @@ def test_command_writes_the_same_file(computed, tmp_path):
     call_command("export_assessment", "--plan", str(w.plan.pk), "--year", str(YEAR), "-o", str(out), stdout=io.StringIO())
     rows = _rows(out.read_bytes())
     assert len(rows) == 4
+    breakdown = list(load_workbook(io.BytesIO(out.read_bytes())).worksheets[1].iter_rows(values_only=True))
+    assert breakdown[0][:2] == ("Prefecture", "Item") and len(breakdown) == 1 + 3 * 2  # per prefecture and item
     assert [row[1] for row in rows[1:]] == ["黄石市", "十堰市", "武汉市"]
     assert rows[1][2] == D("100") or rows[1][2] == 100
 
