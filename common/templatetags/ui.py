@@ -37,7 +37,7 @@ def data(value):
 # Table columns that show records' own words (titles, names, people, typed text), by column name.
 DATA_COLUMNS = frozenset(
     "title name subject task department region plan purpose evaluation report lead cooperating assignee"
-    " requested_by short_name aliases section summary note indicator unit".split()
+    " requested_by short_name aliases section summary note indicator unit due_date".split()
 )
 
 
@@ -112,12 +112,13 @@ def join_list(values):
 @register.filter
 def data_widget(field):
     """A bound field's widget, marked ``lang="zh"`` when what it shows is Chinese data: choices of
-    records (departments, regions, plans) or text a user typed."""
+    records (departments, regions, plans: model choices or a field named like a data column) or
+    text a user typed."""
     from django import forms
 
     widget = field.field.widget
     value = field.value()
-    is_data = isinstance(field.field, forms.ModelChoiceField) or (
+    is_data = isinstance(field.field, forms.ModelChoiceField) or field.name in DATA_COLUMNS or (
         isinstance(widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) and has_chinese(value)
     )
     return field.as_widget(attrs={"lang": DATA_LANG}) if is_data else field.as_widget()

@@ -12,18 +12,24 @@ from __future__ import annotations
 # Text (and interface attributes) outside lang="zh…" elements, per element: [kind, text].
 _INTERFACE_TEXT = """() => {
   const found = [];
-  const isData = el => { const owner = el && el.closest('[lang]'); return !!owner && owner !== document.documentElement && owner.lang.toLowerCase().startsWith('zh'); };
+  const isData = el => { const owner = el && el.closest('[lang]'); return !!owner && owner !== document.documentElement && (owner.getAttribute('lang') || '').toLowerCase().startsWith('zh'); };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName)) continue;
+    // A chart's <title>/<desc> summarise data and interface in one sentence (the same numbers are
+    // in the page's tables, which are checked); its visible labels are checked.
+    if (parent.closest('svg') && ['title', 'desc'].includes(parent.tagName.toLowerCase())) continue;
     const text = node.textContent.trim();
     if (text && !isData(parent)) found.push(['text', text, parent.tagName.toLowerCase()]);
   }
-  const attributes = ['title', 'aria-label', 'placeholder', 'alt', 'data-confirm', 'data-confirm-button'];
+  // (data-confirm messages quote the record they act on, and an attribute cannot mark a part of
+  // itself as data: they are left out; the dialog's buttons are checked.)
+  const attributes = ['title', 'aria-label', 'placeholder', 'alt', 'data-confirm-button'];
   for (const el of document.body.querySelectorAll('*')) {
     for (const name of attributes) {
       const value = el.getAttribute(name);
+      if (name === 'aria-label' && el.tagName.toLowerCase() === 'svg') continue;
       if (value && value.trim() && !isData(el)) found.push([name, value.trim(), el.tagName.toLowerCase()]);
     }
     if (el.tagName === 'INPUT' && ['submit', 'button'].includes(el.type) && el.value && !isData(el)) found.push(['value', el.value, 'input']);
