@@ -47,13 +47,26 @@ _MEASURE = """() => {
   const squeezed = [];
   for (const el of document.body.querySelectorAll('.btn, td, th, .badge, .nav-link')) {
     if (!visible(el)) continue;
-    const text = (el.innerText || '').replace(/\\s+/g, '');
+    // Count the characters and the lines of the text a person sees (not screen-reader-only text).
+    let text = '';
+    const tops = new Set();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.visually-hidden, .visually-hidden-focusable')) continue;
+      const chars = node.textContent.replace(/\\s+/g, '');
+      if (!chars) continue;
+      text += chars;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1) tops.add(Math.round(r.top));
+    }
     if (text.length < 2) continue;
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].filter(r => r.width > 1 && r.height > 1).map(r => Math.round(r.top)));
-    if (tops.size >= 2 && text.length / tops.size <= 1.5) {
-      squeezed.push(`${describe(el)} (${tops.size} lines)`);
+    // Boxes of one line differ a little in top (a badge beside text): a new line starts lower down.
+    const gap = 0.6 * parseFloat(getComputedStyle(el).fontSize);
+    const sorted = [...tops].sort((a, b) => a - b);
+    const lines = sorted.filter((top, i) => i === 0 || top - sorted[i - 1] > gap).length;
+    if (lines >= 2 && text.length / lines <= 1.5) {
+      squeezed.push(`${describe(el)} (${lines} lines)`);
       if (squeezed.length >= 3) break;
     }
   }
