@@ -10,7 +10,7 @@ they are.
 import re
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -37,7 +37,7 @@ def data(value):
 # Table columns that show records' own words (titles, names, people, typed text), by column name.
 DATA_COLUMNS = frozenset(
     "title name subject task department region plan purpose evaluation report lead cooperating assignee"
-    " requested_by short_name aliases section summary note indicator unit due_date".split()
+    " requested_by short_name aliases section summary note indicator unit due_date reference".split()
 )
 
 
@@ -49,6 +49,19 @@ def data_cell(value, column_name=""):
     if isinstance(value, SafeData) and column_name not in DATA_COLUMNS:
         return value
     return data(value)
+
+
+@register.filter
+def data_header(value):
+    """A column header: a link made by code (a region's name heading its column) is data; a plain
+    header is the column's translated name and stays interface text."""
+    return data(value) if isinstance(value, SafeData) else value
+
+
+@register.filter
+def short_cell(value) -> bool:
+    """True for a cell of a few characters (a status, a date, a number): kept on one line."""
+    return len(strip_tags(str(value)).strip()) <= 8
 
 
 @register.filter
