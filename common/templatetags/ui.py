@@ -135,3 +135,20 @@ def data_widget(field):
         isinstance(widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) and has_chinese(value)
     )
     return field.as_widget(attrs={"lang": DATA_LANG}) if is_data else field.as_widget()
+
+
+_CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CHINESE_RUN = re.compile(rf"\d*[{_CJK_CLASS}][{_CJK_CLASS}\d%/]*")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+@register.filter(needs_autoescape=True)
+def zh_terms(text, autoescape=True):
+    """Interface text that quotes Chinese words (the column names a spreadsheet must carry, an
+    example such as 在册患者数): each Chinese run is marked lang="zh", the rest stays as it is.
+    Only in a sentence of another language: text wholly in Chinese is left alone, so an untranslated
+    label in the English interface is still found by the page walk."""
+    escaped = conditional_escape(text) if autoescape else str(text)
+    if not _LATIN.search(strip_tags(str(escaped))):
+        return escaped
+    return mark_safe(_CHINESE_RUN.sub(lambda m: f'<span lang="{DATA_LANG}">{m.group(0)}</span>', str(escaped)))
