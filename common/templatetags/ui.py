@@ -139,7 +139,7 @@ def data_widget(field):
 
 _CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CHINESE_RUN = re.compile(rf"\d*[{_CJK_CLASS}][{_CJK_CLASS}\d%/]*")
-_LATIN = re.compile(r"[A-Za-z]{2,}")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @register.filter(needs_autoescape=True)
