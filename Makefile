@@ -52,9 +52,12 @@ bench-public: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-## messages: refresh the zh-hans catalogue after changing user-facing strings, then compile it
+## messages: refresh the zh-hans and en catalogues after changing user-facing strings (English
+##           translates to itself: empty en entries are filled), then compile them; translate what
+##           is new or fuzzy in zh_Hans (tests/test_catalogues.py fails on empty or fuzzy entries)
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) scripts/fill_en_catalogue.py locale/en/LC_MESSAGES/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 ## browser-deps: Debian's Chromium for the Playwright tests, a TrueType CJK font for the PDFs and

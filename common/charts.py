@@ -7,6 +7,7 @@ Only what the dashboards need: grouped horizontal or vertical bars, and lines ag
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,7 +45,13 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
+# A label holding Chinese (a department, a unit such as 人) is data: marked lang="zh" for screen
+# readers in the English interface.
+_CHINESE_TEXT = re.compile(r"<text (?=[^>]*>[^<]*[\u3400-\u9fff\uff00-\uffef])")
+
+
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    body = [_CHINESE_TEXT.sub('<text lang="zh" ', part) for part in body]
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'class="chart" aria-label="{escape(title)}" {FONT} font-size="12">'

@@ -155,6 +155,9 @@ class RegionColumn(tables.Column):
 class MatrixTable(tables.Table):
     """Rows: the plan's cascaded tasks; columns: the regions they went to; last column and footer: summaries."""
 
+    # A matrix stays a matrix on a phone (it scrolls in its box), not a card per task.
+    keep_columns_on_phone = True
+
     task = tables.Column(
         verbose_name=_("Key task"), accessor="title", order_by=("position", "pk"), attrs=STICKY_ATTRS,
         footer=lambda table: gettext("Regions' summary"),

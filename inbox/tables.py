@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.templatetags.ui import data_lang
 from tasks.tables import light_badge
 from workflows.listing import work_kind
 
@@ -39,10 +40,11 @@ class WorkTable(tables.Table):
             return ""
         data = record.process.data or {}
         return format_html(
-            '<input type="checkbox" class="form-check-input" name="subject" form="bulk-accept" value="{}:{}" aria-label="{}">',
+            '<input type="checkbox" class="form-check-input" name="subject" form="bulk-accept" value="{}:{}" aria-label="{}"{}>',
             data.get("kind", ""),
             record.process.artifact_object_id,
             data.get("title", ""),
+            data_lang(data.get("title", "")),  # its name is the subject's (Chinese) title
         )
 
     def render_kind(self, value):

@@ -13,7 +13,15 @@ class IndicatorFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Responsible department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
     )
-    unit_kind = django_filters.ChoiceFilter(label=_("Unit kind"), choices=Indicator.UnitKind.choices, empty_label=_("All"))
+    # A short label for the list's filter: the kind's own label quotes Chinese units as examples.
+    unit_kind = django_filters.ChoiceFilter(
+        label=_("Unit kind"),
+        choices=[
+            (value, _("Number with another unit") if value == Indicator.UnitKind.NUMBER else label)
+            for value, label in Indicator.UnitKind.choices
+        ],
+        empty_label=_("All"),
+    )
     attainment = django_filters.ChoiceFilter(
         label=_("Attainment"), choices=list(LABELS.items()), empty_label=_("All"), method="filter_attainment"
     )

@@ -35,6 +35,8 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 #: Keys look like "<app>.<subject>.<event>": lower case words separated by dots.
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -157,10 +159,18 @@ def check_message(key: str, params: Mapping[str, Any]) -> None:
                 raise ValueError(f"Notification message {key!r} cannot be filled with {sorted(params)}: {exc!r}") from exc
 
 
-def render(key: str, params: Mapping[str, Any] | None) -> tuple[str, str]:
-    """(title, body) of a registered message in the active language; ("", "") for an unknown key."""
+def render(key: str, params: Mapping[str, Any] | None, mark: Callable[[Any], str] | None = None) -> tuple[str, str]:
+    """(title, body) of a registered message in the active language; ("", "") for an unknown key.
+
+    With ``mark`` (HTML for a page), the sentence is escaped and each parameter becomes
+    ``mark(value)`` — e.g. Chinese names wrapped in ``<span lang="zh">`` — and the result is safe."""
     found = _MESSAGES.get(key)
     if found is None:
         return "", ""
     values = _formatted(found, params or {})
-    return _format(found.title, values), _format(found.body, values) if found.body else ""
+    if mark is None:
+        return _format(found.title, values), _format(found.body, values) if found.body else ""
+    marked = {name: mark(value) for name, value in values.items()}
+    title = mark_safe(_format(escape(str(found.title)), marked))
+    body = mark_safe(_format(escape(str(found.body)), marked)) if found.body else ""
+    return title, body

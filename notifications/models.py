@@ -68,6 +68,18 @@ class Notification(models.Model):
             return self.legacy_title or self.message, self.legacy_body
         return self.legacy_title, self.legacy_body
 
+    def rendered_html(self) -> tuple[str, str]:
+        """(title, body) as safe HTML for the notification centre: the parameters (names, titles,
+        typed text) and an old row's stored text marked lang="zh" when Chinese (common ui.data)."""
+        from common.templatetags.ui import data
+
+        if self.message:
+            title, body = render(self.message, self.params, mark=data)
+            if title or body:
+                return title, body
+            return data(self.legacy_title or self.message), data(self.legacy_body)
+        return data(self.legacy_title), data(self.legacy_body)
+
     @property
     def display_title(self) -> str:
         return self.rendered()[0]

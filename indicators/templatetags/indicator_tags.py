@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from common.templatetags.ui import data
+
 register = template.Library()
 
 
@@ -19,8 +21,9 @@ def plain(number) -> str:
 
 @register.filter
 def with_unit(number, indicator) -> str:
-    """A number as the indicator prints it (80%, 1:3000, 是)."""
-    return indicator.format_number(None if number is None else Decimal(number))
+    """A number as the indicator prints it (80%, 1:3000, 是); a Chinese unit (名/10万人口) is data,
+    marked lang="zh"."""
+    return data(indicator.format_number(None if number is None else Decimal(number)))
 
 
 @register.simple_tag

@@ -84,6 +84,7 @@ def test_evaluator_scores_lead_signs_off_supervisor_generates_and_downloads_the_
     expect(page.locator("#sign-off-form")).to_have_count(0)
 
     # The supervisor generates the final report, watches it finish and downloads it.
+    page.click("#nav-more")
     page.click("#nav-reports")
     page.select_option("#id_plan", str(summary.plan.pk))
     page.select_option("#id_kind", "final")

@@ -23,6 +23,7 @@ def test_prefecture_admin_manages_regions_departments_and_loads_a_sheet(page):
     make_administrator("wuhan-admin", region=wuhan)
 
     log_in(page, "wuhan-admin")
+    page.click("#nav-more")
     page.click("#nav-regions")
     expect(page.locator("#region-tree")).to_contain_text("武汉市")
     expect(page.locator("#region-tree")).not_to_contain_text("黄石市")
@@ -50,6 +51,7 @@ def test_prefecture_admin_manages_regions_departments_and_loads_a_sheet(page):
     expect(page.locator(".invalid-feedback")).to_contain_text("江岸区卫生健康局")
 
     # A sheet with a row under another prefecture: problems, nothing saved.
+    page.click("#nav-more")
     page.click("#nav-regions")
     page.click("#import-regions")
     page.set_input_files("#id_file", files=[csv_file([["代码", "名称", "上级"], ["420103", "江汉区", "420100"], ["420202", "黄石港区", "420200"]])])

@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from tests.browser.checks_english import check_language
+from tests.browser.checks_layout import check_fits_every_width
 from tests.browser.walk import LANGUAGES, ROLES, demo_server, log_in, new_context, walk
 
 pytestmark = pytest.mark.browser
@@ -23,7 +25,11 @@ def check_renders(page, visit) -> list[str]:
     return problems
 
 
-CHECKS = [check_renders]
+CHECKS = [
+    check_renders,
+    check_fits_every_width,
+    check_language,
+]
 
 # Pages the walk must reach for each role (a walk that stops early would pass every check).
 MINIMUM_PAGES = {"liaison": 22, "supervisor": 32, "province_supervisor": 32, "evaluator": 26, "administrator": 40}

@@ -1,0 +1,154 @@
+"""Small template tools of the interface shared by every app.
+
+``{% titled %}…{% endtitled %}`` renders a page title followed by " · " and the product's name, or the
+name alone when the page has no title of its own. ``{{ value|data }}`` marks Chinese data (names,
+titles, text users typed) with ``lang="zh"`` so that screen readers read it as Chinese in the English
+interface and the page walk can tell data from untranslated interface text; other values render as
+they are.
+"""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+DATA_LANG = "zh"
+
+
+def has_chinese(value) -> bool:
+    return bool(CJK.search(str(value)))
+
+
+@register.filter
+def data(value):
+    """The value, inside ``<span lang="zh">`` when it holds Chinese characters."""
+    if value is None or value == "":
+        return value
+    if not has_chinese(value):
+        return conditional_escape(value)
+    return format_html('<span lang="{}">{}</span>', DATA_LANG, value)
+
+
+# Table columns that show records' own words (titles, names, people, typed text), by column name.
+DATA_COLUMNS = frozenset(
+    "title name subject task department region plan purpose evaluation report lead cooperating assignee"
+    " requested_by short_name aliases section summary note indicator unit due_date reference".split()
+)
+
+
+@register.filter
+def data_cell(value, column_name=""):
+    """A table cell's value marked as data like ``data``. HTML made by code (links, badges) is
+    marked only in the columns that show data (DATA_COLUMNS), so that untranslated interface text
+    in a status badge is never taken for data."""
+    if isinstance(value, SafeData) and column_name not in DATA_COLUMNS:
+        return value
+    return data(value)
+
+
+@register.filter
+def data_header(value):
+    """A column header: a link made by code (a region's name heading its column) is data; a plain
+    header is the column's translated name and stays interface text."""
+    return data(value) if isinstance(value, SafeData) else value
+
+
+@register.filter
+def short_cell(value) -> bool:
+    """True for a cell of a few characters (a status, a date, a number): kept on one line."""
+    return len(strip_tags(str(value)).strip()) <= 8
+
+
+@register.filter
+def data_lang(value):
+    """` lang="zh"` to put in an element's tag when its content holds Chinese data, else nothing."""
+    return mark_safe(f' lang="{DATA_LANG}"') if value is not None and has_chinese(value) else ""
+
+
+class TitledNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        title = " ".join(self.nodelist.render(context).split())
+        product = conditional_escape(gettext("Plan Supervisor"))
+        return f"{title} · {product}" if title else product
+
+
+@register.tag
+def titled(parser, token):
+    nodelist = parser.parse(("endtitled",))
+    parser.delete_first_token()
+    return TitledNode(nodelist)
+
+
+# ---- punctuation of the active language: "Lead：…" in Chinese, "Lead: …" in English -------------
+
+
+def _chinese() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
+@register.simple_tag
+def colon():
+    """A colon before a value: full width in Chinese, ": " in English."""
+    return "：" if _chinese() else ": "
+
+
+@register.simple_tag
+def lparen():
+    return "（" if _chinese() else " ("
+
+
+@register.simple_tag
+def rparen():
+    return "）" if _chinese() else ")"
+
+
+@register.simple_tag
+def list_sep():
+    """Between the items of a list written in a sentence: 、 in Chinese, ", " in English."""
+    return "、" if _chinese() else ", "
+
+
+@register.filter
+def join_list(values):
+    """The items joined as the active language lists them, each marked as data when Chinese."""
+    return format_html_join(list_sep(), "{}", ((data(value),) for value in values))
+
+
+@register.filter
+def data_widget(field):
+    """A bound field's widget, marked ``lang="zh"`` when what it shows is Chinese data: choices of
+    records (departments, regions, plans: model choices or a field named like a data column) or
+    text a user typed."""
+    from django import forms
+
+    widget = field.field.widget
+    value = field.value()
+    is_data = isinstance(field.field, forms.ModelChoiceField) or field.name in DATA_COLUMNS or (
+        isinstance(widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) and has_chinese(value)
+    )
+    return field.as_widget(attrs={"lang": DATA_LANG}) if is_data else field.as_widget()
+
+
+_CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CHINESE_RUN = re.compile(rf"\d*[{_CJK_CLASS}][{_CJK_CLASS}\d%/]*")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@register.filter(needs_autoescape=True)
+def zh_terms(text, autoescape=True):
+    """Interface text that quotes Chinese words (the column names a spreadsheet must carry, an
+    example such as 在册患者数): each Chinese run is marked lang="zh", the rest stays as it is.
+    Only in a sentence of another language: text wholly in Chinese is left alone, so an untranslated
+    label in the English interface is still found by the page walk."""
+    escaped = conditional_escape(text) if autoescape else str(text)
+    if not _LATIN.search(strip_tags(str(escaped))):
+        return escaped
+    return mark_safe(_CHINESE_RUN.sub(lambda m: f'<span lang="{DATA_LANG}">{m.group(0)}</span>', str(escaped)))

@@ -1,0 +1,42 @@
+"""The interface's shared template tools (common/templatetags/ui.py): page titles, data marked as
+Chinese, punctuation of the reader's language."""
+
+from django.template import Context, Template
+from django.utils import translation
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load ui %}" + source).render(Context(context))
+
+
+def test_a_page_title_is_separated_from_the_product_name():
+    with translation.override("zh-hans"):
+        assert render("{% titled %}我的待办{% endtitled %}") == "我的待办 · 规划督导平台"
+        assert render("{% titled %} {% endtitled %}") == "规划督导平台"
+
+
+def test_chinese_data_is_marked_and_other_values_are_escaped():
+    assert render("{{ v|data }}", v="市卫生健康委") == '<span lang="zh">市卫生健康委</span>'
+    assert render("{{ v|data }}", v="<b>Health</b>") == "&lt;b&gt;Health&lt;/b&gt;"
+    assert render("{{ v|data }}", v="<b>卫生</b>") == '<span lang="zh">&lt;b&gt;卫生&lt;/b&gt;</span>'
+
+
+def test_a_table_marks_code_made_html_only_in_data_columns():
+    from django.utils.safestring import mark_safe
+
+    badge = mark_safe('<span class="badge">逾期</span>')
+    assert render("{{ v|data_cell:'light' }}", v=badge) == str(badge)  # interface: left to the walk
+    assert 'lang="zh"' in render("{{ v|data_cell:'title' }}", v=mark_safe('<a href="/t/1/">任务</a>'))
+
+
+def test_quoted_chinese_terms_are_marked_only_inside_another_language():
+    assert render("{{ v|zh_terms }}", v="e.g. 在册患者数") == 'e.g. <span lang="zh">在册患者数</span>'
+    assert render("{{ v|zh_terms }}", v="主管部门") == "主管部门"  # wholly Chinese: not hidden from the walk
+
+
+def test_punctuation_follows_the_language():
+    source = "Lead{% colon %}X{% lparen %}2020{% rparen %}A{% list_sep %}B"
+    with translation.override("en"):
+        assert render(source) == "Lead: X (2020)A, B"
+    with translation.override("zh-hans"):
+        assert render(source) == "Lead：X（2020）A、B"
