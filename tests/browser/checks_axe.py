@@ -34,6 +34,15 @@ def _snippet(html: str, limit: int = 160) -> str:
     return html if len(html) <= limit else html[: limit - 1] + "…"
 
 
+def _colours(node: dict) -> str:
+    """For a contrast failure: the colours axe measured and their ratio."""
+    for result in node.get("any", []):
+        data = result.get("data") or {}
+        if isinstance(data, dict) and data.get("contrastRatio"):
+            return f" [{data.get('fgColor')} on {data.get('bgColor')}: {data['contrastRatio']}:1, needs {data.get('expectedContrastRatio')}]"
+    return ""
+
+
 def describe(found: list[dict]) -> list[str]:
     problems = []
     for rule in found:
@@ -42,6 +51,7 @@ def describe(found: list[dict]) -> list[str]:
             target = " ".join(str(t) for t in node.get("target", []))
             problems.append(
                 f"axe {rule['id']} ({rule.get('impact')}): {rule['help']} — {target} {_snippet(node.get('html', ''))}"
+                + _colours(node)
             )
     return problems
 
@@ -55,3 +65,17 @@ def axe_problems(page, where: str = "") -> list[str]:
 def check_axe(page, visit) -> list[str]:
     """The walk check: no WCAG 2.1 A/AA violation on the page."""
     return describe(violations(page))
+
+
+LIGHTS = """() => Array.from(document.querySelectorAll('[data-light]'))
+  .filter(el => !el.closest('svg') && el.textContent.replace(/[●○\\s\\u00a0]/g, '') === '')
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def check_lights_have_words(page, visit) -> list[str]:
+    """A traffic light is never a colour alone (colour-blind readers): a word beside every light."""
+    return [f"a traffic light with no word: {html}" for html in page.evaluate(LIGHTS)]
+
+
+# What the walk runs for accessibility (registered in test_walk.CHECKS).
+ACCESSIBILITY_CHECKS = [check_axe, check_lights_have_words]

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.browser.checks_axe import check_axe
+from tests.browser.checks_axe import ACCESSIBILITY_CHECKS
 from tests.browser.walk import LANGUAGES, ROLES, demo_server, log_in, new_context, walk
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def check_renders(page, visit) -> list[str]:
 
 
 CHECKS = [check_renders]
-CHECKS.append(check_axe)  # WCAG 2.1 A/AA by axe-core (issue 18)
+CHECKS.extend(ACCESSIBILITY_CHECKS)  # WCAG 2.1 A/AA by axe-core, lights with words (issue 18)
 
 # Pages the walk must reach for each role (a walk that stops early would pass every check).
 MINIMUM_PAGES = {"liaison": 22, "supervisor": 32, "province_supervisor": 32, "evaluator": 26, "administrator": 40}
