@@ -77,5 +77,18 @@ def check_lights_have_words(page, visit) -> list[str]:
     return [f"a traffic light with no word: {html}" for html in page.evaluate(LIGHTS)]
 
 
+UNNAMED_TABLES = """() => Array.from(document.querySelectorAll('main table'))
+  .filter(t => t.getAttribute('role') !== 'presentation')
+  .filter(t => !(t.caption && t.caption.textContent.trim()) && !t.getAttribute('aria-label')
+               && !(t.getAttribute('aria-labelledby') || '').split(/\\s+/).some(id => {
+                    const el = id && document.getElementById(id); return el && el.textContent.trim(); }))
+  .map(t => (t.id ? '#' + t.id + ' ' : '') + t.outerHTML.slice(0, 100))"""
+
+
+def check_tables_have_names(page, visit) -> list[str]:
+    """Every data table is named (a caption, aria-label or aria-labelledby) for screen readers."""
+    return [f"a table with no name: {html}" for html in page.evaluate(UNNAMED_TABLES)]
+
+
 # What the walk runs for accessibility (registered in test_walk.CHECKS).
-ACCESSIBILITY_CHECKS = [check_axe, check_lights_have_words]
+ACCESSIBILITY_CHECKS = [check_axe, check_lights_have_words, check_tables_have_names]
