@@ -208,3 +208,17 @@ def test_the_bell_and_the_progress_bars_have_names(open_page):
     assert bars.count() > 0
     for i in range(min(bars.count(), 5)):
         expect(bars.nth(i)).to_have_accessible_name("Progress")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_phone_the_open_menu_and_the_lists_have_no_axe_violation(open_page, language):
+    page = open_page(language, SUPERVISOR)
+    page.set_viewport_size({"width": 375, "height": 800})
+    problems = []
+    for path in ("/", "/plans/1/tasks/", "/plans/1/dashboard/"):
+        page.goto(path)
+        page.click(".navbar-toggler")
+        expect(page.locator("#main-nav")).to_be_visible()
+        expect(page.locator("#main-nav.collapsing")).to_have_count(0)
+        problems += axe_problems(page, f"{path} at 375 px, menu open")
+    assert not problems, "\n".join(problems)
