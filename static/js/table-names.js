@@ -1,6 +1,8 @@
-// Every data table has a name for screen readers (every page, base.html). A table with no caption,
-// aria-label or aria-labelledby is named by the heading it sits under (the nearest heading before it,
-// in reading order); tables written with their own caption keep it.
+// Tables and charts for screen readers (every page, base.html).
+// Every data table has a name: a table with no caption, aria-label or aria-labelledby is named by the
+// heading it sits under (the nearest heading before it, in reading order).
+// Every chart (an svg.chart in a figure) is described by its data table: the first table after it in
+// the same box (card), unless the template already says which (aria-describedby).
 (function () {
   'use strict';
   var main = document.getElementById('main') || document.body;
@@ -17,5 +19,16 @@
     if (!heading) { return; }
     if (!heading.id) { heading.id = 'table-heading-' + (++counter); }
     table.setAttribute('aria-labelledby', heading.id);
+  });
+  document.querySelectorAll('svg.chart').forEach(function (svg) {
+    var figure = svg.closest('figure, [role=figure]');
+    if (!figure || figure.hasAttribute('aria-describedby') || !figure.parentElement) { return; }
+    var table = Array.prototype.filter.call(figure.parentElement.querySelectorAll('table'), function (t) {
+      // eslint-disable-next-line no-bitwise
+      return figure.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING;
+    })[0];
+    if (!table) { return; }
+    if (!table.id) { table.id = 'chart-table-' + (++counter); }
+    figure.setAttribute('aria-describedby', table.id);
   });
 })();

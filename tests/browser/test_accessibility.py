@@ -156,11 +156,24 @@ def test_the_confirmation_dialog_keeps_the_focus_and_gives_it_back(open_page):
     expect(close).not_to_be_focused()
 
 
-def test_form_errors_are_tied_to_their_fields_and_read_out(open_page):
-    page = open_page("en", ADMINISTRATOR)
-    _submit_empty_region_form(page)
+def _submit_empty_funding_line_form(page):
+    """A form written by hand (templates/funding/line_form.html), not through includes/form_field.html."""
+    page.goto("/funding/new/?plan=1")
+    page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize(
+    "username, submit_empty",
+    [(ADMINISTRATOR, _submit_empty_region_form), (SUPERVISOR, _submit_empty_funding_line_form)],
+    ids=["region form (form_field include)", "funding line form (written by hand)"],
+)
+def test_form_errors_are_tied_to_their_fields_and_read_out(open_page, username, submit_empty):
+    page = open_page("en", username)
+    submit_empty(page)
     invalid = page.locator("[aria-invalid=true]")
-    assert invalid.count() >= 2  # the parent region and the name are required
+    assert invalid.count() >= 2  # each form has at least two required fields
     for i in range(invalid.count()):
         field = invalid.nth(i)
         ids = (field.get_attribute("aria-describedby") or "").split()
@@ -170,8 +183,10 @@ def test_form_errors_are_tied_to_their_fields_and_read_out(open_page):
     summary = page.locator("#form-error-summary")
     expect(summary).to_have_attribute("aria-live", "assertive")
     expect(summary).to_contain_text("This field is required.")
-    name_label = page.locator("label[for=id_name]").inner_text().rstrip(" *")
-    expect(summary).to_contain_text(f"{name_label}: This field is required.")
+    first = invalid.first.get_attribute("id")
+    label = page.locator(f"label[for={first}]").inner_text().rstrip(" *")
+    expect(summary).to_contain_text(f"{label}: This field is required.")
+    assert not axe_problems(page), axe_problems(page)
 
 
 def test_a_page_without_errors_announces_nothing(open_page):
