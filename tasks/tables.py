@@ -97,9 +97,10 @@ class KeyTaskTable(tables.Table):
 
     def render_progress(self, value):
         return format_html(
-            '<div class="progress" role="progressbar" aria-valuenow="{0}" aria-valuemin="0" aria-valuemax="100" style="min-width:4rem">'
+            '<div class="progress" role="progressbar" aria-label="{1}" aria-valuenow="{0}" aria-valuemin="0" aria-valuemax="100" style="min-width:4rem">'
             '<div class="progress-bar" style="width: {0}%">{0}%</div></div>',
             value,
+            _("Progress"),
         )
 
 

@@ -12,6 +12,7 @@
   var ok = document.getElementById('confirm-ok');
   var pending = null;   // {form, button} waiting for an answer
   var confirmed = null; // the button whose next submission goes through
+  var returnTo = null;  // where the focus goes back when the dialog closes
 
   // Capture phase on the document: runs before any form's own submit listeners (single-submit,
   // unsaved), so an unconfirmed submission never reaches them.
@@ -22,6 +23,7 @@
     event.preventDefault();
     event.stopImmediatePropagation();
     pending = { form: event.target, button: button };
+    returnTo = button;
     message.textContent = button.getAttribute('data-confirm');
     ok.textContent = button.getAttribute('data-confirm-button') || ok.getAttribute('data-default-label');
     modal.show();
@@ -61,11 +63,11 @@
     confirmed = null; // submitted synchronously (or refused by the browser's validation): ask again next time
   });
 
+  // Closed in any way (cancelled, or confirmed but refused by the browser's own form check): the
+  // focus goes back to the button that asked, never to the top of the page.
   element.addEventListener('hidden.bs.modal', function () {
-    if (pending) { // cancelled: back to the button that asked
-      var button = pending.button;
-      pending = null;
-      button.focus();
-    }
+    pending = null;
+    if (returnTo && document.contains(returnTo)) { returnTo.focus(); }
+    returnTo = null;
   });
 })();

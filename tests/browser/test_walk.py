@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from tests.browser.checks_axe import ACCESSIBILITY_CHECKS
 from tests.browser.checks_english import check_language
 from tests.browser.checks_layout import check_fits_every_width
 from tests.browser.walk import LANGUAGES, ROLES, demo_server, log_in, new_context, walk
@@ -29,6 +30,7 @@ CHECKS = [
     check_renders,
     check_fits_every_width,
     check_language,
+    *ACCESSIBILITY_CHECKS,  # WCAG 2.1 A/AA by axe-core, lights with words (issue 18)
 ]
 
 # Pages the walk must reach for each role (a walk that stops early would pass every check).
