@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "exports",
     "demo",
 ]
+# The header's search (issue 16, item 6).
+INSTALLED_APPS += ["search"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

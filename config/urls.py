@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("assessment.urls")),
     path("", include("exports.urls")),
+    # The header's search (issue 16, item 6).
+    path("", include("search.urls")),
 ]
