@@ -18,7 +18,6 @@ from tests.factories import (
     PlanFactory,
     TaskDepartmentFactory,
     make_evaluator,
-    make_liaison,
     make_supervisor,
 )
 from tests.indicators.conftest import make_indicator
