@@ -19,8 +19,8 @@ CJK as letters (C.UTF-8, zh_CN.UTF-8) a title is one "word" whose every three ch
 trigram. A query of one or two characters has no trigram: the database reads the kind's rows in
 the user's scope in the order shown, and stops at ``COUNT_CAP`` matches.
 
-Each kind costs one query: its first ``SHOWN`` rows with the number of matches (a window count
-over at most ``COUNT_CAP`` of them — "1000+" beyond that).
+Each kind costs one query: its first ``SHOWN`` rows with the number of matches (counted up to
+``COUNT_CAP`` — "500+" beyond that).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,7 @@ from tasks.models import DepartmentAlias, KeyTask
 MIN_LENGTH = 2
 MAX_LENGTH = 100
 SHOWN = 10
-COUNT_CAP = 1000
+COUNT_CAP = 500
 
 def normalize(raw: str | None) -> str:
     """The query as searched: whitespace trimmed and runs of it made one space."""
@@ -144,7 +146,7 @@ KINDS = (
     Kind("plans", _("Plans"), plans, ("-start_year", "title", "pk"), ("region",), _plan_hit, _kind_page("plans")),
     Kind("tasks", _("Key tasks"), tasks, ("-plan_id", "position", "pk"), ("plan",), _task_hit, _kind_page("tasks")),
     Kind(
-        "reports", _("Progress reports"), reports, ("-due_on", "-pk"), ("task", "period", "department"), _report_hit,
+        "reports", _("Progress reports"), reports, ("-task_id", "-period_id"), ("task", "period", "department"), _report_hit,
         _kind_page("reports"),
     ),
     Kind(
@@ -174,17 +176,41 @@ def kind_rows(kind: Kind, user: User, q: str) -> QuerySet:
     return kind.matches(user, q).select_related(*kind.related).order_by(*kind.order)
 
 
+def _among(model, ids: QuerySet):
+    """A filter keeping the rows whose key is in ``ids`` (a sliced ``values("pk")`` query). On
+    PostgreSQL as ``pk = ANY(ARRAY(…))``: the ids are read once and their rows fetched through the
+    primary key (``pk IN (subquery)`` lets the planner hash the ids and read the whole table)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    sql, params = ids.query.sql_with_params()
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    return RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())
+
+
+def _how_many(ids: QuerySet) -> RawSQL:
+    """How many rows ``ids`` (a sliced query) returns: one scalar subquery, run once."""
+    sql, params = ids.query.sql_with_params()
+    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS search_capped", params, output_field=IntegerField())
+
+
+def group_rows(kind: Kind, user: User, q: str, shown: int = SHOWN) -> QuerySet:
+    """The query of ``group``: the first ``shown`` matches, each with ``search_total``, the number
+    of matches up to COUNT_CAP. Both read the matches in the kind's order and stop early: the ids
+    of the first ``shown`` (their rows fetched by key), and a count of the first COUNT_CAP."""
+    matching = kind.matches(user, q).order_by(*kind.order).values("pk")
+    return (
+        matching.model.objects.filter(_among(matching.model, matching[:shown]))
+        .select_related(*kind.related)
+        .annotate(search_total=_how_many(matching[:COUNT_CAP]))
+        .order_by(*kind.order)
+    )
+
+
 def group(kind: Kind, user: User, q: str, shown: int = SHOWN) -> Group:
     """The first ``shown`` matches of a kind and how many there are (up to COUNT_CAP), in one query:
     the ids of the first COUNT_CAP matches, and of those the first rows with a window count."""
-    first_ids = kind.matches(user, q).order_by(*kind.order).values("pk")[:COUNT_CAP]
-    model = kind.matches(user, q).model
-    rows = list(
-        model.objects.filter(pk__in=first_ids)
-        .select_related(*kind.related)
-        .annotate(search_total=Window(Count("pk")))
-        .order_by(*kind.order)[:shown]
-    )
+    rows = list(group_rows(kind, user, q, shown))
     count = rows[0].search_total if rows else 0
     return Group(kind=kind, hits=[kind.hit(row) for row in rows], count=count, capped=count >= COUNT_CAP, all_url=kind.all_url(q))
 
