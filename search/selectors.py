@@ -47,8 +47,9 @@ SHOWN = 10
 COUNT_CAP = 500
 
 def normalize(raw: str | None) -> str:
-    """The query as searched: whitespace trimmed and runs of it made one space."""
-    return " ".join((raw or "").split())
+    """The query as searched: whitespace trimmed and runs of it made one space; NUL characters
+    (which PostgreSQL refuses in a string) dropped."""
+    return " ".join((raw or "").replace("\x00", "").split())
 
 
 def _matching_tasks(user: User, q: str) -> QuerySet[KeyTask]:

@@ -211,6 +211,24 @@ def test_queries_not_searched_get_a_message(en_client, world, supervisor, q, mes
     assert message in response.content.decode()
 
 
+@pytest.mark.parametrize("q", ["\x00\x00", "精\x00"])
+def test_nul_characters_are_dropped(en_client, world, supervisor, q):
+    en_client.force_login(supervisor)
+    response = en_client.get(URL, {"q": q})
+    assert response.status_code == 200
+    assert "Type" in response.context["problem"]
+
+
+def test_administrator_of_the_prefecture_finds_every_state(client, world, region):
+    from tests.factories import make_administrator
+
+    administrator_a = make_administrator("admin-a", region=region)
+    found = _found(client, administrator_a, "精神卫生")
+    assert found["reports"] == [world["reports"]["a"].get_absolute_url()]  # a draft: administrators read everything
+    assert found["notices"] == [world["notices"]["a"].get_absolute_url()]  # open
+    assert _found(client, administrator_a, "乙市") == {}  # the sibling prefecture: nothing, not even its departments
+
+
 @pytest.mark.parametrize("q", ["%%", "__", "\\\\", "100%", "a_b", "'; DROP TABLE tasks_plan; --", "精神%卫生"])
 def test_like_wildcards_are_matched_literally(client, world, supervisor, plan, dept_a, q):
     assert _found(client, supervisor, q) == {}  # nothing has them: no error, and % or _ match no "anything"
