@@ -5,7 +5,8 @@
 
 For the province's supervisor, a department's liaison and a superuser (every region), and for a
 few queries — a word every key task has (精神卫生), two characters (no trigram: 精神), a rare title,
-a notice number — one line per kind: its query's time (median of 5, ``EXPLAIN ANALYZE``), whether
+a notice number — one line per kind: its query's execution and planning time (median of 5,
+``EXPLAIN ANALYZE``), whether
 it read a trigram index, and whether it read a big table sequentially. ``BENCH_EXPLAIN=1`` prints
 the plans.
 """
@@ -37,12 +38,13 @@ BIG = ("tasks_progressreport", "supervision_supervisionnotice", "tasks_keytask")
 RUNS = 5
 
 
-def _explain(sql: str, params) -> tuple[float, str]:
+def _explain(sql: str, params) -> tuple[float, float, str]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, TIMING OFF) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     ms = float(plan.rsplit("Execution Time: ", 1)[1].split(" ")[0])
-    return ms, plan
+    planning = float(plan.rsplit("Planning Time: ", 1)[1].split(" ")[0])
+    return ms, planning, plan
 
 
 def main() -> None:
@@ -62,26 +64,28 @@ def main() -> None:
         if user is None:
             continue
         for q in QUERIES:
-            total = 0.0
+            total = total_planning = 0.0
             for kind in selectors.KINDS:
                 group = selectors.group(kind, user, q)
                 query = selectors.group_rows(kind, user, q)
                 sql, params = query.query.sql_with_params()
-                times, plan = [], ""
+                times, plannings, plan = [], [], ""
                 for _ in range(RUNS):
-                    ms, plan = _explain(sql, params)
+                    ms, planning, plan = _explain(sql, params)
                     times.append(ms)
-                ms = statistics.median(times)
+                    plannings.append(planning)
+                ms, planning = statistics.median(times), statistics.median(plannings)
                 total += ms
+                total_planning += planning
                 trigram = "trgm" in plan
                 seq = [t for t in BIG if f"Seq Scan on {t}" in plan]
                 print(
                     f"SEARCH role={role} q={q} kind={kind.key} count={group.count}{'+' if group.capped else ''} "
-                    f"ms={ms:.1f} trigram_index={'yes' if trigram else 'no'} seq_scan={','.join(seq) or '-'}"
+                    f"ms={ms:.1f} planning_ms={planning:.1f} trigram_index={'yes' if trigram else 'no'} seq_scan={','.join(seq) or '-'}"
                 )
                 if os.environ.get("BENCH_EXPLAIN"):
                     print("\n".join("      " + line for line in plan.splitlines()))
-            print(f"TOTAL role={role} q={q} ms={total:.1f}")
+            print(f"TOTAL role={role} q={q} ms={total:.1f} planning_ms={total_planning:.1f}")
 
 
 if __name__ == "__main__":
