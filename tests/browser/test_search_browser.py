@@ -71,8 +71,11 @@ def test_search_from_the_header_at_375px(browser, live_server, world):
 
 
 def test_search_from_the_header_at_desktop_width(page, world):
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     _log_in(page)
     _search_and_open(page, world)
+    assert violations == [], violations
     # Too short: a message, not an error.
     page.locator("#header-search-q").fill("心")
     page.locator("#header-search-go").click()
