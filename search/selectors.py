@@ -141,6 +141,8 @@ class Kind:
     # Every match: the kind's own list filtered with the query where that list has the same
     # search, else this page for the one kind.
     all_url: Callable[[str], str]
+    # A list that shows part of the matches, filtered with the query (reports: the archive's approved ones).
+    also: tuple[str, Callable[[str], str]] | None = None
 
 
 KINDS = (
@@ -148,7 +150,7 @@ KINDS = (
     Kind("tasks", _("Key tasks"), tasks, ("-plan_id", "position", "pk"), ("plan",), _task_hit, _kind_page("tasks")),
     Kind(
         "reports", _("Progress reports"), reports, ("-task_id", "-period_id"), ("task", "period", "department"), _report_hit,
-        _kind_page("reports"),
+        _kind_page("reports"), also=(_("Approved ones in the archive"), _list_page("tasks:archive")),
     ),
     Kind(
         "notices", _("Supervision notices"), notices, ("-year", "-number"), ("task", "department"), _notice_hit,
@@ -170,6 +172,8 @@ class Group:
     count: int  # at most COUNT_CAP
     capped: bool  # COUNT_CAP matches or more
     all_url: str
+    also_label: str = ""
+    also_url: str = ""
 
 
 def kind_rows(kind: Kind, user: User, q: str) -> QuerySet:
@@ -213,7 +217,11 @@ def group(kind: Kind, user: User, q: str, shown: int = SHOWN) -> Group:
     the ids of the first COUNT_CAP matches, and of those the first rows with a window count."""
     rows = list(group_rows(kind, user, q, shown))
     count = rows[0].search_total if rows else 0
-    return Group(kind=kind, hits=[kind.hit(row) for row in rows], count=count, capped=count >= COUNT_CAP, all_url=kind.all_url(q))
+    also_label, also_url = (kind.also[0], kind.also[1](q)) if kind.also else ("", "")
+    return Group(
+        kind=kind, hits=[kind.hit(row) for row in rows], count=count, capped=count >= COUNT_CAP, all_url=kind.all_url(q),
+        also_label=also_label, also_url=also_url,
+    )
 
 
 def search(*, user: User, q: str) -> list[Group]:

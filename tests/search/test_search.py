@@ -169,6 +169,15 @@ def test_notice_list_searches_the_same_way(client, world, liaison_b):
     assert list(response.context["table"].page.object_list) == []
 
 
+def test_reports_link_to_the_archive_filtered_with_the_same_words(client, world, liaison_b):
+    client.force_login(liaison_b)
+    response = client.get(URL, {"q": "应急处置"})
+    group = next(g for g in response.context["groups"] if g.kind.key == "reports")
+    archive = client.get(group.also_url)
+    assert [row.record for row in archive.context["table"].page.object_list] == [world["reports"]["b"]]
+    assert client.get(reverse("tasks:archive"), {"q": "信息化"}).context["table"].paginator.count == 0
+
+
 def test_groups_show_ten_with_the_count_and_a_link_to_every_match(en_client, world, supervisor, plan, dept_a):
     for n in range(12):
         TaskDepartmentFactory(task=KeyTaskFactory(plan=plan, title=f"心理援助热线建设{n:02d}"), department=dept_a)
