@@ -7,8 +7,9 @@ What each kind matches (``icontains``: Django escapes ``%``, ``_`` and ``\\``):
 - plans: the title;
 - key tasks: the title;
 - progress reports: the title of their key task (a report has no title of its own);
-- supervision notices: the number (``督办〔2024〕12号``, ``2024-12``, ``〔2024〕12``, or ``12``) or the
-  title of their key task;
+- supervision notices: a reference (``督办〔2024〕12号``, ``〔2024〕12``, ``2024-12``: that notice
+  alone), or a number (``12``) or part of the title of their key task
+  (``supervision.notices.notice_search_q``, the notice list's search too);
 - indicators: the name;
 - departments: the full name, the short name or an alias (as the department list's search).
 
@@ -16,8 +17,8 @@ On PostgreSQL the titles and names have trigram indexes (``pg_trgm``, ``gin_trgm
 ``UPPER(column)``, the expression ``icontains`` compares): a query of three characters or more is
 looked up in them. Chinese needs no word segmentation: on a database whose LC_CTYPE classifies
 CJK as letters (C.UTF-8, zh_CN.UTF-8) a title is one "word" whose every three characters are a
-trigram. A query of one or two characters has no trigram: the database reads the kind's rows in
-the user's scope in the order shown, and stops at ``COUNT_CAP`` matches.
+trigram. A query of two characters (one is refused: ``MIN_LENGTH``) has no trigram: the database
+reads the kind's rows in the user's scope in the order shown, and stops at ``COUNT_CAP`` matches.
 
 Each kind costs one query: its first ``SHOWN`` rows with the number of matches (counted up to
 ``COUNT_CAP`` — "500+" beyond that).
@@ -45,6 +46,7 @@ MIN_LENGTH = 2
 MAX_LENGTH = 100
 SHOWN = 10
 COUNT_CAP = 500
+
 
 def normalize(raw: str | None) -> str:
     """The query as searched: whitespace trimmed and runs of it made one space; NUL characters
