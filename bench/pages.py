@@ -160,6 +160,10 @@ PAGES = [
     Page("report detail (submitted)", _url("tasks:report_detail", "submitted"), paged=False),
     Page("notice detail", _url("supervision:notice_detail", "notice"), paged=False),
     Page("period list", _url("tasks:period_list", "plan"), paged=False, roles=("supervisor",)),
+    # the header's search: a word every task has (trigram index), two characters (no trigram), a rare title
+    Page("search", lambda n: reverse("search:search") + "?q=精神卫生", paged=False),
+    Page("search (2 characters)", lambda n: reverse("search:search") + "?q=精神", paged=False),
+    Page("search (rare)", lambda n: reverse("search:search") + "?q=重点任务37：", paged=False),
 ]
 
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "public",
     "demo",
 ]
+# The header's search (issue 16, item 6).
+INSTALLED_APPS += ["search"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

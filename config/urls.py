@@ -29,4 +29,6 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("exports.urls")),
     path("", include("meetings.urls")),  # joint meetings (联席会议)
+    # The header's search (issue 16, item 6).
+    path("", include("search.urls")),
 ]

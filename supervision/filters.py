@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import SupervisionNotice
+from supervision.notices import notice_search_q
 from tasks.access import own_work_departments
 from tasks.models import Department
 
@@ -17,6 +18,7 @@ def _departments(request):
 class NoticeFilter(django_filters.FilterSet):
     """Filters of the notice list (the queryset comes from ``notices.notice_rows``)."""
 
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SupervisionNotice.Status.choices, empty_label=_("All"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=SupervisionNotice.Level.choices, empty_label=_("All"))
     department = django_filters.ModelChoiceFilter(
@@ -30,4 +32,9 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = SupervisionNotice
-        fields = ["status", "level", "department", "overdue", "year"]
+        fields = ["q", "status", "level", "department", "overdue", "year"]
+
+    def filter_text(self, queryset, name, value):
+        """A number (督办〔2024〕12号, 2024-12, 12) or part of the key task's title (the header's search too)."""
+        value = " ".join(value.split())
+        return queryset.filter(notice_search_q(value)) if value else queryset

@@ -15,6 +15,7 @@ below are thin wrappers around it. The daily sweep raises the level of notices l
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -473,6 +474,30 @@ def can_decide(user: User, notice: SupervisionNotice) -> bool:
 
 def is_overdue(notice: SupervisionNotice, on: datetime.date | None = None) -> bool:
     return notice.status in AWAITING_RESPONSE and notice.response_due_on < (on or timezone.localdate())
+
+
+# 督办〔2024〕12号 · 〔2024〕12 · 2024-12 · 2024年12号 · (2024)12
+NOTICE_REFERENCE = re.compile(r"(?:督办)?[〔\[(（]?(\d{4})[〕\])）]?[-/年第]?(\d{1,7})号?")
+NOTICE_NUMBER = re.compile(r"第?(\d{1,7})号?")
+NOTICE_WORD = re.compile(r"督办单?")
+
+
+def notice_search_q(q: str) -> Q:
+    """The notices a search for ``q`` finds (the notice list's and the header's search): by their
+    reference (督办〔2024〕12号, 〔2024〕12, 2024-12: that notice only), by their number (12), or by
+    part of the title of their key task. The tasks as a subquery, not a join: the database finds
+    the few matching tasks (a trigram index on PostgreSQL) and their notices through ``task_id``."""
+    compact = "".join(q.split())
+    if NOTICE_WORD.fullmatch(compact):  # every reference reads 督办〔…〕…号
+        return Q(pk__isnull=False)
+    reference = NOTICE_REFERENCE.fullmatch(compact)
+    if reference and not compact.isdigit():
+        return Q(year=int(reference.group(1)), number=int(reference.group(2)))
+    matches = Q(task__in=KeyTask.objects.filter(title__icontains=q).values("pk"))
+    number = NOTICE_NUMBER.fullmatch(compact)
+    if number:
+        matches |= Q(number=int(number.group(1)))
+    return matches
 
 
 def notice_rows(*, user: User, on: datetime.date | None = None) -> QuerySet[SupervisionNotice]:

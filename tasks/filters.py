@@ -114,6 +114,7 @@ class PeriodCodeFilter(django_filters.ChoiceFilter):
 class ReportFilter(django_filters.FilterSet):
     """Filters of the inbox, queue and archive tables."""
 
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
@@ -134,7 +135,7 @@ class ReportFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProgressReport
-        fields = ["department", "period", "status", "is_late", "overdue", "light"]
+        fields = ["q", "department", "period", "status", "is_late", "overdue", "light"]
 
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
@@ -143,6 +144,12 @@ class ReportFilter(django_filters.FilterSet):
         if asked and PERIOD_CODE.fullmatch(asked) and asked not in dict(choices):
             choices.append((asked, ReportingPeriod.label_of_code(asked)))
         self.filters["period"].extra["choices"] = choices
+
+    def filter_text(self, queryset, name, value):
+        """Part of the title of the report's key task (as the header's search finds reports): the
+        tasks as a subquery, found through their title's trigram index on PostgreSQL."""
+        value = " ".join(value.split())
+        return queryset.filter(task__in=KeyTask.objects.filter(title__icontains=value).values("pk")) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         # The querysets of the work lists carry the ``overdue`` annotation (selectors.report_rows).

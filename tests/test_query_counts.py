@@ -627,6 +627,26 @@ def grow_region_tasks(world, n):
         TaskDepartmentFactory(task=child, department=department, role="lead")
 
 
+def grow_search(world, n):
+    """``n`` of every kind the header's search finds with "精神卫生": plans, tasks of A (each with a
+    report and a notice), indicators of A, departments of the region."""
+    from supervision.models import SupervisionNotice
+    from tests.factories import PlanFactory
+    from tests.indicators.conftest import make_indicator
+
+    period = _periods(world)[0]
+    for _ in range(n):
+        k = world.next("search")
+        PlanFactory(region=world.plan.region)
+        task = _task(world, title=f"精神卫生任务{k}")
+        ProgressReport.objects.create(task=task, period=period, department=world.dept_a, due_on=period.due_on)
+        SupervisionNotice.objects.create(
+            year=2024, number=k, task=task, department=world.dept_a, requirements="限期整改", response_due_on=datetime.date(2024, 8, 1)
+        )
+        make_indicator(world.plan, world.dept_a, code=str(500 + k), name=f"精神卫生指标{k}")
+        DepartmentFactory(region=world.plan.region, name=f"示范市精神卫生中心{k}")
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 
@@ -772,6 +792,8 @@ PAGES = [
     # joint meetings
     Page("meeting list", _url("meetings:meeting_list"), grow_meetings),
     Page("meeting detail", _url("meetings:meeting_detail", focus_meeting), grow_meeting_detail),
+    # the header's search: every kind at once
+    Page("search", lambda w: reverse("search:search") + "?q=精神卫生", grow_search, roles=("supervisor", "liaison", "evaluator")),
 ]
 
 CASES = [
