@@ -20,6 +20,29 @@
     if (!heading.id) { heading.id = 'table-heading-' + (++counter); }
     table.setAttribute('aria-labelledby', heading.id);
   });
+  // A table box that scrolls sideways (a wide table on a narrow screen) can be scrolled from the
+  // keyboard: it takes focus (tabindex 0) and is a named region (its table's name).
+  function focusableWhenScrolling() {
+    main.querySelectorAll('.table-responsive').forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute('tabindex')) {
+        var table = box.querySelector('table');
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        if (table && table.getAttribute('aria-labelledby')) {
+          box.setAttribute('aria-labelledby', table.getAttribute('aria-labelledby'));
+        } else if (table && (table.getAttribute('aria-label') || table.caption)) {
+          box.setAttribute('aria-label', table.getAttribute('aria-label') || table.caption.textContent.trim());
+        }
+        box.dataset.scrollFocus = '1';
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        ['tabindex', 'role', 'aria-labelledby', 'aria-label'].forEach(function (name) { box.removeAttribute(name); });
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  focusableWhenScrolling();
+  window.addEventListener('resize', focusableWhenScrolling);
   document.querySelectorAll('svg.chart').forEach(function (svg) {
     var figure = svg.closest('figure, [role=figure]');
     if (!figure || figure.hasAttribute('aria-describedby') || !figure.parentElement) { return; }

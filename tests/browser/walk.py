@@ -43,7 +43,10 @@ LANGUAGES = ("zh-hans", "en")
 WIDTHS = (375, 768, 1366)
 
 # Not pages of this product's interface: Django's admin, the API, files and downloads.
-SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/i18n/", "/health/", "/accounts/logout")
+# The public pages' language links switch the language the walk is checking: not followed.
+SKIPPED_PREFIXES = (
+    "/admin/", "/api/", "/static/", "/media/", "/i18n/", "/health/", "/accounts/logout", "/public/language/",
+)
 SKIPPED_SUFFIXES = (".pdf", ".xlsx", ".xls", ".csv", ".json", ".zip", ".png", ".jpg", ".docx")
 SKIPPED_QUERY_WORDS = ("export", "_format", "format=", "download")
 SKIPPED_SEGMENTS = {"pdf", "xlsx", "csv", "download", "file", "export", "preview-file"}
