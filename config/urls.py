@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("assessment.urls")),
     path("", include("exports.urls")),
+    # --- JSON API (issue 15): /api/v1/…, /api/schema/, /api/docs/ ---
+    path("api/", include("api.urls")),
 ]
