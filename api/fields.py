@@ -23,7 +23,14 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class StrictCharField(serializers.CharField):
+    """Only a JSON string; kept as sent (the services trim it: a string of blanks is then a rule
+    broken, 422, not a malformed request)."""
+
     default_error_messages = {"not_a_string": _("Not a valid string.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

@@ -22,8 +22,13 @@ class IntFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(IntFilter):
+    pass
+
+
 def year_filter(**kwargs):
-    return IntFilter(min_value=2000, max_value=2100, **kwargs)
+    return YearFilter(min_value=2000, max_value=2100, **kwargs)
 
 
 UPDATED_SINCE = _("Only rows changed at or after this moment (ISO 8601), for incremental sync.")

@@ -85,6 +85,9 @@ def add_problem_responses(result, generator, request, public):
     """Every operation may answer problem details; say so, with the schema they follow."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     result["info"]["description"] = DESCRIPTION
+    bulk = result["components"]["schemas"].get("BulkPushRequest")
+    if bulk:  # a ListSerializer's bounds are not carried over by drf-spectacular
+        bulk["properties"]["items"].update(minItems=1, maxItems=1000)
     reference = {"$ref": "#/components/schemas/Problem"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():

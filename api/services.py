@@ -124,14 +124,19 @@ def values_push_bulk(*, user, items: list[dict], token=None) -> list[PushResult]
     """All or nothing: every item is tried (so that every error is reported, by its index); if any
     fails, nothing is kept and the errors are raised together."""
     results, errors = [], []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}  # external_id → (content, index of its first item)
     with transaction.atomic():
         for index, item in enumerate(items):
-            key = (item.get("external_id") or "").strip()
-            if key in seen and seen[key] != content_hash(item):
-                errors.append({"field": f"items.{index}.external_id", "detail": str(_("The same external_id twice with different content.")), "code": "duplicate_external_id"})
+            key, digest = (item.get("external_id") or "").strip(), content_hash(item)
+            if key in seen:
+                if seen[key][0] != digest:
+                    errors.append({"field": f"items.{index}.external_id", "detail": str(_("The same external_id twice with different content.")), "code": "duplicate_external_id"})
+                else:  # the same item twice: pushed once, answered twice
+                    first = next((r for r in results if r.external_id == key), None)
+                    if first is not None:
+                        results.append(PushResult(key, "unchanged", first.value))
                 continue
-            seen[key] = content_hash(item)
+            seen[key] = (digest, index)
             try:
                 with transaction.atomic():
                     results.append(value_push(user=user, item=item, token=token))

@@ -7,10 +7,11 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters import CharFilter
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -38,11 +39,16 @@ from tasks.models import TaskDepartment
 
 
 class ReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_converter = "int"
+    # Any text in the id's place reaches the view (and gets a problem-details 404), not Django's page.
+    lookup_value_converter = "str"
     scoped = None  # a function of ``api.scope``: user → queryset
 
     def get_queryset(self):
         return self.load(type(self).scoped(self.request.user)).order_by("pk")
+
+    def filter_queryset(self, queryset):
+        refuse_blank_parameters(self.request, getattr(self, "filterset_class", None))
+        return super().filter_queryset(queryset)
 
     def load(self, queryset):
         return queryset
@@ -51,6 +57,17 @@ class ReadViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         obj = self.get_object()
         self.last_modified = getattr(obj, "updated_at", None)
         return Response(self.get_serializer(obj).data)
+
+
+def refuse_blank_parameters(request, filterset_class) -> None:
+    """``?year=`` or ``?updated_since=`` is not "no filter" but a value that is not a year or a
+    moment: refused (400), as a value of the wrong type is. Free-text filters may be empty."""
+    names = ["limit", "year"]
+    if filterset_class is not None:
+        names += [name for name, f in filterset_class.base_filters.items() if not isinstance(f, CharFilter)]
+    blank = {name: [_("This parameter may not be blank.")] for name in names if request.query_params.get(name, None) == ""}
+    if blank:
+        raise ValidationError(blank)
 
 
 @extend_schema_view(list=docs.listing("plans"), retrieve=docs.detail("plans"))
@@ -123,7 +140,7 @@ class NoticeViewSet(ReadViewSet):
 
 
 YEAR = OpenApiParameter(
-    "year", OpenApiTypes.INT, description="评价达标情况的年度（缺省为今年）· The year whose attainment is shown (default: this year).",
+    "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="评价达标情况的年度（缺省为今年）· The year whose attainment is shown (default: this year).",
 )
 
 

@@ -1,0 +1,101 @@
+"""The API against its own schema, checked by an outside tool: schemathesis (`st run`) against a
+live server, with a supervisor's token, every check, a bounded number of examples per operation.
+No server error, no answer outside the declared statuses, content types and schemas, no invalid
+input accepted.
+
+It fails (never skips) when schemathesis is missing or the schema cannot be fetched."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from funding.services import line_create
+from supervision.models import SupervisionNotice
+from supervision.notices import notice_issue
+from tasks.progress import report_open, reporting_period
+from tests.api.conftest import token_for
+from tests.factories import (
+    DepartmentFactory,
+    KeyTaskFactory,
+    PlanFactory,
+    RegionFactory,
+    TaskDepartmentFactory,
+    make_liaison,
+    make_supervisor,
+)
+from tests.indicators.conftest import make_indicator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MAX_EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "8"))
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+
+
+def st_binary() -> str:
+    found = Path(sys.executable).with_name("st")
+    path = str(found) if found.exists() else shutil.which("st")
+    assert path, "schemathesis (the `st` command) is not installed: pip install -e '.[dev]'"
+    return path
+
+
+def build_world():
+    """One of each object the API serves, so that every answer has a body to check."""
+    region = RegionFactory(name="示范市")
+    lead = DepartmentFactory(region=region, name="示范市卫生健康委员会", short_name="市卫生健康委", code="wsjkw")
+    police = DepartmentFactory(region=region, name="示范市公安局", short_name="市公安局", code="gaj")
+    liaison = make_liaison(lead, "contract-liaison")
+    make_liaison(police, "contract-police")
+    supervisor = make_supervisor("contract-supervisor", region=region)
+    plan = PlanFactory(region=region, title="示范市精神卫生工作规划", status="active")
+    task = KeyTaskFactory(plan=plan, code="1", title="精神卫生信息化建设")
+    TaskDepartmentFactory(task=task, department=lead, role="lead")
+    TaskDepartmentFactory(task=task, department=police, role="cooperating")
+    report = report_open(task=task, period=reporting_period(plan=plan, cadence="quarterly", year=2024, number=2), department=lead)
+    notice_issue(task=task, department=lead, level=SupervisionNotice.Level.BLUE, requirements="请说明进展", user=supervisor)
+    indicator = make_indicator(plan, lead)
+    from indicators import services
+
+    value = services.value_save(user=liaison, indicator=indicator, year=2024, data={"value": "78", "source": "信息系统"})
+    services.value_submit(record=value, user=liaison)
+    line_create(
+        plan=plan, fiscal_year=2024, source="local_budget", budget_subject="2100206", purpose="精神专科医院运行经费",
+        department=lead, tasks=[task], user=supervisor,
+    )
+    assert report is not None
+    return supervisor
+
+
+def test_schemathesis_finds_nothing(live_server, settings, tmp_path):
+    settings.API_RATE_PER_MINUTE = 100_000  # the fuzzer is one token; the limit has its own test
+    supervisor = build_world()
+    raw = token_for(supervisor, lifetime=datetime.timedelta(hours=1))
+    command = [
+        st_binary(), "--config-file", str(CONFIG), "run", f"{live_server.url}/api/schema/",
+        "--url", live_server.url,
+        "-H", f"Authorization: Bearer {raw}",
+        "-H", "Accept-Language: zh-hans",
+        "--checks", "all",
+        "--max-examples", str(MAX_EXAMPLES),
+        "--phases", "examples,coverage,fuzzing",
+        "--workers", "1",
+        "--seed", "15",
+        "--no-shrink",
+        "--request-timeout", "20",
+        "--report", "junit", "--report-junit-path", os.environ.get("API_CONTRACT_JUNIT", str(tmp_path / "junit.xml")),
+    ]
+    started = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})
+    elapsed = time.monotonic() - started
+    Path(os.environ.get("API_CONTRACT_LOG", tmp_path / "st.log")).write_text(result.stdout)
+    summary = result.stdout[-6000:]
+    print(f"\nschemathesis: {elapsed:.1f} s\n{summary}")
+    assert result.returncode == 0, f"schemathesis found problems (exit {result.returncode}):\n{result.stdout[-20000:]}\n{result.stderr[-3000:]}"
+    assert "operations" in result.stdout.lower() or "passed" in result.stdout.lower()
