@@ -7,10 +7,10 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
-from django_filters import CharFilter
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from django_filters import CharFilter
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.utils import (
     OpenApiParameter,

@@ -118,6 +118,10 @@ def test_a_returned_value_takes_a_corrected_push(system_client, rate, supervisor
         ({"value": "-3"}, 422, "value"),
         ({"period_code": "2025Q7"}, 422, "period_code"),
         ({"year": 2040}, 422, "year"),
+        ({"value": 1e308}, 422, "value"),
+        # Found by schemathesis: a numerator of 8.6e307 crashed the numerator's check (a 500).
+        ({"value": None, "numerator": 8.6e307, "denominator": "100"}, 422, "numerator"),
+        ({"value": None, "numerator": "50", "denominator": "0"}, 422, "denominator"),
     ],
 )
 def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(system_client, rate, changes, status, field):
