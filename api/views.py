@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters import CharFilter
@@ -29,7 +30,7 @@ from rest_framework.views import APIView
 
 from api import docs, filters, scope
 from api import serializers as s
-from api.base import ApiViewMixin
+from api.base import ApiViewMixin, language_of
 from api.problems import Conflict
 from api.services import value_push, values_push_bulk
 from indicators.attainment import statuses_of
@@ -276,13 +277,29 @@ class MeView(ApiViewMixin, APIView):
         )
 
 
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema (JSON; YAML with ?format=yaml). Public: it describes, it shows no data."""
+class SchemaJsonRenderer(OpenApiJsonRenderer):
+    media_type = "application/json"  # what HTTP clients ask for (the OpenAPI media type works too)
 
-    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (JSON; YAML with ?format=yaml). Public: it describes, it shows no data.
+    Generated once per process and language (it changes only with the code)."""
+
+    renderer_classes = [SchemaJsonRenderer, OpenApiJsonRenderer, OpenApiYamlRenderer]
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = []
+    generated: dict[str, dict] = {}
+
+    def dispatch(self, request, *args, **kwargs):
+        translation.activate(language_of(request))  # field texts follow Accept-Language (or ?lang=)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _get_schema_response(self, request):
+        language = translation.get_language()
+        if language not in self.generated:
+            self.generated[language] = super()._get_schema_response(request).data
+        return Response(self.generated[language], headers={"Content-Disposition": 'inline; filename="plan-supervisor-api.json"'})
 
     @classmethod
     def as_view(cls, *args, **kwargs):

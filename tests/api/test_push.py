@@ -228,3 +228,33 @@ def test_every_call_is_audited(system_client, rate, system_account):
         ("GET", "/api/v1/indicator-values/", 200, "smd-system", "system"),
     ]
     assert ApiCall.objects.order_by("pk").first().summary.startswith("push smd-2025Q2-0001: created")
+
+
+# --- progress report drafts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def report(task_a, liaison_a):
+    from tasks.progress import report_open, reporting_period
+
+    return report_open(task=task_a, period=reporting_period(plan=task_a.plan, cadence="quarterly", year=2025, number=2), department=task_a.task_departments.get(role="lead").department)
+
+
+def test_the_reports_liaison_saves_a_draft_by_api_but_does_not_submit(report, liaison_a, liaison_b):
+    from tasks.models import ProgressReport
+
+    url = f"/api/v1/progress-reports/{report.pk}/"
+    client = client_with(token_for(liaison_a))
+    response = client.patch(url, {"version": report.version, "percent_complete": 60, "achievements": "完成平台对接"}, format="json")
+    assert response.status_code == 200, response.content
+    report.refresh_from_db()
+    assert (report.percent_complete, report.achievements, report.status) == (60, "完成平台对接", ProgressReport.Status.DRAFT)
+    stale = client.patch(url, {"version": 0, "percent_complete": 70}, format="json")
+    assert stale.status_code == 409 and stale.json()["errors"][0]["field"] == "version"
+    wrong = client.patch(url, {"version": report.version, "percent_complete": 170}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "percent_complete"
+    # Someone else's report: the co-operating department reads it at most; it may not write it.
+    other = client_with(token_for(liaison_b)).patch(url, {"version": report.version, "percent_complete": 10}, format="json")
+    assert other.status_code in (403, 404)
+    report.refresh_from_db()
+    assert report.percent_complete == 60
