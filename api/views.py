@@ -7,8 +7,8 @@ import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.utils.decorators import method_decorator
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters import CharFilter
