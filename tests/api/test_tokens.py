@@ -184,3 +184,36 @@ def test_the_schema_and_the_docs_page_are_served_from_our_own_files():
     assert "<script>" not in page and "<style" not in page  # CSP: no inline code
     for asset in ("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js", "js/api-docs.js", "css/api-docs.css"):
         assert f"/static/{asset}" in page and finders.find(asset), asset
+
+
+def test_lists_read_no_query_per_row(supervisor, plan, dept_a, liaison_a):
+    """The same number of queries for 2 rows and for 8 (no per-row queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators import services
+    from tests.factories import KeyTaskFactory, TaskDepartmentFactory
+    from tests.indicators.conftest import make_indicator
+
+    client = client_with(token_for(supervisor))
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            n = KeyTaskFactory._meta.model.objects.count() + 1
+            task = KeyTaskFactory(plan=plan, code=f"t{n}")
+            TaskDepartmentFactory(task=task, department=dept_a, role="lead")
+            indicator = make_indicator(plan, dept_a, code=f"i{n}")
+            services.value_save(user=liaison_a, indicator=indicator, year=2024, data={"value": "78", "source": "系统"})
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    urls = ("/api/v1/tasks/", "/api/v1/indicators/?year=2024", "/api/v1/indicator-values/", "/api/v1/funding-lines/")
+    add(2)
+    for url in urls:  # the first call also fills per-process caches (content types, …)
+        queries(url)
+    few = {url: queries(url) for url in urls}
+    add(6)
+    assert {url: queries(url) for url in urls} == few
