@@ -36,7 +36,7 @@ from tests.indicators.conftest import make_indicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MAX_EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "8"))
+MAX_EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "5"))
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
@@ -90,7 +90,9 @@ def run_st(live_server, raw: str, report: Path, *extra: str) -> tuple[subprocess
         *extra,
     ]
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
+    result = subprocess.run(  # in the report's folder: schemathesis keeps a cache in its working directory
+        command, capture_output=True, text=True, timeout=900, cwd=report.parent, env={**os.environ, "NO_COLOR": "1"}
+    )
     return result, time.monotonic() - started
 
 
@@ -105,13 +107,19 @@ def test_schemathesis_finds_nothing(live_server, settings, tmp_path):
     full = os.environ.get("API_CONTRACT_FULL") == "1"
     runs = {
         "generated": ["--phases", "examples,coverage,fuzzing" if full else "examples,fuzzing"],
-        "boundaries of writes": [] if full else ["--phases", "coverage", "--include-method", "POST", "--include-method", "PATCH"],
+        # bulk/ is left out here: its items are push/'s, and its own bounds (1–1,000 items) are in the first run's schema
+        "boundaries of writes": [] if full else [
+            "--phases", "coverage",
+            "--include-path-regex", r"^/api/v1/(indicator-values/push|progress-reports/\{id\})/$",
+            "--include-method-regex", "^(POST|PATCH)$",
+        ],
     }
     log = []
     for name, extra in runs.items():
         if full and not extra:
             continue
-        result, elapsed = run_st(live_server, raw, tmp_path / f"{len(log)}.xml", *extra)
+        report = Path(os.environ.get("API_CONTRACT_JUNIT_DIR", tmp_path)) / f"schemathesis-{len(log)}.xml"
+        result, elapsed = run_st(live_server, raw, report, *extra)
         generated = re.search(r"(\d+) generated", result.stdout)
         log.append(f"{name}: {elapsed:.1f} s, {generated.group(1) if generated else '?'} cases")
         Path(os.environ.get("API_CONTRACT_LOG", tmp_path / "st.log")).write_text(result.stdout)
@@ -121,6 +129,6 @@ def test_schemathesis_finds_nothing(live_server, settings, tmp_path):
         selected = re.search(r"Selected: (\d+)/(\d+)", result.stdout)
         tested = re.search(r"Tested: (\d+)", result.stdout)
         assert selected and tested and tested.group(1) == selected.group(1), f"not every operation was tested:\n{result.stdout[-3000:]}"
-        if not extra or "coverage" not in extra:
+        if extra == runs["generated"]:
             assert int(selected.group(1)) == int(selected.group(2)) >= 26, "the schema lost operations"
     print("\nschemathesis: " + "; ".join(log))
