@@ -3,20 +3,48 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiCall, ApiToken
 from api.tokens import token_create, token_revoke
+from config.admin_site import is_site_administrator
+from tasks.access import scoped_regions, visible_departments, visible_users
+
+
+class AdministratorsOnly:
+    """The admin site already lets only administrators in; among them, each manages the tokens
+    and calls of the accounts of their own region (``tasks.access.visible_users``)."""
+
+    def has_module_permission(self, request):
+        return is_site_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_administrator(request.user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__in=visible_users(request.user))
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AdministratorsOnly, admin.ModelAdmin):
     """Administrators create tokens here (the raw token is shown once, in the message), and revoke them."""
 
     list_display = ["name", "prefix", "user", "kind", "region", "department", "expires_at", "revoked_at", "last_used_at"]
     list_filter = ["kind", "revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     autocomplete_fields = []
-    raw_id_fields = ["user", "region", "department"]
+    list_select_related = ["user", "region", "department"]
     fields = ["user", "kind", "name", "region", "department", "expires_at", "prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by"]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by"]
     actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return is_site_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_administrator(request.user)  # the revoke action; a saved token's fields are read-only
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = {"user": visible_users, "region": scoped_regions, "department": visible_departments}
+        if db_field.name in choices:
+            kwargs["queryset"] = choices[db_field.name](request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a token's scope and lifetime never change: revoke it and make another
@@ -47,7 +75,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["at", "method", "path", "status", "user", "token", "duration_ms"]
     list_filter = ["method", "status"]
     search_fields = ["path", "user__username", "token__prefix"]

@@ -217,3 +217,28 @@ def test_lists_read_no_query_per_row(supervisor, plan, dept_a, liaison_a):
     few = {url: queries(url) for url in urls}
     add(6)
     assert {url: queries(url) for url in urls} == few
+
+
+def test_an_administrator_creates_a_system_token_in_the_admin_and_revokes_it(client, region, dept_a, liaison_a):
+    from tests.factories import make_administrator
+
+    administrator = make_administrator("token-admin", region=region)
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    expires = (timezone.localtime() + datetime.timedelta(days=90)).strftime("%Y-%m-%d")
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {"user": liaison_a.pk, "kind": "system", "name": "省严重精神障碍信息系统", "region": region.pk,
+         "department": dept_a.pk, "expires_at_0": expires, "expires_at_1": "00:00:00"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    raw = next(word for message in shown for word in message.split() if word.startswith("ps_"))
+    assert token.digest == digest_of(raw) and token.created_by == administrator
+    assert client_with(raw).get(ME).json()["token"]["kind"] == "system"
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert client_with(raw).get(ME).status_code == 401
+    assert client.get("/admin/api/apicall/").status_code == 200
