@@ -209,6 +209,29 @@ class EvaluationSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "kind", "title", "status", "signed_off_at", "conclusion", "created_at"]
 
 
+class DepartmentResultSerializer(serializers.Serializer):
+    department = serializers.IntegerField(source="department.pk")
+    department_name = serializers.CharField(source="department.name")
+    weighted_total = serializers.DecimalField(max_digits=8, decimal_places=2)
+    complete = serializers.BooleanField()
+
+
+class EvaluationDetailSerializer(EvaluationSerializer):
+    """With the consolidated results per department (``evaluation.services.consolidate``): the
+    weighted total on a 0–100 scale, as the evaluation's results page shows them once signed off."""
+
+    results = serializers.SerializerMethodField()
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = [*EvaluationSerializer.Meta.fields, "results"]
+
+    @extend_schema_field(DepartmentResultSerializer(many=True))
+    def get_results(self, evaluation):
+        from evaluation.services import consolidate
+
+        return DepartmentResultSerializer(consolidate(evaluation), many=True).data
+
+
 # --- pushing indicator values ----------------------------------------------------------------
 
 

@@ -231,6 +231,9 @@ class EvaluationViewSet(ReadViewSet):
     filterset_class = filters.EvaluationFilterSet
     scoped = scope.evaluations
 
+    def get_serializer_class(self):
+        return s.EvaluationDetailSerializer if self.action == "retrieve" else s.EvaluationSerializer
+
 
 @extend_schema_view(list=docs.listing("departments"), retrieve=docs.detail("departments"))
 class DepartmentViewSet(ReadViewSet):

@@ -137,8 +137,21 @@ def test_filters_refuse_ids_outside_the_scope(world):
     assert response.json()["errors"][0]["field"] == "plan"
 
 
-def test_evaluations_are_served_once_signed_off(world):
+def test_evaluations_are_served_once_signed_off_with_their_results(world):
+    from evaluation.models import Evaluation
+
+    evaluation = Evaluation.objects.filter(plan=world["plan"]).first()
+    client = client_with(world["tokens"]["supervisor_a"])
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.OPEN)
+    assert evaluation.pk not in ids(client, "evaluations")
+    assert client.get(f"/api/v1/evaluations/{evaluation.pk}/").status_code == 404
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.SIGNED_OFF)
     user = world["users"]["supervisor_a"]
-    expected = set(scope.evaluations(user).values_list("pk", flat=True))
-    assert ids(client_with(world["tokens"]["supervisor_a"]), "evaluations") == expected
-    assert expected <= set(evaluation_access.visible_evaluations(user).values_list("pk", flat=True))
+    listed = ids(client, "evaluations")
+    assert evaluation.pk in listed
+    assert listed == set(scope.evaluations(user).values_list("pk", flat=True))
+    assert set(scope.evaluations(user).values_list("pk", flat=True)) <= set(evaluation_access.visible_evaluations(user).values_list("pk", flat=True))
+    detail = client.get(f"/api/v1/evaluations/{evaluation.pk}/").json()
+    assert isinstance(detail["results"], list)
+    assert all({"department", "weighted_total", "complete"} <= set(row) for row in detail["results"])
+    assert client_with(world["tokens"]["supervisor_b"]).get(f"/api/v1/evaluations/{evaluation.pk}/").status_code == 404
