@@ -258,3 +258,11 @@ def test_the_reports_liaison_saves_a_draft_by_api_but_does_not_submit(report, li
     assert other.status_code in (403, 404)
     report.refresh_from_db()
     assert report.percent_complete == 60
+
+
+def test_a_body_that_is_not_json_is_a_problem(system_client, rate):
+    broken = system_client.post(PUSH, "{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken["Content-Type"] == "application/problem+json"
+    form = system_client.post(PUSH, {"external_id": "x"})  # multipart: not what the API reads
+    assert form.status_code == 415 and form["Content-Type"] == "application/problem+json"
+    assert not IndicatorValue.objects.exists()
