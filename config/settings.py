@@ -318,3 +318,46 @@ CACHES = {
 }
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)  # server-side cache of a public page
 PUBLIC_HTTP_MAX_AGE = env_int("PUBLIC_HTTP_MAX_AGE", 60)  # Cache-Control max-age for browsers and proxies
+# --- JSON API (issue 15: api/, /api/v1/, schema at /api/schema/, docs at /api/docs/) ------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",  # Authorization: Bearer <token>
+        "api.authentication.BrowserSessionAuthentication",  # the signed-in browser, with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per signed-in user) and minute; bulk pushes count once.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+API_BODY_MAX_BYTES = env_int("API_BODY_MAX_KB", 1024) * 1024  # larger bodies: 413 problem details
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "规划督导平台 API · Plan Supervisor API",
+    "DESCRIPTION": "",  # api.schema.DESCRIPTION (both languages), set in api.apps
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # a draft's PATCH requires its version
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "tasks.models.Plan.Status",
+        "TaskStatusEnum": "tasks.models.KeyTask.Status",
+        "ReviewStatusEnum": "tasks.models.ProgressReport.Status",  # indicator values share these states
+        "NoticeStatusEnum": "supervision.models.SupervisionNotice.Status",
+        "EvaluationStatusEnum": "evaluation.models.Evaluation.Status",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+}
+# --- end JSON API ---------------------------------------------------------------------------------

@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("meetings.urls")),  # joint meetings (联席会议)
     # The header's search (issue 16, item 6).
     path("", include("search.urls")),
+    # --- JSON API (issue 15): /api/v1/…, /api/schema/, /api/docs/ ---
+    path("api/", include("api.urls")),
 ]

@@ -136,10 +136,11 @@ def parse_part(indicator: Indicator, field: str, raw) -> Decimal | None:
         raise ValidationError({field: _("“%(text)s” is not a number: enter %(part)s as a number.") % {"text": str(raw)[:40], "part": label}})
     if number < 0:
         raise ValidationError({field: _("%(part)s cannot be negative.") % {"part": _cap(label)}})
-    if number != number.quantize(Decimal("0.0001")):
-        raise ValidationError({field: _("%(text)s is absurdly precise: give at most 4 decimal places.") % {"text": text[:40]}})
+    # Too large first: quantizing 1e308 to 4 places overflows the context (found by the API's fuzzer).
     if number > MAX_NUMBER:
         raise ValidationError({field: _("%(text)s is too large for an indicator value.") % {"text": text[:40]}})
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError({field: _("%(text)s is absurdly precise: give at most 4 decimal places.") % {"text": text[:40]}})
     return number.quantize(Decimal("0.0001"))
 
 

@@ -88,11 +88,24 @@ PERSONAL = {"notification_b", "plan_import_b", "indicator_import_b", "review_kin
 OF_DEPARTMENT_A = ("liaison_a", "head_a")
 # Objects that belong to no department (a plan, an evaluation of all departments, a rubric, a
 # generated report of the whole plan): everyone signed in may be shown them.
-SHARED = {"plan", "evaluation", "rubric", "generated_report", "period", "review_kind"}
+SHARED = {"plan", "evaluation", "rubric", "generated_report", "period", "review_kind", "section", "department_directory"}
 
 # (route prefix, path parameter) → the world's object whose id fills it. The first match wins, so
 # longer prefixes come first. A parameter no entry matches fails the test.
 OBJECT_FOR: list[tuple[str, str, str]] = [
+    # The JSON API (api/): the signed-in browser's session works there too, so each role is probed
+    # like on the pages (token scoping has its own matrix: tests/api/test_scope.py).
+    ("api/v1/plans/", "pk", "plan"),
+    ("api/v1/sections/", "pk", "section"),
+    ("api/v1/tasks/", "pk", "task_b"),
+    ("api/v1/periods/", "pk", "period"),
+    ("api/v1/progress-reports/", "pk", "report_b"),
+    ("api/v1/notices/", "pk", "notice_b"),
+    ("api/v1/indicators/", "pk", "indicator_b"),
+    ("api/v1/indicator-values/", "pk", "value_b"),
+    ("api/v1/funding-lines/", "pk", "line_b"),
+    ("api/v1/evaluations/", "pk", "evaluation"),
+    ("api/v1/departments/", "pk", "department_directory"),  # a region's directory, as /departments/
     ("plans/import/", "pk", "plan_import_b"),
     ("plans/", "pk", "plan"),
     ("plans/", "plan_pk", "plan"),
@@ -284,6 +297,8 @@ def build_world() -> dict:
     indicator_import.save()
     world["indicator_import_b"] = indicator_import
     world["dept_b"], world["region"] = dept_b, plan.region
+    world["section"] = plan.sections.order_by("pk").first()
+    world["department_directory"] = dept_b
     world["region_import"] = SimpleNamespace(pk="0" * 32)  # another admin's upload lives in their session
     # A joint meeting department B attended and A did not (a liaison sees only their departments' meetings).
     world["meeting_b"] = meeting_create(
