@@ -24,7 +24,7 @@
   // keyboard: it takes focus (tabindex 0) and is a named region (its table's name).
   function focusableWhenScrolling() {
     main.querySelectorAll('.table-responsive').forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var scrolls = box.scrollWidth > box.clientWidth;
       if (scrolls && !box.hasAttribute('tabindex')) {
         var table = box.querySelector('table');
         box.setAttribute('tabindex', '0');
