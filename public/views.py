@@ -9,8 +9,6 @@ form."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from common.exports import csv_text
 from public import cache, selectors, services
 from tasks import access
 
@@ -105,12 +104,8 @@ def public_plan_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        # Open data read by spreadsheets: a cell starting with = + - @ is not taken for a formula.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 as such
+    # Open data read by spreadsheets: common.exports keeps a cell from being taken for a formula.
+    return ("\ufeff" + csv_text(rows)).encode()  # BOM: Excel opens UTF-8 as such
 
 
 @login_not_required

@@ -167,7 +167,7 @@ def test_the_report_page_shows_the_new_and_the_original_due_date(en_client, repo
     extensions.extension_approve(extension=ask(report, liaison_a), user=supervisor)
     en_client.force_login(liaison_a)
     page = _page(en_client, report)
-    assert "Due Aug. 10, 2024（originally July 10, 2024）" in page
+    assert "Due Aug. 10, 2024 (originally July 10, 2024)" in page
 
 
 def test_a_supervisor_refuses_with_a_reason_and_the_liaison_is_told(en_client, report, liaison_a, supervisor, english):

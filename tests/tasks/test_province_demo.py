@@ -43,6 +43,9 @@ def test_the_province_demo(db):
         assert User.objects.filter(username=username).exists()
     assert User.objects.get(username="supervisor").region_staff.region.name == "示范市"
 
-    scheme = AssessmentScheme.objects.get(plan=plan, year=2024)
+    # 2024: version 1 signed off (frozen), version 2 re-run after a data correction, awaiting sign-off.
+    scheme = AssessmentScheme.objects.get(plan=plan, year=2024, version=1)
     ranking = list(RegionScore.objects.filter(scheme=scheme).values_list("region__name", flat=True).distinct())
-    assert len(ranking) == 18 and scheme.status == AssessmentScheme.Status.COMPUTED
+    assert len(ranking) == 18 and scheme.status == AssessmentScheme.Status.SIGNED_OFF
+    rerun = AssessmentScheme.objects.get(plan=plan, year=2024, version=2)
+    assert rerun.status == AssessmentScheme.Status.COMPUTED
