@@ -115,3 +115,13 @@ def can_self_assess(user: User, region: Region) -> bool:
     """A supervisor of the prefecture itself enters its self-assessment and responses."""
     own = own_prefecture(user)
     return can_review(user) and own is not None and own.pk == region.pk
+
+
+def can_view_record_files(user: User, record) -> bool:
+    """The evidence of a bonus or deduction, a veto or a yes/no judgement: the province's staff who
+    see the scheme, and the prefecture it is about (its own sheet shows them)."""
+    try:
+        get_prefecture_for_user(user, record.scheme_id, record.region_id)
+    except Http404:
+        return False
+    return True

@@ -16,6 +16,15 @@ class AssessmentConfig(AppConfig):
 
         notification_messages.register()
 
+        # Files attached to a bonus or deduction, a veto or a judgement: downloadable by whoever sees
+        # that prefecture's sheet.
+        from assessment.access import can_view_record_files
+        from assessment.models import BonusDeduction, Judgement, Veto
+        from evidence.access import register_owner
+
+        for model in (BonusDeduction, Veto, Judgement):
+            register_owner(model, can_view_record_files)
+
         # The signed-off ranking goes into the plan's bulletin and final report (evaluation/report.py
         # knows nothing of assessments: it asks its registered section providers).
         from assessment.report_sections import bulletin_sections, final_report_sections

@@ -31,9 +31,10 @@ from assessment.forms import (
     SignOffForm,
     VetoForm,
 )
-from assessment.models import Sample, SampledItem, SchemeItem
+from assessment.models import Judgement, Sample, SampledItem, SchemeItem
 from common.spreadsheets import TableError
 from common.views import add_errors
+from evidence.services import with_evidence
 
 
 def _manager(request: HttpRequest) -> None:
@@ -106,8 +107,8 @@ def _render_edit(request, scheme, *, title_form=None, item_form=None, bonus_form
             "import_form": SchemeImportForm(),
             "choose_form": ChooseForm(initial={"count": len(regions)}),
             "assessed": list(regions) if scheme.assessed_seed is not None else None,
-            "bonuses": scheme.bonuses.select_related("region", "created_by", "item"),
-            "vetoes": scheme.vetoes.select_related("region", "item", "notice"),
+            "bonuses": with_evidence(scheme.bonuses.select_related("region", "created_by", "item")),
+            "vetoes": with_evidence(scheme.vetoes.select_related("region", "item", "notice")),
             "can_manage": access.can_manage(request.user) and not scheme.is_signed_off,
         },
         status=status,
@@ -464,8 +465,11 @@ def _prefecture_context(request, scheme, region, own):
         "check_form": CheckForm() if manage else None,
         "respond_form": RespondForm() if self_assess else None,
         "self_form": SelfScoreForm(items=result.items, initial_scores=initial, prefix="self") if self_assess else None,
-        "vetoes": row.vetoes if row else [],
+        "vetoes": with_evidence(row.vetoes) if row else [],
         "bonus_reasons": row.bonus_reasons if row else [],
+        "judgements": with_evidence(
+            Judgement.objects.filter(scheme=scheme, region=region).select_related("item", "judged_by").order_by("item__position", "pk")
+        ) if judged else [],
     }
 
 

@@ -10,12 +10,14 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -39,12 +41,16 @@ from workflows.engine import LockedProcess, complete_task, process_of
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
+# The default rubric is written in the language of whoever opens the evaluation (by default the
+# installation's, Chinese: 完成情况 40, 质量效果 30, 佐证材料 15, 经费执行 15); once written, its names
+# are the rubric's own text (data), whatever language a later reader uses.
+DEFAULT_RUBRIC_NAME = gettext_noop("Evaluation scoring rubric")
 DEFAULT_CRITERIA = (
-    # name (Chinese, the rubric's own text), weight in %
-    ("完成情况", Decimal(40)),
-    ("质量效果", Decimal(30)),
-    ("佐证材料", Decimal(15)),
-    ("经费执行", Decimal(15)),
+    # name, weight in %
+    (gettext_noop("Completion"), Decimal(40)),
+    (gettext_noop("Quality and effect"), Decimal(30)),
+    (gettext_noop("Evidence"), Decimal(15)),
+    (gettext_noop("Funding execution"), Decimal(15)),
 )
 
 
@@ -61,11 +67,13 @@ def _plain(value: Decimal) -> str:
 
 
 @transaction.atomic
-def rubric_default(plan: Plan, *, user: User | None = None) -> ScoringRubric:
-    """The default rubric: completion 40, quality and effect 30, evidence 15, funding execution 15."""
-    rubric = ScoringRubric.objects.create(plan=plan, name="评估评分标准")
-    for position, (name, weight) in enumerate(DEFAULT_CRITERIA):
-        Criterion.objects.create(rubric=rubric, name=name, weight=weight, scale_max=100, position=position)
+def rubric_default(plan: Plan, *, user: User | None = None, language: str | None = None) -> ScoringRubric:
+    """The default rubric: completion 40, quality and effect 30, evidence 15, funding execution 15,
+    named in ``language`` (default: the installation's, ``settings.LANGUAGE_CODE``)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        rubric = ScoringRubric.objects.create(plan=plan, name=_(DEFAULT_RUBRIC_NAME))
+        for position, (name, weight) in enumerate(DEFAULT_CRITERIA):
+            Criterion.objects.create(rubric=rubric, name=_(name), weight=weight, scale_max=100, position=position)
     audit_record(subject=rubric, actor=user, action="create", comment=rubric.name)
     return rubric
 
@@ -228,6 +236,7 @@ def evaluation_create(
     user: User,
     rubric: ScoringRubric | None = None,
     spread_threshold: Decimal | None = None,
+    language: str | None = None,
 ) -> Evaluation:
     """Open an evaluation: its process, and a self-assessment for each department with a part in
     the plan (each with its own process)."""
@@ -241,7 +250,7 @@ def evaluation_create(
     ):
         raise ValidationError({"lead": _("The evaluation lead must be a supervisor or an evaluator.")})
     if rubric is None:
-        rubric = rubric_default(plan, user=user)
+        rubric = rubric_default(plan, user=user, language=language)  # in the opener's language
     elif rubric.plan_id != plan.pk:
         raise ValidationError(_("The scoring rubric belongs to another plan."))
     rubric_validate(rubric)

@@ -100,6 +100,7 @@ def evaluation_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 user=request.user,
                 rubric=plan.rubrics.order_by("-pk").first(),
                 spread_threshold=data["spread_threshold"],
+                language=request.LANGUAGE_CODE,
             )
             messages.success(
                 request,

@@ -141,6 +141,34 @@ def evidence_for(owner: models.Model) -> EvidenceQuerySet:
     return Evidence.objects.for_owner(owner).live().select_related("uploaded_by", "reviewed_by")
 
 
+def evidence_of_each(owners: Iterable[models.Model]) -> dict[int, list[Evidence]]:
+    """The live files of several owners of one model in one query: {owner pk: [files, oldest first]}."""
+    owners = list(owners)
+    if not owners:
+        return {}
+    files: dict[int, list[Evidence]] = {owner.pk: [] for owner in owners}
+    rows = (
+        Evidence.objects.filter(
+            content_type=ContentType.objects.get_for_model(owners[0]), object_id__in=list(files)
+        )
+        .live()
+        .select_related("uploaded_by", "reviewed_by")
+        .order_by("uploaded_at", "pk")
+    )
+    for evidence in rows:
+        files[evidence.object_id].append(evidence)
+    return files
+
+
+def with_evidence(owners: Iterable[models.Model], attribute: str = "files") -> list:
+    """``owners`` as a list, each with its live files set on ``attribute`` (one query in all)."""
+    owners = list(owners)
+    files = evidence_of_each(owners)
+    for owner in owners:
+        setattr(owner, attribute, files.get(owner.pk, []))
+    return owners
+
+
 def evidence_attach_all(*, owner, uploads: Iterable, user: User) -> list:
     """Attach every upload or none: when one is refused, the files already stored in this call
     are deleted too (the transaction drops their rows; nothing else would drop their bytes)."""

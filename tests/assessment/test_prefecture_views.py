@@ -93,3 +93,26 @@ def test_signed_off_pages_offer_no_change_and_a_rerun(en_client, setup, province
     new = AssessmentScheme.objects.get(version=2)
     assert response.status_code == 302 and response["Location"] == f"/assessments/{new.pk}/differences/"
     assert en_client.get(f"/assessments/{new.pk}/differences/").status_code == 200
+
+
+def test_the_evidence_of_a_judgement_and_a_veto_is_listed_and_downloaded_only_by_those_who_see_the_sheet(
+    en_client, media_root, setup, province_supervisor
+):
+    w, scheme = setup
+    a, b = w.prefectures[0].region, w.prefectures[1].region
+    judged = services.item_add(scheme=scheme, kind="other", title="建立协调机制", weight=10, rule="judged", user=province_supervisor)
+    pdf = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    services.judge(
+        scheme=scheme, item=judged, region=a, met=True, note="见文件", user=province_supervisor,
+        evidence=[SimpleUploadedFile("协调机制文件.pdf", pdf, content_type="application/pdf")],
+    )
+    en_client.force_login(province_supervisor)
+    page = en_client.get(f"/assessments/{scheme.pk}/prefectures/{a.pk}/").content.decode()
+    assert 'id="judgement-list"' in page and "协调机制文件.pdf" in page
+    link = page[page.index("/evidence/", page.index('id="judgement-list"')) :].split('"')[0]
+    assert en_client.get(link).status_code == 200  # the province
+    en_client.force_login(make_supervisor("sup-a2", region=a))
+    assert "协调机制文件.pdf" in en_client.get(f"/assessments/{scheme.pk}/prefectures/{a.pk}/").content.decode()
+    assert en_client.get(link).status_code == 200  # the prefecture it is about
+    en_client.force_login(make_supervisor("sup-b2", region=b))
+    assert en_client.get(link).status_code == 404  # another prefecture
