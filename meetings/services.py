@@ -200,7 +200,7 @@ def decision_update(
 
 
 def _lock_without_work(decision: Decision, actor: User) -> Decision:
-    decision = Decision.objects.select_for_update().select_related("meeting__region", "meeting__plan").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting__region", "meeting__plan").get(pk=decision.pk)
     require_manage(actor, decision.meeting.region)
     if decision.task_id is not None or decision.notice_id is not None:
         work = str(KeyTask.objects.get(pk=decision.task_id)) if decision.task_id else str(SupervisionNotice.objects.get(pk=decision.notice_id))
