@@ -13,6 +13,8 @@ def test_a_page_title_is_separated_from_the_product_name():
     with translation.override("zh-hans"):
         assert render("{% titled %}我的待办{% endtitled %}") == "我的待办 · 规划督导平台"
         assert render("{% titled %} {% endtitled %}") == "规划督导平台"
+        # data marked in a title block: a <title> shows text, not the marking
+        assert render("{% titled %}{{ v|data }}{% endtitled %}", v="示范市") == "示范市 · 规划督导平台"
 
 
 def test_chinese_data_is_marked_and_other_values_are_escaped():

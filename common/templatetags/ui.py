@@ -75,7 +75,8 @@ class TitledNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        title = " ".join(self.nodelist.render(context).split())
+        # A <title> holds text only: data marked with |data in a page's title block keeps its words.
+        title = " ".join(strip_tags(self.nodelist.render(context)).split())
         product = conditional_escape(gettext("Plan Supervisor"))
         return f"{title} · {product}" if title else product
 
