@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_lazy
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -44,13 +44,13 @@ CENT = Decimal("0.01")
 # The default rubric is written in the language of whoever opens the evaluation (by default the
 # installation's, Chinese: 完成情况 40, 质量效果 30, 佐证材料 15, 经费执行 15); once written, its names
 # are the rubric's own text (data), whatever language a later reader uses.
-DEFAULT_RUBRIC_NAME = gettext_noop("Evaluation scoring rubric")
+DEFAULT_RUBRIC_NAME = pgettext_lazy("default rubric", "Evaluation scoring rubric")
 DEFAULT_CRITERIA = (
-    # name, weight in %
-    (gettext_noop("Completion"), Decimal(40)),
-    (gettext_noop("Quality and effect"), Decimal(30)),
-    (gettext_noop("Evidence"), Decimal(15)),
-    (gettext_noop("Funding execution"), Decimal(15)),
+    # name (lazy: written in the language active when the rubric is made), weight in %
+    (pgettext_lazy("default rubric", "Completion"), Decimal(40)),
+    (pgettext_lazy("default rubric", "Quality and effect"), Decimal(30)),
+    (pgettext_lazy("default rubric", "Evidence"), Decimal(15)),
+    (pgettext_lazy("default rubric", "Funding execution"), Decimal(15)),
 )
 
 
@@ -71,9 +71,9 @@ def rubric_default(plan: Plan, *, user: User | None = None, language: str | None
     """The default rubric: completion 40, quality and effect 30, evidence 15, funding execution 15,
     named in ``language`` (default: the installation's, ``settings.LANGUAGE_CODE``)."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        rubric = ScoringRubric.objects.create(plan=plan, name=_(DEFAULT_RUBRIC_NAME))
+        rubric = ScoringRubric.objects.create(plan=plan, name=str(DEFAULT_RUBRIC_NAME))
         for position, (name, weight) in enumerate(DEFAULT_CRITERIA):
-            Criterion.objects.create(rubric=rubric, name=_(name), weight=weight, scale_max=100, position=position)
+            Criterion.objects.create(rubric=rubric, name=str(name), weight=weight, scale_max=100, position=position)
     audit_record(subject=rubric, actor=user, action="create", comment=rubric.name)
     return rubric
 
