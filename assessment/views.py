@@ -191,10 +191,8 @@ def bonus_add(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     form = BonusForm(request.POST, request.FILES, regions=selectors.assessed_prefectures(scheme), items=_bonus_items(scheme))
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("evidence")
         try:
-            services.bonus_add(scheme=scheme, user=request.user, evidence=[upload] if upload else [], **data)
+            services.bonus_add(scheme=scheme, user=request.user, **_with_upload(dict(form.cleaned_data)))
             messages.success(request, _("The bonus or deduction has been recorded."))
             return redirect("assessment:scheme_edit", scheme.pk)
         except ValidationError as exc:
@@ -304,16 +302,11 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = access.get_scheme_for_user(request.user, pk)
     _manager(request)
-    form = SettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.scheme_settings(scheme=scheme, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The settings have been saved."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, SettingsForm(request.POST),
+        lambda data: services.scheme_settings(scheme=scheme, user=request.user, **data),
+        _("The settings have been saved."),
+    )
     return redirect("assessment:scheme_edit", scheme.pk)
 
 
@@ -325,17 +318,11 @@ def veto_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, request.FILES, regions=selectors.assessed_prefectures(scheme),
         items=scheme.items.filter(rule=SchemeItem.Rule.VETO),
     )
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("evidence")
-        try:
-            services.veto_add(scheme=scheme, user=request.user, evidence=[upload] if upload else [], **data)
-            messages.success(request, _("The veto has been recorded."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, form,
+        lambda data: services.veto_add(scheme=scheme, user=request.user, **_with_upload(data)),
+        _("The veto has been recorded."),
+    )
     return redirect("assessment:scheme_edit", scheme.pk)
 
 
@@ -388,16 +375,11 @@ def scheme_import(request: HttpRequest, pk: int) -> HttpResponse:
 def choose_prefectures(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = access.get_scheme_for_user(request.user, pk)
     _manager(request)
-    form = ChooseForm(request.POST)
-    if form.is_valid():
-        try:
-            chosen = verification.choose_prefectures(scheme=scheme, user=request.user, **form.cleaned_data)
-            messages.success(request, _("%(count)d prefectures will be assessed this year.") % {"count": len(chosen)})
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, ChooseForm(request.POST),
+        lambda data: verification.choose_prefectures(scheme=scheme, user=request.user, **data),
+        lambda chosen: _("%(count)d prefectures will be assessed this year.") % {"count": len(chosen)},
+    )
     return redirect("assessment:scheme_edit", scheme.pk)
 
 
@@ -483,21 +465,39 @@ def _back(scheme, region):
     return redirect("assessment:prefecture", scheme.pk, region.pk)
 
 
+def _act(request: HttpRequest, form, action, success) -> None:
+    """The POST of a small form: ``action(data)`` with the form's cleaned data when it is valid, then
+    ``success`` (a message, or a function of what ``action`` returned) as a message; the form's or
+    the service's errors as messages otherwise (the page redirects back either way)."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return
+    try:
+        result = action(dict(form.cleaned_data))
+    except ValidationError as exc:
+        add_errors(None, exc, request)
+        return
+    messages.success(request, success(result) if callable(success) else success)
+
+
+def _with_upload(data: dict) -> dict:
+    """The form's data with its optional ``evidence`` file as the services' list of uploads."""
+    upload = data.pop("evidence")
+    return {**data, "evidence": [upload] if upload else []}
+
+
 @require_POST
 def self_assess(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
     scheme, region, own = access.get_prefecture_for_user(request.user, pk, region_pk)
     if not access.can_self_assess(request.user, region):
         raise PermissionDenied
     form = SelfScoreForm(request.POST, items=[item for item in scheme.items.all() if item.in_total], prefix="self")
-    if form.is_valid():
-        try:
-            services.self_score(scheme=scheme, region=region, scores=form.scores(), user=request.user)
-            messages.success(request, _("The self-assessment has been saved."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, form,
+        lambda _data: services.self_score(scheme=scheme, region=region, scores=form.scores(), user=request.user),
+        _("The self-assessment has been saved."),
+    )
     return _back(scheme, region)
 
 
@@ -507,18 +507,11 @@ def judge(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
     if own:
         raise PermissionDenied
     _manager(request)
-    form = JudgeForm(request.POST, request.FILES, items=scheme.items.filter(rule=SchemeItem.Rule.JUDGED))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("evidence")
-        try:
-            services.judge(scheme=scheme, region=region, user=request.user, evidence=[upload] if upload else [], **data)
-            messages.success(request, _("The judgement has been recorded."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, JudgeForm(request.POST, request.FILES, items=scheme.items.filter(rule=SchemeItem.Rule.JUDGED)),
+        lambda data: services.judge(scheme=scheme, region=region, user=request.user, **_with_upload(data)),
+        _("The judgement has been recorded."),
+    )
     return _back(scheme, region)
 
 
@@ -528,16 +521,11 @@ def sample_draw(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
     if own:
         raise PermissionDenied
     _manager(request)
-    form = SampleForm(request.POST)
-    if form.is_valid():
-        try:
-            sample = verification.draw(scheme=scheme, region=region, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The sample has been drawn (seed %(seed)d).") % {"seed": sample.seed})
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, SampleForm(request.POST),
+        lambda data: verification.draw(scheme=scheme, region=region, user=request.user, **data),
+        lambda sample: _("The sample has been drawn (seed %(seed)d).") % {"seed": sample.seed},
+    )
     return _back(scheme, region)
 
 
@@ -547,16 +535,11 @@ def sampled_check(request: HttpRequest, pk: int) -> HttpResponse:
     if own:
         raise PermissionDenied
     _manager(request)
-    form = CheckForm(request.POST)
-    if form.is_valid():
-        try:
-            verification.check(sampled=sampled, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The finding has been recorded."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, CheckForm(request.POST),
+        lambda data: verification.check(sampled=sampled, user=request.user, **data),
+        _("The finding has been recorded."),
+    )
     return _back(sampled.sample.scheme, sampled.sample.region)
 
 
@@ -565,16 +548,11 @@ def sampled_respond(request: HttpRequest, pk: int) -> HttpResponse:
     sampled, own = access.get_sampled_for_user(request.user, pk)
     if not access.can_self_assess(request.user, sampled.sample.region):
         raise PermissionDenied
-    form = RespondForm(request.POST)
-    if form.is_valid():
-        try:
-            verification.respond(sampled=sampled, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The response has been sent to the province."))
-        except ValidationError as exc:
-            add_errors(None, exc, request)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+    _act(
+        request, RespondForm(request.POST),
+        lambda data: verification.respond(sampled=sampled, user=request.user, **data),
+        _("The response has been sent to the province."),
+    )
     return _back(sampled.sample.scheme, sampled.sample.region)
 
 
