@@ -811,13 +811,17 @@ def rerun(*, scheme: AssessmentScheme, user, today: datetime.date | None = None)
         (Judgement, ("region_id", "met", "note", "judged_by_id")),
         (SelfScore, ("region_id", "points", "note", "entered_by_id")),
     ):
-        rows = []
-        for old in model.objects.filter(scheme=scheme):
+        rows, olds = [], list(model.objects.filter(scheme=scheme).order_by("pk"))
+        for old in olds:
             values = {field: getattr(old, field) for field in fields}
             if hasattr(old, "item_id"):
                 values["item"] = items.get(old.item_id)
             rows.append(model(scheme=copy, **values))
-        model.objects.bulk_create(rows)
+        created = model.objects.bulk_create(rows)
+        from evidence.services import evidence_copy
+
+        if model is not SelfScore:  # bonuses, vetoes and judgements keep their evidence in the new version
+            evidence_copy(zip(olds, created, strict=True))
     from assessment.models import Sample
 
     for sample in Sample.objects.filter(scheme=scheme).prefetch_related("items"):

@@ -169,6 +169,31 @@ def with_evidence(owners: Iterable[models.Model], attribute: str = "files") -> l
     return owners
 
 
+def evidence_copy(pairs: Iterable[tuple[models.Model, models.Model]]) -> int:
+    """Attach the live files of each (old owner, new owner) pair to the new owner as well — the same
+    stored bytes (files are never deleted, only marked removed), a row of its own with its review.
+    For a record copied into a new version (a re-run assessment). One read, one insert."""
+    pairs = [(old, new) for old, new in pairs]
+    if not pairs:
+        return 0
+    new_of = {old.pk: new for old, new in pairs}
+    kind = ContentType.objects.get_for_model(pairs[0][0])
+    copies = []
+    for evidence in Evidence.objects.filter(content_type=kind, object_id__in=list(new_of)).live().order_by("pk"):
+        new = new_of[evidence.object_id]
+        copies.append(
+            Evidence(
+                content_type=ContentType.objects.get_for_model(new), object_id=new.pk, file=evidence.file.name,
+                original_name=evidence.original_name, media_type=evidence.media_type, size=evidence.size,
+                sha256=evidence.sha256, uploaded_by_id=evidence.uploaded_by_id, uploaded_at=evidence.uploaded_at,
+                review_status=evidence.review_status, review_reason=evidence.review_reason,
+                reviewed_by_id=evidence.reviewed_by_id, reviewed_at=evidence.reviewed_at,
+            )
+        )
+    Evidence.objects.bulk_create(copies)
+    return len(copies)
+
+
 def evidence_attach_all(*, owner, uploads: Iterable, user: User) -> list:
     """Attach every upload or none: when one is refused, the files already stored in this call
     are deleted too (the transaction drops their rows; nothing else would drop their bytes)."""

@@ -78,3 +78,29 @@ def test_the_sheet_and_the_pdf_carry_the_version_and_the_freeze_time(signed, pro
     assert len(rows) == 4  # one row per prefecture and item
     pdf = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_final_report(w.plan))).pages))
     assert "version1,frozenat" + frozen.replace(" ", "") in pdf
+
+
+def test_a_rerun_keeps_the_evidence_of_its_judgements(world, province_supervisor, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment.models import Judgement
+    from evidence.services import evidence_of_each
+
+    w = world(2)
+    for prefecture, value in zip(w.prefectures, (80, 60), strict=True):
+        w.value(prefecture, value)
+    scheme = indicator_scheme(w, province_supervisor, weight=90)
+    item = services.item_add(scheme=scheme, kind="other", title="建立协调机制", weight=10, rule="judged", user=province_supervisor)
+    pdf = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    services.judge(
+        scheme=scheme, item=item, region=w.prefectures[0].region, met=True, note="见文件", user=province_supervisor,
+        evidence=[SimpleUploadedFile("协调机制文件.pdf", pdf, content_type="application/pdf")],
+    )
+    services.compute(scheme=scheme, user=province_supervisor)
+    old = services.sign_off(scheme=scheme, user=province_supervisor)
+    new = services.rerun(scheme=old, user=province_supervisor)
+    judgements = {j.scheme_id: j for j in Judgement.objects.filter(region=w.prefectures[0].region)}
+    files = evidence_of_each([judgements[old.pk], judgements[new.pk]])
+    assert [f.original_name for f in files[judgements[new.pk].pk]] == ["协调机制文件.pdf"]
+    assert files[judgements[new.pk].pk][0].file.read() == pdf  # the same stored bytes
+    assert [f.original_name for f in files[judgements[old.pk].pk]] == ["协调机制文件.pdf"]  # the frozen version keeps its own
