@@ -59,6 +59,7 @@ def test_a_liaison_reports_with_evidence_on_a_phone(phone):
     # The menu opens behind its button; the inbox lists the work as cards, the filters folded away.
     page.click(".navbar-toggler")
     page.click("#nav-inbox")
+    expect(page.locator("#work-table")).to_be_attached()  # the inbox has loaded (measure it, not the old page)
     fits(page)
     expect(page.locator("#work-filter")).to_be_hidden()
     within_reach(page, page.locator(".filter-toggle"))
@@ -72,6 +73,7 @@ def test_a_liaison_reports_with_evidence_on_a_phone(phone):
     expect(row.locator("[data-overdue]")).to_be_visible()  # the key columns show, each labelled
     expect(row.locator("td[data-label='截止日期']")).to_be_visible()
     link.click()
+    expect(page.locator("#id_percent_complete")).to_be_visible()  # the report page has loaded
     fits(page)
 
     # The report form is one column; typing, attaching and submitting are all within reach.
