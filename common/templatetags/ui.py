@@ -157,53 +157,10 @@ def zh_terms(text, autoescape=True):
 
 # ---- a table's rows, rendered in Python ------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _is_short(value) -> bool:
-    text = str(value)
-    if isinstance(value, SafeData) and "<" in text:
-        text = _TAG.sub("", text)
-    return len(text.strip()) <= 8
-
-
-def _has_callable(attrs) -> bool:
-    return any(callable(v) or (isinstance(v, dict) and _has_callable(v)) for v in (attrs or {}).values())
-
-
-def _td_attrs_vary(column) -> bool:
-    """Whether a column's cell attributes depend on the row (a callable in the table's or the
-    column's ``td``/``cell`` attributes): then they are computed per cell, as django-tables2 does."""
-    table_attrs, column_attrs = column._table.attrs, column.column.attrs
-    return any(_has_callable(attrs.get(key)) for attrs in (table_attrs, column_attrs) for key in ("td", "cell"))
-
 
 @register.simple_tag
 def table_rows(table):
-    """The ``<tr>`` rows of a django-tables2 table's current page, as the project's table template
-    wrote them cell by cell (``data-label``, ``data-short``, ``|data_cell``), built in one pass.
+    """The ``<tr>`` rows of a django-tables2 table's current page (common/tables.py)."""
+    from common.tables import render_rows
 
-    What does not change from row to row — a column's ``<td>`` attributes and its label — is
-    computed once per column rather than once per cell: on a list of 25 rows × 9 columns the
-    template spent most of the page's time recomputing them."""
-    from django.utils.formats import localize as localized
-
-    columns = list(table.columns)
-    fixed = {}
-    for column in columns:
-        label = conditional_escape(strip_tags(str(column.header)))
-        td = None if _td_attrs_vary(column) else column.attrs["td"].as_html()
-        fixed[column.name] = (label, td)
-    lines = []
-    for row in table.paginated_rows:
-        cells = []
-        for column, cell in row.items():
-            label, td = fixed[column.name]
-            if td is None:
-                td = column.attrs["td"].as_html()
-            if column.localize is not None:
-                cell = localized(cell, use_l10n=column.localize)
-            short = " data-short" if _is_short(cell) else ""
-            cells.append(f'<td {td} data-label="{label}"{short}>{conditional_escape(data_cell(cell, column.name))}</td>')
-        lines.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
-    return mark_safe("\n".join(lines))
+    return render_rows(table)
