@@ -51,7 +51,7 @@ def _select(widget) -> str | None:
                 return None
             parts.append(
                 f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
+                f"{conditional_escape(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")
