@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.templatetags.ui import data_lang
+from tasks.models import ReportingPeriod
 from tasks.tables import light_badge
 from workflows.listing import work_kind
 
@@ -43,7 +44,7 @@ class WorkTable(tables.Table):
             '<input type="checkbox" class="form-check-input" name="subject" form="bulk-accept" value="{}:{}" aria-label="{}"{}>',
             data.get("kind", ""),
             record.process.artifact_object_id,
-            data.get("title", ""),
+            ReportingPeriod.labels_in(data.get("title", "")),
             data_lang(data.get("title", "")),  # its name is the subject's (Chinese) title
         )
 
@@ -55,11 +56,12 @@ class WorkTable(tables.Table):
         return str(self.render_kind(value))
 
     def render_subject(self, value, record):
+        value = ReportingPeriod.labels_in(value)  # titles keep period codes; the reader sees labels
         url = record.facts.url if hasattr(record, "facts") else ""
         return format_html('<a href="{}">{}</a>', url, value) if url else value
 
     def value_subject(self, value):
-        return value
+        return ReportingPeriod.labels_in(value)
 
     def render_step(self, value):
         return getattr(value, "task_title", "") or value.name

@@ -6,6 +6,7 @@ processes in ``workflows/`` and write the audit trail.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -19,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 from tasks.models.plan import Department, KeyTask, Milestone, Plan
 from workflows.models import AcceptedByHigherLevel
 
+
+_CODE_IN_TITLE = re.compile(r"(?<= · )(\d{4}(?:[QH]\d|M\d{2})?)(?= · |$)")
 
 class ReportingPeriod(models.Model):
     """报告期: a month, quarter, half-year or year of a plan, with the date its reports are due."""
@@ -86,6 +89,12 @@ class ReportingPeriod(models.Model):
             kind, KeyTask.Cadence.YEARLY
         )
         return cls(cadence=cadence, year=year, number=number).label
+
+    @classmethod
+    def labels_in(cls, text: str) -> str:
+        """``text`` with each period code standing between " · " separators (how the work lists
+        title a report: "A01 建立… · 2024Q2") written as the reader's label ("2024年第2季度")."""
+        return _CODE_IN_TITLE.sub(lambda match: cls.label_of_code(match.group(1)), text or "")
 
     @property
     def label(self) -> str:

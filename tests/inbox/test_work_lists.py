@@ -162,3 +162,19 @@ def test_deciding_an_extension_finishes_its_engine_task(client, world):
     assert client.get(extension.get_absolute_url())["Location"].startswith(extension.report.get_absolute_url())
     extension_approve(extension=extension, user=world["supervisor"], comment="同意")
     assert "extension_request" not in kinds_on(client.get(reverse("inbox:queue"), {"per_page": 100}).content.decode())
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "年第"), ("en", " Q")])
+def test_a_reports_subject_names_its_period_in_the_readers_language(client, world, language, label):
+    """The work lists keep a report's period as its code ("2024Q2"); the reader sees its label."""
+    report = ProgressReport.objects.filter(assignee=world["lead_liaison"], status__in=["draft", "returned"], period__cadence="quarterly").select_related("period").first()
+    client.force_login(world["lead_liaison"])
+    with translation.override(language):
+        expected = str(report.period.label)
+    assert label in expected
+    client.cookies["django_language"] = language
+    page = client.get(reverse("inbox:inbox"), {"kind": "progress_report", "per_page": 100}).content.decode()
+    rows = [row[: row.index("</tr>")] for row in page.split('<tr data-kind="progress_report"')[1:]]
+    mine = next(row for row in rows if f'href="/reports/{report.pk}/"' in row)
+    assert f"· {expected}" in mine
+    assert f"· {report.period.code}<" not in mine and f"· {report.period.code} " not in mine
