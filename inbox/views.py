@@ -19,17 +19,21 @@ PAGE_SIZE = 25
 
 def _work_page(request: HttpRequest, tasks, *, title: str, name: str) -> HttpResponse:
     filterset = WorkFilter(request.GET or None, queryset=tasks, request=request)
-    # Only the review queue holds approvals awaiting acceptance: the tick column for bulk acceptance.
-    bulk = name == "queue" and filterset.qs.filter(selectors.node_names(["accept"])).exists()
-    table = WorkTable(filterset.qs, exclude=() if bulk else ("pick",))
     export_format = requested_export(request)
     if export_format:
         today = timezone.localdate()
         return export_list(
             request, WorkTable(filterset.qs), export_format, name, prepare=lambda rows: selectors.attach_row_facts(rows, today=today)
         )
+    table = WorkTable(filterset.qs)
     paginate(request, table, default=PAGE_SIZE)
-    selectors.attach_row_facts([row.record for row in table.page.object_list], today=timezone.localdate())
+    rows = [row.record for row in table.page.object_list]
+    # Only the review queue holds approvals awaiting acceptance: the tick column for bulk
+    # acceptance, when the page shows one (read from the page's rows, not from the whole queue).
+    bulk = name == "queue" and any(row.flow_task.name == "accept" for row in rows)
+    if not bulk:
+        table.exclude = ("pick",)
+    selectors.attach_row_facts(rows, today=timezone.localdate())
     context = {"title": title, "filter": filterset, "table": table, "list_name": name, "bulk_accept": bulk}
     return render(request, "inbox/work_list.html", context)
 
