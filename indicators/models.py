@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from tasks.models import Department, Plan, Region
 from workflows.models import AcceptedByHigherLevel
@@ -190,7 +190,10 @@ class Indicator(models.Model):
 
     @property
     def unit_display(self) -> str:
-        return self.unit_label or {"percent": "%", "per_mille": "‰", "per_100k": "/10万", "ratio": "1:N"}.get(self.unit_kind, "")
+        if self.unit_label:
+            return self.unit_label  # as the plan prints it
+        per_100k = pgettext("unit", "/100,000")  # "/10万" in Chinese
+        return {"percent": "%", "per_mille": "‰", "per_100k": per_100k, "ratio": "1:N"}.get(self.unit_kind, "")
 
     def format_number(self, number) -> str:
         """A value as printed in the plan: 80%, 4.5‰, 1:3000, 是/否."""

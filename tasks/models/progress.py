@@ -20,8 +20,9 @@ from django.utils.translation import pgettext_lazy
 from tasks.models.plan import Department, KeyTask, Milestone, Plan
 from workflows.models import AcceptedByHigherLevel
 
-
+# A period code between " · " separators of a work-list title (ReportingPeriod.labels_in).
 _CODE_IN_TITLE = re.compile(r"(?<= · )(\d{4}(?:[QH]\d|M\d{2})?)(?= · |$)")
+
 
 class ReportingPeriod(models.Model):
     """报告期: a month, quarter, half-year or year of a plan, with the date its reports are due."""
