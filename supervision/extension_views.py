@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.forms import FAST_RENDERER
 from common.pagination import paginate
 from common.views import add_errors
 from supervision import extensions
@@ -31,6 +32,8 @@ PAGE_SIZE = 25
 
 class ExtensionRequestForm(forms.Form):
     """The liaison's request. Not required here: the service says what is missing."""
+
+    default_renderer = FAST_RENDERER  # on the report page: its widgets written in Python (common/forms.py)
 
     requested_due_on = forms.DateField(
         label=gettext_lazy("New due date"),
@@ -47,6 +50,7 @@ class ExtensionRequestForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
+    default_renderer = FAST_RENDERER
     reason = forms.CharField(
         label=gettext_lazy("Reason / comment"),
         required=False,

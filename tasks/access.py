@@ -291,6 +291,18 @@ def visible_contributions(user: User) -> QuerySet[Contribution]:
     return contributions.filter(Q(department_id__in=mine) | Q(report__department_id__in=mine))
 
 
+def openable_contribution_ids(user: User, report: ProgressReport, contributions) -> set[int]:
+    """Which of ``contributions`` (of ``report``, read through ``get_report_for_user``) the user
+    may open: ``visible_contributions`` answered from what is known, without a query. The report
+    being visible, its plan is; what remains is the department rule."""
+    if _reads_everything(user):
+        return {c.pk for c in contributions}
+    if sees_all_tasks(user):
+        return {c.pk for c in contributions} if report.status == ProgressReport.Status.APPROVED else set()
+    mine = user_department_ids(user)
+    return {c.pk for c in contributions if c.department_id in mine or report.department_id in mine}
+
+
 def get_contribution_for_user(user: User, pk: int) -> Contribution:
     try:
         return visible_contributions(user).select_related("report__task__plan", "report__period", "department").get(pk=pk)

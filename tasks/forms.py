@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import FAST_RENDERER
 from tasks.models import Plan, ProgressReport, Region
 
 
@@ -55,6 +56,7 @@ class PlanImportForm(forms.Form):
 class ReportForm(forms.ModelForm):
     """The liaison's report. ``version`` is what they loaded, so a stale save is refused."""
 
+    default_renderer = FAST_RENDERER  # the report page's widgets, written in Python (common/forms.py)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

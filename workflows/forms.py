@@ -3,9 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import FAST_RENDERER
+
 
 class DecisionForm(forms.Form):
     """A reviewer's decision. The service says what is missing (a reason to return …)."""
+
+    default_renderer = FAST_RENDERER  # on the report page: its widgets written in Python (common/forms.py)
 
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("return", _("Return for revision"))], required=False, widget=forms.HiddenInput
