@@ -80,8 +80,9 @@ def render_report_page(
     if report.is_editable and access.is_department_head(request.user, report.department_id):
         reassign_form = ReassignForm(department=report.department, initial={"assignee": report.assignee_id})
     # A report never submitted has no submissions (each submission writes the row of its round).
-    submissions = list(report.submissions.select_related("submitted_by", "decided_by")) if report.round else []
-    contributions = list(report.contributions.select_related("department", "submitted_by"))
+    # The page names who submitted each round and each contribution's department (no one else).
+    submissions = list(report.submissions.select_related("submitted_by")) if report.round else []
+    contributions = list(report.contributions.select_related("department"))
     context = {
         "report": report,
         "task": report.task,
