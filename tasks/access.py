@@ -291,11 +291,12 @@ def can_see_report(user: User, report: ProgressReport) -> bool:
     ).exists()
 
 
-def get_report_for_user(user: User, pk: int) -> ProgressReport:
-    """The report with what its page shows, or 404: read by its key, then ``can_see_report``
-    (the rules of ``visible_reports`` without building and planning their query each request)."""
+def get_report_for_user(user: User, pk: int, *, related: tuple[str, ...] = REPORT_PAGE_RELATED) -> ProgressReport:
+    """The report with what its page shows (``related``: less for an action that does not show
+    it, but always its plan and region), or 404: read by its key, then ``can_see_report`` (the
+    rules of ``visible_reports`` without building and planning their query each request)."""
     try:
-        report = ProgressReport.objects.select_related(*REPORT_PAGE_RELATED).get(pk=pk)
+        report = ProgressReport.objects.select_related("task__plan__region", *related).get(pk=pk)
     except ProgressReport.DoesNotExist as exc:
         raise Http404 from exc
     if not can_see_report(user, report):

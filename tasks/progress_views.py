@@ -119,7 +119,8 @@ def _typed_report(request: HttpRequest, report: ProgressReport) -> tuple[ReportF
 @require_POST
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the draft, or save and submit (button ``submit``)."""
-    report = access.get_report_for_user(request.user, pk)
+    # What the services need (they lock and read the row again); a refused form's page reads the rest.
+    report = access.get_report_for_user(request.user, pk, related=())
     form, data, version = _typed_report(request, report)
     if data is not None:
         try:
