@@ -284,7 +284,7 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_VERBOSE = False
 
 # Widgets written in Python where Django would render a template per <option> (common/forms.py).
-FORM_RENDERER = "common.forms.FastRenderer"
+FORM_RENDERER = "common.forms.FastWidgetRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}

@@ -64,14 +64,16 @@ def extension_context(user, report: ProgressReport, *, form=None, decision_form=
     )
     pending = next((r for r in requests if r.status == ExtensionRequest.Status.PENDING), None)
     can_request = pending is None and access.can_edit_report(user, report)
+    can_decide = pending is not None and access.can_review(user)
     return {
         "extension_requests": requests,
         "decided_extensions": [r for r in requests if r.status != ExtensionRequest.Status.PENDING],
         "pending_extension": pending,
         "extension_form": (form or ExtensionRequestForm()) if can_request else None,
-        "can_decide_extension": pending is not None and access.can_review(user),
+        "can_decide_extension": can_decide,
         "can_grant_extension": pending is not None and report.is_editable,
-        "extension_decision_form": decision_form or ExtensionDecisionForm(),
+        # Built only for the supervisor who is shown it.
+        "extension_decision_form": (decision_form or ExtensionDecisionForm()) if can_decide else decision_form,
     }
 
 

@@ -257,15 +257,51 @@ def visible_reports(user: User) -> QuerySet[ProgressReport]:
     return reports.filter(Q(department_id__in=mine) | (approved & Q(task_id__in=cooperating)))
 
 
-# What the report page reads of a report besides its own row.
-REPORT_PAGE_RELATED = ("task__plan", "period", "department", "assignee")
+# What the report page reads of a report besides its own row (the plan's region: for the gate).
+REPORT_PAGE_RELATED = ("task__plan__region", "period", "department", "assignee")
 
 
-def get_report_for_user(user: User, pk: int) -> ProgressReport:
+def can_see_report(user: User, report: ProgressReport) -> bool:
+    """Is ``report`` one of ``visible_reports(user)``? The same rules, applied to the report read
+    with its task's plan and region (``REPORT_PAGE_RELATED``): no query, but for a liaison's
+    approved report of another department (does one of theirs co-operate on the task?).
+    tests/test_region_scope.py holds the two to the same answer for every role and report."""
+    if not user.is_authenticated:
+        return False
+    plan = report.task.plan
+    staff = sees_all_tasks(user)
+    # visible_plans
+    if staff:
+        if not user.is_superuser:
+            region = staff_region(user)
+            if region is None or not plan.region.path.startswith(region.path):
+                return False
+    elif not user_department_ids(user) or plan.status == Plan.Status.DRAFT or plan.region_id not in user_region_ids(user):
+        return False
+    if _reads_everything(user):
+        return True
+    approved = report.status == ProgressReport.Status.APPROVED
+    if staff:  # evaluators
+        return approved
+    mine = user_department_ids(user)
+    if report.department_id in mine:
+        return True
+    return approved and TaskDepartment.objects.filter(
+        task_id=report.task_id, department_id__in=mine, role=TaskDepartment.Role.COOPERATING
+    ).exists()
+
+
+def get_report_for_user(user: User, pk: int, *, related: tuple[str, ...] = REPORT_PAGE_RELATED) -> ProgressReport:
+    """The report with what its page shows (``related``: less for an action that does not show
+    it, but always its plan and region), or 404: read by its key, then ``can_see_report`` (the
+    rules of ``visible_reports`` without building and planning their query each request)."""
     try:
-        return visible_reports(user).select_related(*REPORT_PAGE_RELATED).get(pk=pk)
+        report = ProgressReport.objects.select_related("task__plan__region", *related).get(pk=pk)
     except ProgressReport.DoesNotExist as exc:
         raise Http404 from exc
+    if not can_see_report(user, report):
+        raise Http404
+    return report
 
 
 def is_report_assignee(user: User, report: ProgressReport) -> bool:
@@ -289,6 +325,18 @@ def visible_contributions(user: User) -> QuerySet[Contribution]:
         return contributions.filter(report__status=ProgressReport.Status.APPROVED)
     mine = user_department_ids(user)
     return contributions.filter(Q(department_id__in=mine) | Q(report__department_id__in=mine))
+
+
+def openable_contribution_ids(user: User, report: ProgressReport, contributions) -> set[int]:
+    """Which of ``contributions`` (of ``report``, read through ``get_report_for_user``) the user
+    may open: ``visible_contributions`` answered from what is known, without a query. The report
+    being visible, its plan is; what remains is the department rule."""
+    if _reads_everything(user):
+        return {c.pk for c in contributions}
+    if sees_all_tasks(user):
+        return {c.pk for c in contributions} if report.status == ProgressReport.Status.APPROVED else set()
+    mine = user_department_ids(user)
+    return {c.pk for c in contributions if c.department_id in mine or report.department_id in mine}
 
 
 def get_contribution_for_user(user: User, pk: int) -> Contribution:

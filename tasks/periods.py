@@ -43,11 +43,19 @@ def period_is_locked(period: ReportingPeriod, on: datetime.date | datetime.datet
     return timezone.localdate(period.closed_at) <= on
 
 
-def period_require_open(period_id: int | None = None, *, report_id: int | None = None, at: datetime.datetime | None = None) -> None:
+def period_require_open(
+    period_id: int | None = None,
+    *,
+    report_id: int | None = None,
+    at: datetime.datetime | None = None,
+    period: ReportingPeriod | None = None,
+) -> None:
     """Refuse a submission into a closed period — given by id, or as the period of the report
-    ``report_id`` (``at``: the moment of submission, default now). Read fresh from the database."""
-    periods = ReportingPeriod.objects.only("closed_at", "cadence", "year", "number")
-    period = periods.get(pk=period_id) if period_id is not None else periods.get(reports=report_id)
+    ``report_id`` (``at``: the moment of submission, default now). Read fresh from the database,
+    unless ``period`` is given: read in the caller's transaction already (with the locked report)."""
+    if period is None:
+        periods = ReportingPeriod.objects.only("closed_at", "cadence", "year", "number")
+        period = periods.get(pk=period_id) if period_id is not None else periods.get(reports=report_id)
     if period_is_locked(period, at):
         raise ValidationError(
             _("The reporting period %(period)s is closed: nothing more can be submitted for it. Ask a supervisor to reopen it.")

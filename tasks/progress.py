@@ -192,13 +192,15 @@ def report_submit(
     return lifecycle.review_submit(report, user=user, data=data, version=version, at=at)
 
 
-def report_snapshot(report: ProgressReport) -> dict:
-    """What a submission said, kept with its round so that the next one can show what changed."""
+def report_snapshot(report: ProgressReport, *, contributions: list[Contribution] | None = None) -> dict:
+    """What a submission said, kept with its round so that the next one can show what changed
+    (``contributions``: the report's, with their departments, when the caller has them as stored)."""
+    if contributions is None:
+        contributions = report.contributions.select_related("department")
     content = {field: getattr(report, field) for field in REPORT_FIELDS}
     content["evidence"] = [{"id": e.pk, "name": e.original_name, "sha256": e.sha256} for e in evidence_for(report)]
     content["contributions"] = [
-        {"department": str(c.department), "content": c.content, "status": c.status}
-        for c in report.contributions.select_related("department")
+        {"department": str(c.department), "content": c.content, "status": c.status} for c in contributions
     ]
     return content
 

@@ -2,6 +2,8 @@
 they read through the gatekeeper and selectors and act through ``tasks.progress``; the review
 parts (evidence, decision) are the shared templates under ``templates/review/``."""
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -77,21 +79,22 @@ def render_report_page(
     reassign_form = None
     if report.is_editable and access.is_department_head(request.user, report.department_id):
         reassign_form = ReassignForm(department=report.department, initial={"assignee": report.assignee_id})
-    submissions = list(report.submissions.select_related("submitted_by", "decided_by"))
+    # A report never submitted has no submissions (each submission writes the row of its round).
+    # The page names who submitted each round and each contribution's department (no one else).
+    submissions = list(report.submissions.select_related("submitted_by")) if report.round else []
+    contributions = list(report.contributions.select_related("department"))
     context = {
         "report": report,
         "task": report.task,
         "form": form if can_edit else None,
         "can_edit": can_edit,
         "can_decide": can_decide,
-        "decision_form": decision_form or DecisionForm(),
+        "decision_form": (decision_form or DecisionForm()) if can_decide else decision_form,
         "reassign_form": reassign_form,
-        "contributions": report.contributions.select_related("department", "submitted_by"),
+        "contributions": contributions,
         # A co-operating department reading an approved report sees the others' contributions in it,
         # but may open only its own: the others are shown without a link (no link that answers 404).
-        "openable_contributions": set(
-            access.visible_contributions(request.user).filter(report=report).values_list("pk", flat=True)
-        ),
+        "openable_contributions": access.openable_contribution_ids(request.user, report, contributions),
         "evidence": evidence_for(report),
         "pending_files": can_decide and bool(undecided_evidence(report)),
         "changes": progress.report_changes(report, submissions) if report.round > 1 else [],
@@ -105,7 +108,9 @@ def render_report_page(
 
 def _typed_report(request: HttpRequest, report: ProgressReport) -> tuple[ReportForm, dict | None, int | None]:
     """The writer's form as posted, and its data when valid (an upload or removal saves it too)."""
-    form = ReportForm(request.POST, instance=ProgressReport.objects.get(pk=report.pk))
+    # A copy of the report as read (the form writes what was typed into its instance; the
+    # services lock and read the row again, and a refused form's page reads it again too).
+    form = ReportForm(request.POST, instance=copy.copy(report))
     if "version" not in request.POST or not form.is_valid():
         return form, None, None
     return form, {field: form.cleaned_data[field] for field in form.Meta.fields}, form.cleaned_data["version"]
@@ -114,7 +119,8 @@ def _typed_report(request: HttpRequest, report: ProgressReport) -> tuple[ReportF
 @require_POST
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the draft, or save and submit (button ``submit``)."""
-    report = access.get_report_for_user(request.user, pk)
+    # What the services need (they lock and read the row again); a refused form's page reads the rest.
+    report = access.get_report_for_user(request.user, pk, related=())
     form, data, version = _typed_report(request, report)
     if data is not None:
         try:

@@ -17,6 +17,15 @@ from workflows import lifecycle
 from workflows.lifecycle import ReviewKind
 
 
+def _contributions(report: ProgressReport) -> list[Contribution]:
+    """The report's contributions with their departments, read once for a submission (its check,
+    the consolidation and the snapshot): kept on the report, the locked instance of this one."""
+    cached = report.__dict__.get("_submission_contributions")
+    if cached is None:
+        cached = report.__dict__["_submission_contributions"] = list(report.contributions.select_related("department"))
+    return cached
+
+
 def department_heads(department_id: int) -> list[User]:
     return [
         m.user
@@ -112,7 +121,10 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
         task_light_refresh(report.task)
 
     def check_open_for_submission(self, report, at) -> None:
-        period_require_open(report.period_id, at=at)  # a closed period takes nothing (tasks.periods)
+        # A closed period takes nothing (tasks.periods). The period was read with the locked
+        # report (``lock``), in this transaction: it is not read again.
+        period = report.period if "period" in report._state.fields_cache else None
+        period_require_open(report.period_id, at=at, period=period)
 
     def title(self, report) -> str:
         return f"{report.task.code} {report.task.title} · {report.period.code}"
@@ -122,7 +134,7 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
             raise ValidationError({"achievements": _("Describe the work done before submitting.")})
         missing = [
             c.department
-            for c in report.contributions.select_related("department")
+            for c in _contributions(report)
             if c.status not in {Contribution.Status.SUBMITTED, Contribution.Status.ACCEPTED}
         ]
         if missing and not report.missing_contributions_reason.strip():
@@ -140,13 +152,15 @@ class ProgressReportKind(AcceptedByHigherPlan, ReviewKind):
 
         # Submitting the report consolidates the contributions it received: those still waiting
         # for the lead's decision are accepted by this submission.
-        for contribution in report.contributions.filter(status=Contribution.Status.SUBMITTED):
+        contributions = _contributions(report)
+        waiting = [c for c in contributions if c.status == Contribution.Status.SUBMITTED]
+        for contribution in waiting:
             lifecycle.review_decide(contribution, user=user, approve=True, at=now)
 
         ReportSubmission.objects.create(
             report=report,
             round=report.round,
-            content=report_snapshot(report),
+            content=report_snapshot(report, contributions=None if waiting else contributions),
             submitted_by=user,
             submitted_at=now,
             is_late=report.is_late,

@@ -1,57 +1,26 @@
-"""The fast paths of rendering (common/forms.py, common/tables.py) write exactly what Django's
-widget templates and django-tables2's own cell path write: they are only faster."""
+"""The fast paths of rendering write exactly what Django's widget templates and django-tables2's
+own cell path write: they are only faster (the widgets one by one: tests/test_form_renderer.py)."""
 
 import re
 
 import django_tables2 as tables
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from common.forms import FastRenderer
+from common.forms import FastWidgetRenderer
 from common.tables import render_rows
 from tasks.models import KeyTask
 from tests.factories import KeyTaskFactory, PlanFactory
 
 
-class EveryWidget(forms.Form):
-    plain = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": '名称 "全称"', "autofocus": True}))
-    number = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"disabled": False, "min": 0}))
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    secret = forms.CharField(required=False, widget=forms.PasswordInput)
-    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
-    ticked = forms.BooleanField(required=False)
-    status = forms.ChoiceField(required=False, choices=[("", "全部"), ("a<b", "甲 & 乙"), ("late", "Late")])
-    grouped = forms.ChoiceField(choices=[("市级", [("1", "卫生健康委"), ("2", "民政局")]), ("县级", [("3", "县卫健局")])])
-    many = forms.MultipleChoiceField(required=False, choices=[("x", "X"), ("y", "Y")])
-    nullable = forms.NullBooleanField(required=False)
-    radio = forms.ChoiceField(required=False, widget=forms.RadioSelect, choices=[("1", "一"), ("2", "二")])
-    text = forms.CharField(required=False, widget=forms.Textarea)
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {},
-        {"plain": "<script>alert(1)</script>", "number": "7", "day": "2025-03-31", "hidden": 'a"b', "ticked": "on",
-         "status": "a<b", "grouped": "3", "many": ["x", "y"], "nullable": "true", "radio": "2", "text": "多行\n文字"},
-    ],
-)
-def test_widgets_are_written_as_djangos_templates_write_them(data):
-    slow = EveryWidget(data or None, renderer=DjangoTemplates())
-    fast = EveryWidget(data or None, renderer=FastRenderer())
-    for name in EveryWidget.base_fields:
-        assert str(fast[name]) == str(slow[name]), name
-
-
 def test_a_select_of_many_options_is_one_string_not_one_template_each():
     field = forms.ChoiceField(choices=[(str(n), f"部门{n}") for n in range(300)])
-    form = type("F", (forms.Form,), {"department": field})(initial={"department": "299"}, renderer=FastRenderer())
+    form = type("F", (forms.Form,), {"department": field})(initial={"department": "299"}, renderer=FastWidgetRenderer())
     html = str(form["department"])
     assert html.count("<option") == 300
     assert '<option value="299" selected>部门299</option>' in html

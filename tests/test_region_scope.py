@@ -413,3 +413,51 @@ def test_nothing_above_a_prefecture_staff_region(world):
         assert page(world, role, f"/regions/{province.pk}/")[0] in expected, role
     for role in (*STAFF_A, *STAFF_B):
         assert plan not in access.visible_plans(world["users"][role])
+
+
+def test_the_report_gate_answers_as_the_list_of_visible_reports(world):
+    """``get_report_for_user`` decides on the report it read (``can_see_report``): for every role
+    and every report of both prefectures (draft, submitted, returned, approved; a draft plan's
+    too), the same answer as ``visible_reports`` — staff of A, B and the province, evaluators,
+    administrators, a superuser, staff of another province and staff placed nowhere, every liaison
+    and head of both."""
+    from django.http import Http404
+
+    from tasks.models import Membership
+
+    draft_plan = PlanFactory(region=world["city"], title="草稿规划", status="draft")
+    department = Department.objects.filter(region=world["city"], memberships__role="liaison").order_by("pk").first()
+    draft_task = KeyTaskFactory(plan=draft_plan, code="9", title="草稿任务")
+    TaskDepartmentFactory(task=draft_task, department=department)
+    from tasks.progress import report_open, reporting_period
+
+    report_open(task=draft_task, period=reporting_period(plan=draft_plan, cadence="quarterly", year=2024, number=1), department=department)
+    b_report = report_open(
+        task=world["task_b"], period=reporting_period(plan=world["plan_b"], cadence="quarterly", year=2024, number=1), department=world["dept_b"]
+    )
+    assert b_report is not None
+    from tasks.models import RegionStaff
+
+    nowhere = make_supervisor("supervisor-nowhere")
+    RegionStaff.objects.filter(user=nowhere).delete()
+    people = [
+        *world["users"].values(),
+        User.objects.create_superuser("root-gate", password="x"),
+        make_supervisor("supervisor-other-province"),
+        nowhere,
+        *User.objects.filter(pk__in=Membership.objects.values("user_id")).order_by("pk"),
+    ]
+    reports = list(ProgressReport.objects.order_by("pk"))
+    assert {r.status for r in reports} >= {"draft", "submitted", "approved"}
+    seen = 0
+    for person in people:
+        person = User.objects.get(pk=person.pk)  # fresh: nothing cached from another test
+        visible = set(access.visible_reports(person).values_list("pk", flat=True))
+        for report in reports:
+            try:
+                got = access.get_report_for_user(person, report.pk)
+            except Http404:
+                got = None
+            assert (got is not None) == (report.pk in visible), (person.username, report.pk, report.status)
+        seen += len(visible)
+    assert seen  # someone sees something

@@ -226,6 +226,12 @@ class ProgressReport(AcceptedByHigherLevel):
     def get_absolute_url(self) -> str:
         return reverse("tasks:report_detail", args=[self.pk])
 
+    def validate_constraints(self, exclude=None):
+        # "percent complete ≤ 100" (progress_report_percent) is also the field's own validator,
+        # which full_clean runs first: it is not asked of the database again (a query and two
+        # savepoints on every save and submission). The table keeps the constraint.
+        super().validate_constraints(exclude={*(exclude or ()), "percent_complete"})
+
     @property
     def original_due_on(self) -> datetime.date:
         """The period's due date, before any extension (``due_on`` is the one in force): extensions

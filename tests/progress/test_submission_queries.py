@@ -19,9 +19,9 @@ from tests.progress.conftest import fill, process_of
 from workflows.lifecycle import kind_of
 from workflows.progress_report.flows import ProgressReportFlow
 
-# Statements, without transaction control; before: the page 19, the submission 35.
-REPORT_PAGE_MAX_QUERIES = 13
-SUBMISSION_MAX_QUERIES = 27
+# Statements, without transaction control; before: the page 19, the submission 35; then 13 and 27.
+REPORT_PAGE_MAX_QUERIES = 9
+SUBMISSION_MAX_QUERIES = 20
 
 
 def _statements(queries) -> int:
