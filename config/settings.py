@@ -319,6 +319,10 @@ CACHES = {
     if _CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a shared cache, sessions are read from it (written to both): one query fewer on every page.
+# Never with per-process caches: another worker would still hold a session logged out elsewhere.
+if _CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)  # server-side cache of a public page
 PUBLIC_HTTP_MAX_AGE = env_int("PUBLIC_HTTP_MAX_AGE", 60)  # Cache-Control max-age for browsers and proxies
 # --- JSON API (issue 15: api/, /api/v1/, schema at /api/schema/, docs at /api/docs/) ------------

@@ -11,12 +11,13 @@ PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']),"
     "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE,"
-    "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT), 'email_host': settings.EMAIL_HOST}))"
+    "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT), 'email_host': settings.EMAIL_HOST,"
+    "'sessions': settings.SESSION_ENGINE}))"
 )
 
 
 def _settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG", "CACHE_URL"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
     return result
@@ -79,3 +80,10 @@ def test_size_limits_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     mb = 1024 * 1024
     assert json.loads(result.stdout) == [5 * mb, 30 * mb, 1000, 2000, 3 * mb, 700, 50 * mb]
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_worker_shares_it():
+    shared = json.loads(_settings(DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/1").stdout)
+    assert shared["sessions"] == "django.contrib.sessions.backends.cached_db"
+    alone = json.loads(_settings(DEBUG="1").stdout)  # a per-process cache would keep a logged-out session alive
+    assert alone["sessions"] == "django.contrib.sessions.backends.db"
