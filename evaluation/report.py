@@ -40,6 +40,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from common.pdf import (
+    MultiPassDocument,
     build,
     cjk_font,
     fit,
@@ -237,7 +238,7 @@ def _percent(value) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-class _Document(SimpleDocTemplate):
+class _Document(MultiPassDocument):
     """Collects h1/h2 headings for the table of contents."""
 
     def afterFlowable(self, flowable):
