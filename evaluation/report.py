@@ -238,14 +238,29 @@ def _percent(value) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+TOC_LEVELS = {"h1": 0, "h2": 1}
+
+
 class _Document(MultiPassDocument):
     """Collects h1/h2 headings for the table of contents."""
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            self.notify(
-                "TOCEntry", (0 if flowable.style.name == "h1" else 1, flowable.getPlainText(), self.page)
-            )
+        if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS:
+            self.notify("TOCEntry", (TOC_LEVELS[flowable.style.name], flowable.getPlainText(), self.page))
+
+    def multiBuild(self, story, **options):
+        """The headings are known before the first pass, their pages are not: the first pass sets
+        the table of contents at its full length already (pages 0), so that the second pass's
+        pages are final and it is the last one (three passes were needed otherwise)."""
+        headings = [
+            (TOC_LEVELS[flowable.style.name], flowable.getPlainText(), 0)
+            for flowable in story
+            if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS
+        ]
+        for flowable in story:
+            if isinstance(flowable, TableOfContents) and not flowable._entries:
+                flowable.addEntries(headings)
+        return super().multiBuild(story, **options)
 
 
 def _author(plan: Plan) -> str:
