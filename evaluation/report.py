@@ -176,7 +176,7 @@ def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset(
         else:
             # Figures right-aligned; the first column names the row, whatever it holds (2024, a code).
             data.append([_p("" if v is None else v, number if c and _is_figure(v) else cell) for c, v in enumerate(row)])
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = _Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -241,8 +241,19 @@ def _percent(value) -> str:
 TOC_LEVELS = {"h1": 0, "h2": 1}
 
 
+class _Table(Table):
+    """A table that is laid out but not drawn on a draft canvas (a pass that only finds the
+    pages of the headings: see ``_Document``); the leftovers of its splits are such tables too."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if not getattr(canvas, "draft", False):
+            super().drawOn(canvas, x, y, _sW)
+
+
 class _Document(MultiPassDocument):
     """Collects h1/h2 headings for the table of contents."""
+
+    _draft_passes = 0
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS:
@@ -257,10 +268,18 @@ class _Document(MultiPassDocument):
             for flowable in story
             if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS
         ]
+        seeded = False
         for flowable in story:
-            if isinstance(flowable, TableOfContents) and not flowable._entries:
+            if isinstance(flowable, TableOfContents) and not flowable._entries and headings:
                 flowable.addEntries(headings)
+                seeded = True
+        # So the first pass is never the last: it only finds the pages, its tables are not drawn.
+        self._draft_passes = 1 if seeded else 0
         return super().multiBuild(story, **options)
+
+    def beforeDocument(self):
+        self.canv.draft = self._draft_passes > 0
+        self._draft_passes -= 1
 
 
 def _author(plan: Plan) -> str:
