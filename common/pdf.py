@@ -229,7 +229,8 @@ class Para(Paragraph):
         if len(frags) == 1 and not hasattr(frags[0], "cbDefn") and not style.endDots:
             frag = frags[0]
             text = frag.text if hasattr(frag, "text") else "".join(getattr(frag, "words", []))
-            widths = [_width(char, frag.fontName, frag.fontSize) for char in text]
+            known = _widths(frag.fontName, frag.fontSize).get  # a glyph measured once per font and size
+            widths = [known(char) or _width(char, frag.fontName, frag.fontSize) for char in text]
             lines = [
                 (maxWidths[min(n, len(maxWidths) - 1)] - used, [text[a:b]])
                 for n, (a, b, used) in enumerate(break_lines(text, widths, maxWidths))
