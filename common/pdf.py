@@ -330,7 +330,7 @@ class MultiPassDocument(SimpleDocTemplate):
     reportlab notes each flowable it moves to the next page, to clear the mark before the next
     pass; the rest of a table split at a page's foot is such a flowable, made afresh on every
     page and in every pass: the notes kept each of them (with its rows, styles and spans) alive
-    to the end of the pass — a province's appendix, 450 pages, held some 200 MB so. The notes
+    to the end of the pass — a province's appendix, 450 pages, held some 110 MB so. The notes
     on tables that are not in the story are dropped: nothing uses them again."""
 
     def multiBuild(self, story, **options):
