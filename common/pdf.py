@@ -189,7 +189,29 @@ def _width(char: str, font: str, size: float) -> float:
 
 class Para(Paragraph):
     """A Paragraph whose CJK line breaking keeps the 禁则 (see ``break_lines``); a style with
-    ``wordWrap="CJK"`` uses it, any other wraps as reportlab does."""
+    ``wordWrap="CJK"`` uses it, any other wraps as reportlab does.
+
+    Its lines are broken once per width: a table wraps every cell again on each split, on each
+    draw and on each pass of a document with a table of contents (a province's appendix: its
+    17,000 cells some six times each), and the lines depend on nothing but the width — to a
+    rounding error: a table's measure of a cell and its draw differ in the 14th decimal."""
+
+    _wrapped: dict | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if self.style.wordWrap != "CJK":
+            return super().wrap(availWidth, availHeight)
+        if self._wrapped is None:
+            self._wrapped = {}
+        width = round(availWidth, 6)  # a cell's width, as a table measures it and as it draws it
+        wrapped = self._wrapped.get(width)
+        if wrapped is not None:
+            self.width, self.height, self._wrapWidths, self.blPara = wrapped
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if len(self._wrapped) < 4:
+            self._wrapped[width] = (self.width, self.height, self._wrapWidths, self.blPara)
+        return size
 
     def breakLinesCJK(self, maxWidths):
         if not isinstance(maxWidths, list | tuple):
@@ -207,7 +229,8 @@ class Para(Paragraph):
         if len(frags) == 1 and not hasattr(frags[0], "cbDefn") and not style.endDots:
             frag = frags[0]
             text = frag.text if hasattr(frag, "text") else "".join(getattr(frag, "words", []))
-            widths = [_width(char, frag.fontName, frag.fontSize) for char in text]
+            known = _widths(frag.fontName, frag.fontSize).get  # a glyph measured once per font and size
+            widths = [known(char) or _width(char, frag.fontName, frag.fontSize) for char in text]
             lines = [
                 (maxWidths[min(n, len(maxWidths) - 1)] - used, [text[a:b]])
                 for n, (a, b, used) in enumerate(break_lines(text, widths, maxWidths))
@@ -300,6 +323,53 @@ def running_header(canvas, text: str, *, left: float = 20 * mm, right: float = 2
     canvas.restoreState()
 
 
+class MultiPassDocument(SimpleDocTemplate):
+    """A document typeset in several passes (``multiBuild``: a table of contents) that does not
+    keep every page's leftover of a long table until the end of the pass.
+
+    reportlab notes each flowable it moves to the next page, to clear the mark before the next
+    pass; the rest of a table split at a page's foot is such a flowable, made afresh on every
+    page and in every pass: the notes kept each of them (with its rows, styles and spans) alive
+    to the end of the pass — a province's appendix, 450 pages, held some 110 MB so. The notes
+    on tables that are not in the story are dropped: nothing uses them again."""
+
+    def multiBuild(self, story, **options):
+        self._story_ids = _flowable_ids(story)
+        try:
+            return super().multiBuild(story, **options)
+        finally:
+            del self._story_ids
+
+    @property
+    def _multiBuildEdits(self):
+        return self.__dict__.get("_edits")
+
+    @_multiBuildEdits.setter
+    def _multiBuildEdits(self, note: Callable[[tuple], None]) -> None:
+        def kept(edit: tuple) -> None:
+            if not isinstance(edit[1], Table) or id(edit[1]) in self._story_ids:
+                note(edit)
+
+        self.__dict__["_edits"] = kept
+
+    @_multiBuildEdits.deleter
+    def _multiBuildEdits(self) -> None:
+        self.__dict__.pop("_edits", None)
+
+
+def _flowable_ids(flowables: Iterable) -> set[int]:
+    """The ids of ``flowables`` and of those they hold (KeepTogether …)."""
+    ids: set[int] = set()
+    stack = list(flowables)
+    while stack:
+        flowable = stack.pop()
+        ids.add(id(flowable))
+        content = getattr(flowable, "_content", None)
+        if isinstance(content, list | tuple):
+            stack.extend(content)
+    return ids
+
+
 def build(
     story: list,
     *,
@@ -353,9 +423,8 @@ def report_styles() -> dict[str, ParagraphStyle]:
         "head": style("head", fontSize=9, leading=12, alignment=TA_CENTER),
         "cell": style("cell", fontSize=9, leading=12),
         "number": style("number", fontSize=9, leading=12, alignment=TA_RIGHT),
-        # Lists of file names: wrapped between names (each measured once), not character by
-        # character as CJK wrapping does — five times faster on a province's 81,600 names.
-        "small": style("small", fontSize=7.5, leading=10, textColor=GREY, wordWrap=None, splitLongWords=1),
+        # Lists of file names.
+        "small": style("small", fontSize=7.5, leading=10, textColor=GREY),
         "toc": style("toc", fontSize=12, leading=20),
     }
 

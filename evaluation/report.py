@@ -32,7 +32,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -40,6 +39,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from common.pdf import (
+    MultiPassDocument,
     build,
     cjk_font,
     fit,
@@ -175,7 +175,7 @@ def _table(header, rows, styles, widths=None, spans: frozenset[int] = frozenset(
         else:
             # Figures right-aligned; the first column names the row, whatever it holds (2024, a code).
             data.append([_p("" if v is None else v, number if c and _is_figure(v) else cell) for c, v in enumerate(row)])
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = _Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -237,14 +237,48 @@ def _percent(value) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-class _Document(SimpleDocTemplate):
+TOC_LEVELS = {"h1": 0, "h2": 1}
+
+
+class _Table(Table):
+    """A table that is laid out but not drawn on a draft canvas (a pass that only finds the
+    pages of the headings: see ``_Document``); the leftovers of its splits are such tables too."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if not getattr(canvas, "draft", False):
+            super().drawOn(canvas, x, y, _sW)
+
+
+class _Document(MultiPassDocument):
     """Collects h1/h2 headings for the table of contents."""
 
+    _draft_passes = 0
+
     def afterFlowable(self, flowable):
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            self.notify(
-                "TOCEntry", (0 if flowable.style.name == "h1" else 1, flowable.getPlainText(), self.page)
-            )
+        if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS:
+            self.notify("TOCEntry", (TOC_LEVELS[flowable.style.name], flowable.getPlainText(), self.page))
+
+    def multiBuild(self, story, **options):
+        """The headings are known before the first pass, their pages are not: the first pass sets
+        the table of contents at its full length already (pages 0), so that the second pass's
+        pages are final and it is the last one (three passes were needed otherwise)."""
+        headings = [
+            (TOC_LEVELS[flowable.style.name], flowable.getPlainText(), 0)
+            for flowable in story
+            if isinstance(flowable, Paragraph) and flowable.style.name in TOC_LEVELS
+        ]
+        seeded = False
+        for flowable in story:
+            if isinstance(flowable, TableOfContents) and not flowable._entries and headings:
+                flowable.addEntries(headings)
+                seeded = True
+        # So the first pass is never the last: it only finds the pages, its tables are not drawn.
+        self._draft_passes = 1 if seeded else 0
+        return super().multiBuild(story, **options)
+
+    def beforeDocument(self):
+        self.canv.draft = self._draft_passes > 0
+        self._draft_passes -= 1
 
 
 def _author(plan: Plan) -> str:

@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils import translation
@@ -20,9 +21,12 @@ from reportlab.lib.units import mm
 
 from common import pdf as common_pdf
 from evaluation.report import LIGHT_COLORS, render_bulletin, render_final_report
+from evidence.services import evidence_attach
 from supervision.pdf import notice_pdf
 from tasks.models import Department, KeyTask, Light, Plan, PlanSection, Region
 from tests.dashboards.conftest import cascade_world
+from tests.evidence.files import PDF
+from tests.factories import make_supervisor
 from tests.pdf_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +183,30 @@ def test_a_provinces_final_report_keeps_its_chart_with_its_caption(zh, media_roo
     assert len(caption) == 1 and caption == bars, (caption, bars)
     text = "".join(pages)
     assert "市州重点任务已完成平均进度" in text and "流程环节" not in text
+
+
+def test_a_provinces_appendix_wraps_file_names_as_chinese_text_under_the_right_contents_pages(zh, media_root):
+    # Enough tasks for an appendix of several pages, and on one task twelve files whose names run
+    # over four lines: each name is read whole, no line starts with "；".
+    province = cascade_world(3, tasks=30, quarters=1)
+    supervisor = make_supervisor("appendix-supervisor", region=province.province)
+    report = province.child_tasks[0].reports.get()
+    names = [f"第{n + 1}份佐证材料（心理援助热线2021年度总结）.pdf" for n in range(12)]
+    for name in names:
+        evidence_attach(owner=report, upload=SimpleUploadedFile(name, PDF, content_type="application/pdf"), user=supervisor)
+    data = render_final_report(province.plan, with_task_detail=True)
+    assert_line_breaking(data)
+    pages = page_texts(data)
+    text = "".join(pages)
+    assert all(name.replace(" ", "") in text for name in names)
+
+    # The contents give every prefecture's part of the appendix the page it starts on.
+    contents = pages[1]  # each entry read as: dot leader, page, heading
+    for plan in province.child_plans:
+        heading = f"{plan.region.name}（/plans/{plan.pk}/tasks/）"
+        listed = int(re.search(r"(\d+)" + re.escape(heading), contents)[1])
+        assert heading in pages[listed - 1], (heading, listed)
+        assert heading not in "".join(pages[2 : listed - 1]), (heading, listed)
 
 
 def _fonts(data: bytes) -> list:
