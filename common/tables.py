@@ -16,27 +16,16 @@ name through every column (``BoundRow.get_cell``). ``render_rows`` writes the sa
 
 from __future__ import annotations
 
-import re
-
 from django.db import models
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, strip_tags
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.utils import Accessor, signature
 
-from common.templatetags.ui import data_cell
+from common.templatetags.ui import data_cell, short_cell
 
-_TAG = re.compile(r"<[^>]*>")
 _MISSING = object()
-
-
-def is_short(value) -> bool:
-    """A cell of a few characters (a status, a date, a number): kept on one line (``data-short``)."""
-    text = str(value)
-    if isinstance(value, SafeData) and "<" in text:
-        text = _TAG.sub("", text)
-    return len(text.strip()) <= 8
 
 
 def _has_callable(attrs) -> bool:
@@ -128,7 +117,7 @@ def render_rows(table) -> str:
                 td = column.bound.attrs["td"].as_html()
             if column.localize is not None:
                 value = localize(value, use_l10n=column.localize)
-            short = " data-short" if is_short(value) else ""
+            short = " data-short" if short_cell(value) else ""
             cells.append(f'<td {td} data-label="{column.label}"{short}>{conditional_escape(data_cell(value, column.name))}</td>')
         lines.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
     return mark_safe("\n".join(lines))

@@ -58,10 +58,17 @@ def data_header(value):
     return data(value) if isinstance(value, SafeData) else value
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 @register.filter
 def short_cell(value) -> bool:
-    """True for a cell of a few characters (a status, a date, a number): kept on one line."""
-    return len(strip_tags(str(value)).strip()) <= 8
+    """True for a cell of a few characters (a status, a date, a number): kept on one line
+    (``data-short``). The tags of code-made HTML (a badge, a link) do not count."""
+    text = str(value)
+    if isinstance(value, SafeData) and "<" in text:
+        text = _TAG.sub("", text)
+    return len(text.strip()) <= 8
 
 
 @register.filter
