@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import RowChoiceFilter
 from funding.models import FundingLine, Source
 from tasks.models import Department, Plan
 
@@ -12,7 +13,7 @@ class FundingLineFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), choices=[], empty_label=_("All"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices, empty_label=_("All"))
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.none(), empty_label=_("All"))
+    department = RowChoiceFilter(label=_("Department"), queryset=Department.objects.none(), empty_label=_("All"))
     lagging = django_filters.BooleanFilter(
         label=_("Lagging"),
         method="filter_lagging",

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import RowChoiceFilter
 from inbox.selectors import DEPARTMENT_STEPS
 from inbox.selectors import node_names as _node_names
 from tasks.access import own_work_departments
@@ -25,7 +26,7 @@ def _kind_choices():
 
 class WorkFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind of work"), choices=_kind_choices, method="filter_kind")
-    department = django_filters.ModelChoiceFilter(
+    department = RowChoiceFilter(
         label=_("Department"), queryset=_departments, method="filter_department"
     )
     overdue = django_filters.BooleanFilter(

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import RowChoiceFilter
 from indicators.attainment import LABELS
 from indicators.models import Indicator
 from tasks.models import Department
@@ -10,7 +11,7 @@ class IndicatorFilter(django_filters.FilterSet):
     plan = django_filters.ChoiceFilter(label=_("Plan"), choices=[], method="filter_noop", empty_label=None)
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Indicator.Nature.choices, empty_label=_("All"))
-    department = django_filters.ModelChoiceFilter(
+    department = RowChoiceFilter(
         label=_("Responsible department"), queryset=Department.objects.filter(is_active=True), empty_label=_("All")
     )
     # A short label for the list's filter: the kind's own label quotes Chinese units as examples.

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import RowChoiceFilter
 from supervision.models import SupervisionNotice
 from supervision.notices import notice_search_q
 from tasks.access import own_work_departments
@@ -21,7 +22,7 @@ class NoticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SupervisionNotice.Status.choices, empty_label=_("All"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=SupervisionNotice.Level.choices, empty_label=_("All"))
-    department = django_filters.ModelChoiceFilter(
+    department = RowChoiceFilter(
         label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
     overdue = django_filters.BooleanFilter(

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import RowChoiceFilter
 from tasks import access
 from tasks.models import Department, KeyTask, Light, Plan, ProgressReport, ReportingPeriod, TaskDepartment
 
@@ -14,7 +15,7 @@ class KeyTaskFilter(django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
         label=_("Section"), queryset=None, method="filter_section", empty_label=_("All")
     )
-    department = django_filters.ModelChoiceFilter(
+    department = RowChoiceFilter(
         label=_("Department"), queryset=None, method="filter_department", empty_label=_("All")
     )
     role = django_filters.ChoiceFilter(
@@ -115,7 +116,7 @@ class ReportFilter(django_filters.FilterSet):
     """Filters of the inbox, queue and archive tables."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    department = django_filters.ModelChoiceFilter(
+    department = RowChoiceFilter(
         label=_("Department"), queryset=lambda request: _departments(request), empty_label=_("All")
     )
     period = PeriodCodeFilter(label=_("Reporting period"), choices=[], empty_label=_("All"))

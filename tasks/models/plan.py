@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +155,12 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @staticmethod
+    def choice_label():
+        """``str(department)`` as a database expression: the option text of a department filter
+        read as rows (``common.filters.RowChoiceFilter``)."""
+        return Coalesce(NullIf("short_name", Value("")), "name")
 
 
 class DepartmentAlias(models.Model):
