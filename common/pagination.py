@@ -68,7 +68,15 @@ class TailPaginator(Paginator):
     them round: ``ORDER BY … DESC OFFSET small`` instead of ``ORDER BY … ASC OFFSET large``.
 
     Only for querysets with a total order (the list pages end their ordering with the primary
-    key), so that the reversed order is exactly the reverse."""
+    key), so that the reversed order is exactly the reverse.
+
+    ``count``: the number of rows, when the caller has it from a cheaper query than counting
+    ``object_list`` (the same rows without their per-row figures)."""
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
 
     def page(self, number):
         number = self.validate_number(number)
@@ -83,13 +91,14 @@ class TailPaginator(Paginator):
         return self._get_page(records, number, self)
 
 
-def paginate(request: HttpRequest, table, *, default: int = DEFAULT_PER_PAGE):
-    """Sort ``table`` as the request asks and show one page of it (a django-tables2 table)."""
+def paginate(request: HttpRequest, table, *, default: int = DEFAULT_PER_PAGE, count: int | None = None):
+    """Sort ``table`` as the request asks and show one page of it (a django-tables2 table).
+    ``count``: the table's number of rows, if the caller can count them more cheaply."""
     RequestConfig(request, paginate=False).configure(table)  # the ordering only
     if isinstance(getattr(table.data, "data", None), QuerySet):
         table.data.data = total_order(table.data.data)
     per_page = clamp_per_page(request.GET.get(table.prefixed_per_page_field), default)
-    table.paginate(paginator_class=TailPaginator, per_page=per_page, page=1)
+    table.paginate(paginator_class=TailPaginator, per_page=per_page, page=1, count=count)
     table.page = table.paginator.page(page_number(request.GET.get(table.prefixed_page_field), table.paginator.num_pages))
     return table
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import RowChoiceFilter
+from funding import selectors
 from funding.models import FundingLine, Source
 from tasks.models import Department, Plan
 
@@ -30,6 +31,7 @@ class FundingLineFilter(django_filters.FilterSet):
         self.filters["plan"].extra["choices"] = [(str(pk), title) for pk, title in plans.values_list("pk", "title")]
         self.filters["fiscal_year"].extra["choices"] = [(year, str(year)) for year in plan.years]
         self.filters["department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
+        self.plan = plan
         self.form.initial.setdefault("plan", str(plan.pk))  # builds the form: last
 
     def filter_text(self, queryset, name, value):
@@ -41,7 +43,7 @@ class FundingLineFilter(django_filters.FilterSet):
     def filter_lagging(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(is_lagging=value)
+        return selectors.with_figures(queryset, plan=self.plan).filter(is_lagging=value)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # the view chose the plan

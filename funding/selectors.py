@@ -114,10 +114,24 @@ def _plan_years(plan: Plan) -> range:
     return range(plan.start_year - 1, plan.end_year + 2)
 
 
+def plan_lines(*, user: User, plan: Plan) -> QuerySet[FundingLine]:
+    """The lines of ``plan`` the user may see, without their figures: what a list filters, counts
+    and totals. The figures (``with_figures``) are a GROUP BY whose SQL takes Django about 5 ms to
+    write; counting or totalling through them wrote it twice more for nothing."""
+    return access.visible_lines(user).filter(plan=plan).select_related("department", "plan")
+
+
+def with_figures(lines: QuerySet[FundingLine], *, plan: Plan, on: datetime.date | None = None) -> QuerySet[FundingLine]:
+    """``lines`` (of ``plan``) with totals, rates and the lagging flag; lines that have them already
+    (filtered on the flag) are returned as they are."""
+    if "is_lagging" in lines.query.annotations:
+        return lines
+    return with_lagging(with_totals(lines), years=_plan_years(plan), on=on or timezone.localdate())
+
+
 def line_rows(*, user: User, plan: Plan, on: datetime.date | None = None) -> QuerySet[FundingLine]:
     """The lines of ``plan`` the user may see, with totals, rates and the lagging flag (for tables)."""
-    lines = access.visible_lines(user).filter(plan=plan).select_related("department", "plan")
-    return with_lagging(with_totals(lines), years=_plan_years(plan), on=on or timezone.localdate())
+    return with_figures(plan_lines(user=user, plan=plan), plan=plan, on=on)
 
 
 def lines_total(lines: QuerySet[FundingLine]) -> dict:

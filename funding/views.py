@@ -42,12 +42,13 @@ def line_list(request: HttpRequest) -> HttpResponse:
     plan, plans = _chosen_plan(request)
     if plan is None:
         return render(request, "funding/line_list.html", {"plan": None})
-    filterset = FundingLineFilter(request.GET or None, queryset=selectors.line_rows(user=request.user, plan=plan), plan=plan, plans=plans)
+    filterset = FundingLineFilter(request.GET or None, queryset=selectors.plan_lines(user=request.user, plan=plan), plan=plan, plans=plans)
+    lines = filterset.qs  # counted and totalled without their figures (cheaper to write and to run)
     export_format = requested_export(request)
-    table = FundingLineTable(filterset.qs, totals=None if export_format else selectors.lines_total(filterset.qs))
+    table = FundingLineTable(selectors.with_figures(lines, plan=plan), totals=None if export_format else selectors.lines_total(lines))
     if export_format:
         return export_list(request, table, export_format, f"funding-lines-{plan.pk}")
-    paginate(request, table, default=PAGE_SIZE)
+    paginate(request, table, default=PAGE_SIZE, count=lines.count())
     return render(
         request,
         "funding/line_list.html",

@@ -67,3 +67,16 @@ def test_totals_cost_one_query(client, supervisor, plan, lines):
     # the export carries the lines only (no totals row)
     csv = client.get(url, {"plan": plan.pk, "_export": "csv"}).getvalue().decode("utf-8-sig")
     assert "150000.00" not in csv
+
+
+def test_the_pages_count_the_filtered_lines(client, supervisor, plan, lines):
+    """The list counts its lines without their figures, and through them when filtered on the flag."""
+    client.force_login(supervisor)
+    url = reverse("funding:line_list")
+    both = client.get(url, {"plan": plan.pk, "per_page": "1"})
+    lagging = client.get(url, {"plan": plan.pk, "per_page": "1", "lagging": "true"})
+    on_track = client.get(url, {"plan": plan.pk, "per_page": "1", "lagging": "false", "page": "2"})
+
+    assert both.context["table"].paginator.count == 2 and "page=2" in both.content.decode()
+    assert lagging.context["table"].paginator.count == 1 and "page=2" not in lagging.content.decode()
+    assert on_track.context["table"].paginator.count == 1 and "社会资本投入" in on_track.content.decode()
