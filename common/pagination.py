@@ -80,15 +80,23 @@ class TailPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        if not self.count:
+            # A filter that matches nothing: an empty page without writing the rows' query (for a
+            # list with per-row figures, writing it was a quarter of the empty page's time).
+            return self._get_page(self._records([]), number, self)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         queryset = _ordered_queryset(self.object_list)
         if queryset is None or bottom <= self.count // 2 or self.orphans:
             return super().page(number)
         records = list(queryset.reverse()[self.count - top : self.count - bottom])[::-1]
+        return self._get_page(self._records(records), number, self)
+
+    def _records(self, records: list):
+        """``records`` as the pages of ``object_list`` hold them (a table's rows stay its rows)."""
         if isinstance(self.object_list, BoundRows):
-            records = BoundRows(data=records, table=self.object_list.table, pinned_data=self.object_list.pinned_data)
-        return self._get_page(records, number, self)
+            return BoundRows(data=records, table=self.object_list.table, pinned_data=self.object_list.pinned_data)
+        return records
 
 
 def paginate(request: HttpRequest, table, *, default: int = DEFAULT_PER_PAGE, count: int | None = None):

@@ -93,3 +93,25 @@ def test_the_last_page_is_read_with_a_small_offset_from_the_end(plan, dept_a, dj
         rows = list(page.object_list)
     assert [t.pk for t in rows] == list(plan.key_tasks.order_by("code", "pk").values_list("pk", flat=True))[25:]
     assert "DESC" in queries.captured_queries[-1]["sql"] and "OFFSET" not in queries.captured_queries[-1]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_list_that_matches_nothing_shows_an_empty_page_without_reading_rows(plan, monkeypatch):
+    from django.db.models import QuerySet
+
+    from common.pagination import TailPaginator
+    from tasks.models import KeyTask
+
+    table = KeyTaskTable(KeyTask.objects.filter(plan=plan).order_by("position", "pk"))
+    request = RequestFactory().get("/", {"page": "3"})
+    request.user = None
+
+    def no_slicing(self, key):
+        raise AssertionError("an empty list's rows were read")
+
+    monkeypatch.setattr(QuerySet, "__getitem__", no_slicing)
+    paginate(request, table)
+
+    assert isinstance(table.paginator, TailPaginator) and table.paginator.count == 0
+    assert table.page.number == 1 and list(table.page.object_list) == []
+    assert paginate_rows(request, KeyTask.objects.filter(plan=plan)).object_list == []
