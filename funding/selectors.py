@@ -129,11 +129,6 @@ def with_figures(lines: QuerySet[FundingLine], *, plan: Plan, on: datetime.date 
     return with_lagging(with_totals(lines), years=_plan_years(plan), on=on or timezone.localdate())
 
 
-def line_rows(*, user: User, plan: Plan, on: datetime.date | None = None) -> QuerySet[FundingLine]:
-    """The lines of ``plan`` the user may see, with totals, rates and the lagging flag (for tables)."""
-    return with_figures(plan_lines(user=user, plan=plan), plan=plan, on=on)
-
-
 def lines_total(lines: QuerySet[FundingLine]) -> dict:
     """The totals of ``lines`` (a table's filtered lines, on every page): ``allocated``, ``disbursed``,
     ``spent`` and both rates, summed by the database over their ledgers in one query."""

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from funding import selectors
-from funding.selectors import elapsed_share, execution_by, lagging_lines, line_rows, line_totals
+from funding.selectors import elapsed_share, execution_by, lagging_lines, line_totals, plan_lines
 from funding.templatetags.funding_tags import format_rate, format_wan, format_yuan
 from tests.factories import KeyTaskFactory
 from tests.funding.conftest import D, Kind
@@ -111,7 +111,7 @@ def test_lagging_against_task_progress(line, record, plan, task_a, spent, laggin
     record(line, Kind.DISBURSEMENT, D("100"))
     record(line, Kind.EXPENDITURE, D(spent))
     on = datetime.date(2024, 1, 10)  # hardly any of the year elapsed: only the tasks count
-    row = selectors.line_rows(user=line.created_by, plan=plan, on=on).get(pk=line.pk)
+    row = selectors.with_figures(selectors.plan_lines(user=line.created_by, plan=plan), plan=plan, on=on).get(pk=line.pk)
     assert row.task_progress == pytest.approx(80.0)
     assert row.is_lagging is lagging
     assert lagging_lines(plan=plan, on=on).filter(pk=line.pk).exists() is lagging
@@ -131,6 +131,6 @@ def test_zero_allocation_never_lags(line, plan):
     assert not lagging_lines(plan=plan, on=datetime.date(2025, 6, 1)).exists()
 
 
-def test_line_rows_for_liaison(plan, funded, liaison_a, liaison_b):
-    assert list(line_rows(user=liaison_a, plan=plan)) == [funded]
-    assert list(line_rows(user=liaison_b, plan=plan)) == []
+def test_plan_lines_for_liaison(plan, funded, liaison_a, liaison_b):
+    assert list(plan_lines(user=liaison_a, plan=plan)) == [funded]
+    assert list(plan_lines(user=liaison_b, plan=plan)) == []
