@@ -130,11 +130,25 @@ def join_list(values):
     return format_html_join(list_sep(), "{}", ((data(value),) for value in values))
 
 
+def _small_control_class(widget) -> str:
+    """Bootstrap's small control class of a widget: a select, a checkbox or a text-like input."""
+    from django import forms
+
+    if isinstance(widget, forms.Select):
+        return "form-select form-select-sm"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.RadioSelect):  # radio buttons and checkbox lists: their own layout
+        return ""
+    return "form-control form-control-sm"
+
+
 @register.filter
-def data_widget(field):
+def data_widget(field, size=""):
     """A bound field's widget, marked ``lang="zh"`` when what it shows is Chinese data: choices of
     records (departments, regions, plans: model choices or a field named like a data column) or
-    text a user typed."""
+    text a user typed. ``field|data_widget:"sm"`` also gives it Bootstrap's small control class
+    (the filter forms: django-filter's widgets come without classes)."""
     from django import forms
 
     widget = field.field.widget
@@ -142,7 +156,12 @@ def data_widget(field):
     is_data = isinstance(field.field, forms.ModelChoiceField) or field.name in DATA_COLUMNS or (
         isinstance(widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) and has_chinese(value)
     )
-    return field.as_widget(attrs={"lang": DATA_LANG}) if is_data else field.as_widget()
+    attrs = {"lang": DATA_LANG} if is_data else {}
+    if size == "sm":
+        classes = " ".join(c for c in (widget.attrs.get("class", ""), _small_control_class(widget)) if c)
+        if classes:
+            attrs["class"] = classes
+    return field.as_widget(attrs=attrs or None)
 
 
 _CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"

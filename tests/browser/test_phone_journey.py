@@ -32,6 +32,22 @@ def fits(page) -> None:
     assert width[0] <= width[1], f"{page.url} is {width[0]} px wide on a {width[1]} px phone"
 
 
+def beside_its_label(cell) -> None:
+    """A cell of a card: every line of what it holds starts right of its label, none under it."""
+    offsets = cell.evaluate("""td => {
+      const left = td.getBoundingClientRect().left, lines = [];
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const box of range.getClientRects()) if (box.width > 1) lines.push(box.left - left);
+      }
+      return {lines, width: td.getBoundingClientRect().width};
+    }""")
+    assert len(offsets["lines"]) >= 2, "the value fits one line: nothing to check"
+    assert min(offsets["lines"]) >= 0.3 * offsets["width"], offsets
+
+
 def within_reach(page, locator) -> None:
     """The control is on the screen's width (scrolling down reaches it; nothing to the side)."""
     locator.scroll_into_view_if_needed()
@@ -69,6 +85,7 @@ def test_a_liaison_reports_with_evidence_on_a_phone(phone):
     link = page.locator("#work-table").get_by_role("link", name=title).first
     within_reach(page, link)
     assert link.bounding_box()["width"] > 150, "the task's title is squeezed"
+    beside_its_label(link.locator("xpath=ancestor::td[1]"))  # a long title wraps beside its label
     row = page.locator("#work-table tbody tr").filter(has_text=task.title).first
     expect(row.locator("[data-overdue]")).to_be_visible()  # the key columns show, each labelled
     expect(row.locator("td[data-label='截止日期']")).to_be_visible()
