@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DIVISION_CODE = RegexValidator(
@@ -579,6 +580,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        """Past its due date with the department's part still to do: not claimed complete, or
+        claimed and sent back. A claim awaiting review is the supervisor's turn, not late."""
+        return self.status in (self.Status.PENDING, self.Status.RETURNED) and self.due_date < (on or timezone.localdate())
 
 
 class PlanImport(models.Model):

@@ -1,12 +1,15 @@
 """The plan pages as a user sees them: lists, filters, exports, query counts."""
 
+import datetime
 import io
+import re
 
 import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DepartmentFactory, KeyTaskFactory, PlanSectionFactory, TaskDepartmentFactory
 
@@ -157,3 +160,19 @@ def test_the_plan_export_downloads_the_task_breakdown_table(client, supervisor, 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value == "序号"
     assert sheet["C3"].value == task_a.title
+
+
+def test_the_task_page_marks_a_milestone_past_due_with_the_departments_part_to_do(client, supervisor, task_a):
+    from tasks.models import Milestone
+    from tests.factories import MilestoneFactory
+
+    today = timezone.localdate()
+    late = MilestoneFactory(task=task_a, title="方案编制", due_date=today - datetime.timedelta(days=1))
+    MilestoneFactory(task=task_a, title="验收", due_date=today - datetime.timedelta(days=1), status=Milestone.Status.APPROVED)
+    MilestoneFactory(task=task_a, title="待审", due_date=today - datetime.timedelta(days=1), status=Milestone.Status.CLAIMED)
+    MilestoneFactory(task=task_a, title="明年", due_date=today + datetime.timedelta(days=1))
+    client.force_login(supervisor)
+    page = client.get(reverse("tasks:task_detail", args=[task_a.pk])).content.decode()
+    rows = re.findall(r"<tr><td>.*?</tr>", page.split('id="milestones"')[1].split("</table>")[0], re.S)
+    marked = [row for row in rows if "data-overdue" in row]
+    assert len(marked) == 1 and late.title in marked[0]
