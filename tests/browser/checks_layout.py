@@ -2,7 +2,8 @@
 
 At each of walk.WIDTHS the same page is resized (not reloaded) and must not scroll sideways
 (``document.documentElement.scrollWidth <= window.innerWidth``); nothing may be squeezed to a
-character or two per line (a button label, a table cell). A viewport screenshot at the phone width is
+character or two per line (a button label, a table cell), and a cell holding only a date or a
+reporting period stays on one line. A viewport screenshot at the phone width is
 saved under tests/browser/screenshots/ (git-ignored) for a person to look at.
 """
 
@@ -45,6 +46,9 @@ _MEASURE = """() => {
     }
   }
   const squeezed = [];
+  // A cell that holds only a date (2026年1月10日, 2026-01-10, Jan. 10, 2026) or a period (2025年第4季度,
+  // 2025 Q4) is read at a glance: it stays on one line.
+  const DATE = /^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+\.?\d{1,2},\d{4}|\d{4}年第\d季度|\d{4}Q\d)$/;
   for (const el of document.body.querySelectorAll('.btn, td, th, .badge, .nav-link')) {
     if (!visible(el)) continue;
     // Count the characters and the lines of the text a person sees (not screen-reader-only text).
@@ -67,6 +71,9 @@ _MEASURE = """() => {
     const lines = sorted.filter((top, i) => i === 0 || top - sorted[i - 1] > gap).length;
     if (lines >= 2 && text.length / lines <= 1.5) {
       squeezed.push(`${describe(el)} (${lines} lines)`);
+      if (squeezed.length >= 3) break;
+    } else if (lines >= 2 && el.tagName === 'TD' && DATE.test(text)) {
+      squeezed.push(`${describe(el)} (a date broken over ${lines} lines)`);
       if (squeezed.length >= 3) break;
     }
   }
