@@ -1,8 +1,14 @@
 """The interface's shared template tools (common/templatetags/ui.py): page titles, data marked as
 Chinese, punctuation of the reader's language."""
 
+import datetime
+
+import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from common.templatetags.ui import short_cell
 
 
 def render(source: str, **context) -> str:
@@ -42,3 +48,17 @@ def test_punctuation_follows_the_language():
         assert render(source) == "Lead: X (2020)A, B"
     with translation.override("zh-hans"):
         assert render(source) == "Lead：X（2020）A、B"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [datetime.date(2026, 11, 26), 1234567890.5, "2026年11月26日", "2026-11-26", "Nov. 26, 2026", "September 30, 2026",
+     "2025年第4季度", mark_safe('<span class="badge">已报送</span>')],
+)
+def test_a_date_a_number_or_a_few_characters_stay_on_one_line(value):
+    assert short_cell(value)
+
+
+@pytest.mark.parametrize("value", ["统筹推进精神卫生信息化建设", "Reports of 2026年11月26日", "2026年11月26日前完成方案编制"])
+def test_words_may_wrap(value):
+    assert not short_cell(value)

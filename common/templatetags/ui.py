@@ -7,6 +7,8 @@ interface and the page walk can tell data from untranslated interface text; othe
 they are.
 """
 
+import datetime
+import numbers
 import re
 
 from django import template
@@ -63,12 +65,20 @@ _TAG = re.compile(r"<[^>]*>")
 
 @register.filter
 def short_cell(value) -> bool:
-    """True for a cell of a few characters (a status, a date, a number): kept on one line
-    (``data-short``). The tags of code-made HTML (a badge, a link) do not count."""
+    """True for a cell of a few characters (a status, a date, a number, a reporting period): kept
+    on one line (``data-short``). The tags of code-made HTML (a badge, a link) do not count; a date
+    or a number is short however it is written (2026年11月26日)."""
+    if isinstance(value, (datetime.date, numbers.Number)):
+        return True
     text = str(value)
     if isinstance(value, SafeData) and "<" in text:
         text = _TAG.sub("", text)
-    return len(text.strip()) <= 8
+    text = text.strip()
+    return len(text) <= 10 or bool(_DATE_TEXT.match(text))
+
+
+# A date as the interface writes it: 2026年11月26日, 2026-11-26, Nov. 26, 2026 / April 3, 2026.
+_DATE_TEXT = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+\.? \d{1,2}, \d{4})$")
 
 
 @register.filter
