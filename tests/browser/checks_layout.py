@@ -48,7 +48,7 @@ _MEASURE = """() => {
   const squeezed = [];
   // A cell that holds only a date (2026年1月10日, 2026-01-10, Jan. 10, 2026) or a period (2025年第4季度,
   // 2025 Q4) is read at a glance: it stays on one line.
-  const DATE = /^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+\.?\d{1,2},\d{4}|\d{4}年第\d季度|\d{4}Q\d)$/;
+  const DATE = /^(\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{4}-\\d{2}-\\d{2}|[A-Z][a-z]+\\.?\\d{1,2},\\d{4}|\\d{4}年第\\d季度|\\d{4}Q\\d)$/;
   for (const el of document.body.querySelectorAll('.btn, td, th, .badge, .nav-link')) {
     if (!visible(el)) continue;
     // Count the characters and the lines of the text a person sees (not screen-reader-only text).
