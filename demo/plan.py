@@ -287,7 +287,7 @@ def seed_demo_activity(plan: Plan) -> dict[str, int]:
     plan.save(update_fields=["reporting_starts_on"])
     # Tasks due before the system went live were completed under the old (Excel) process.
     KeyTask.objects.filter(plan=plan, due_date__lt=REPORTING_STARTS).update(status=KeyTask.Status.COMPLETED, progress=100)
-    progress.periods_open(plan=plan, on=datetime.date(2025, 12, 31))
+    progress.periods_open(plan=plan, on=datetime.date(2025, 12, 31), as_of_start=True)
 
     reports = ProgressReport.objects.filter(task__plan=plan).select_related("period", "task", "assignee").order_by("period__starts_on", "task__position")
     for index, report in enumerate(reports):

@@ -314,7 +314,10 @@ def _reports(plan: Plan, province_supervisor: User) -> int:
     for code, mode in zip(codes, modes, strict=True):
         task = KeyTask.objects.select_related("plan").get(parent__plan=plan, parent__code="1", plan__region__code=code)
         period = progress.reporting_period(plan=task.plan, cadence=task.cadence, year=2024, number=4)
-        report = progress.report_open(task=task, period=period, department=task.primary_lead)
+        report = progress.report_open(
+            task=task, period=period, department=task.primary_lead,
+            at=timezone.make_aware(datetime.datetime.combine(period.starts_on, datetime.time(9)), TZ),
+        )
         if report is None or report.assignee is None:
             continue
         count += 1

@@ -128,9 +128,12 @@ class OpenedPeriods:
     skipped_without_department: int = 0
 
 
-def periods_open(*, on: datetime.date | None = None, plan: Plan | None = None) -> OpenedPeriods:
+def periods_open(*, on: datetime.date | None = None, plan: Plan | None = None, as_of_start: bool = False) -> OpenedPeriods:
     """Open every reporting period that has begun: a report for the lead department, a
-    contribution for each co-operating one. Idempotent (one report per task and period)."""
+    contribution for each co-operating one. Idempotent (one report per task and period).
+
+    ``as_of_start`` records each opening in the history at its period's first day rather than now:
+    a plan's past periods loaded afterwards (the demo), so that a report's history reads in order."""
     on = on or today()
     result = OpenedPeriods()
     plans = [plan] if plan else Plan.objects.filter(status=Plan.Status.ACTIVE)
@@ -143,7 +146,8 @@ def periods_open(*, on: datetime.date | None = None, plan: Plan | None = None) -
                 continue
             for year, number in task_periods(task, current, on):
                 period = reporting_period(plan=current, cadence=task.cadence, year=year, number=number)
-                opened = report_open(task=task, period=period, department=lead)
+                at = timezone.make_aware(datetime.datetime.combine(period.starts_on, datetime.time(9))) if as_of_start else None
+                opened = report_open(task=task, period=period, department=lead, at=at)
                 if opened is not None:
                     result.reports += 1
                     result.contributions += opened.contributions.count()
@@ -151,8 +155,11 @@ def periods_open(*, on: datetime.date | None = None, plan: Plan | None = None) -
 
 
 @transaction.atomic
-def report_open(*, task: KeyTask, period: ReportingPeriod, department: Department) -> ProgressReport | None:
-    """Create the report of one task and period (None if it exists) and start its processes.
+def report_open(
+    *, task: KeyTask, period: ReportingPeriod, department: Department, at: datetime.datetime | None = None
+) -> ProgressReport | None:
+    """Create the report of one task and period (None if it exists) and start its processes
+    (their history's "opened" at ``at``, default now).
 
     Safe to run twice at once: the unique (task, period) constraint decides who opens it."""
     if ProgressReport.objects.filter(task=task, period=period).exists():
@@ -164,14 +171,14 @@ def report_open(*, task: KeyTask, period: ReportingPeriod, department: Departmen
             )
     except IntegrityError:
         return None
-    lifecycle.review_open(report, data={"period": period.code})
+    lifecycle.review_open(report, data={"period": period.code}, at=at)
     for link in task.task_departments.all():
         if link.role != TaskDepartment.Role.COOPERATING:
             continue
         contribution = Contribution.objects.create(
             report=report, department=link.department, assignee=first_liaison(link.department), due_on=period.contribution_due_on
         )
-        lifecycle.review_open(contribution, data={"period": period.code})
+        lifecycle.review_open(contribution, data={"period": period.code}, at=at)
     return report
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.models import Process
 
 from tasks import progress
@@ -112,3 +113,22 @@ def test_completed_tasks_and_plans_not_in_force_are_left_alone(plan, dept_a, reg
     live = _task(plan, dept_a, start_date=D(2021, 1, 1), due_date=D(2025, 12, 31))
     progress.periods_open(on=D(2021, 3, 1))  # every plan in force
     assert _codes(done) == [] and _codes(in_draft) == [] and _codes(live) == ["2021Q1"]
+
+
+def test_past_periods_caught_up_can_be_dated_at_their_start_in_the_history(plan, dept_a, dept_b):
+    """The demo loads a plan's past periods at once: each report's and contribution's "opened"
+    entry is then dated at its period's first day, before what was written in it; by default it
+    is dated when it happened."""
+    from audit.models import AuditEntry
+
+    task = _task(plan, dept_a, cooperating=[dept_b], start_date=D(2021, 1, 1), due_date=D(2025, 12, 31))
+    progress.periods_open(on=D(2021, 4, 1), plan=plan, as_of_start=True)
+    report = ProgressReport.objects.get(task=task, period__year=2021, period__number=2)
+    opened = [AuditEntry.objects.for_object(report).get(action="open")]
+    opened += [AuditEntry.objects.for_object(c).get(action="open") for c in report.contributions.all()]
+    assert len(opened) == 2
+    assert {timezone.localtime(entry.at).date() for entry in opened} == {D(2021, 4, 1)}
+    other = _task(plan, dept_a, start_date=D(2021, 1, 1), due_date=D(2025, 12, 31))
+    progress.periods_open(on=D(2021, 4, 1), plan=plan)
+    now = AuditEntry.objects.for_object(ProgressReport.objects.get(task=other, period__year=2021, period__number=1)).get(action="open")
+    assert timezone.localtime(now.at).date() == timezone.localdate()
