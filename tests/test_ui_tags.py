@@ -62,3 +62,12 @@ def test_a_date_a_number_or_a_few_characters_stay_on_one_line(value):
 @pytest.mark.parametrize("value", ["统筹推进精神卫生信息化建设", "Reports of 2026年11月26日", "2026年11月26日前完成方案编制"])
 def test_words_may_wrap(value):
     assert not short_cell(value)
+
+
+def test_a_date_in_a_table_cell_is_written_in_the_readers_language():
+    from common.templatetags.ui import data_cell
+
+    with translation.override("zh-hans"):
+        assert data_cell(datetime.date(2025, 7, 30), "due_on") == "2025年7月30日"
+    with translation.override("en"):
+        assert data_cell(datetime.date(2025, 7, 30), "due_on") == "July 30, 2025"

@@ -12,8 +12,10 @@ import numbers
 import re
 
 from django import template
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -47,9 +49,12 @@ DATA_COLUMNS = frozenset(
 def data_cell(value, column_name=""):
     """A table cell's value marked as data like ``data``. HTML made by code (links, badges) is
     marked only in the columns that show data (DATA_COLUMNS), so that untranslated interface text
-    in a status badge is never taken for data."""
+    in a status badge is never taken for data. A date is written in the reader's language, as a
+    template writes it, wherever a column hands it over as a date."""
     if isinstance(value, SafeData) and column_name not in DATA_COLUMNS:
         return value
+    if isinstance(value, datetime.date):  # as {{ value }} writes it: 2025年7月30日, July 30, 2025
+        return localize(template_localtime(value))
     return data(value)
 
 
