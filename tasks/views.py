@@ -28,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = access.visible_plans(request.user).order_by("-start_year", "title")
+    # The official order of regions (division codes): a province's own plan first, then its
+    # prefectures' as the province lists them (武汉、黄石、十堰…), not by the characters of a title.
+    plans = access.visible_plans(request.user).order_by("-start_year", "region__code", "region__name", "title")
     return render(request, "tasks/plan_list.html", {"plans": plans})
 
 

@@ -176,3 +176,16 @@ def test_the_task_page_marks_a_milestone_past_due_with_the_departments_part_to_d
     rows = re.findall(r"<tr><td>.*?</tr>", page.split('id="milestones"')[1].split("</table>")[0], re.S)
     marked = [row for row in rows if "data-overdue" in row]
     assert len(marked) == 1 and late.title in marked[0]
+
+
+def test_a_province_supervisor_sees_the_plans_in_the_order_of_their_regions_division_codes(client):
+    from tests.factories import PlanFactory, ProvinceFactory, RegionFactory, make_supervisor
+
+    province = ProvinceFactory()
+    for code, name in [("420300", "十堰市"), ("420100", "武汉市"), ("420200", "黄石市")]:
+        PlanFactory(region=RegionFactory(code=code, name=name, parent=province), title=f"{name}精神卫生“十四五”规划")
+    PlanFactory(region=province, title="湖北省精神卫生“十四五”规划")
+    client.force_login(make_supervisor("province-supervisor", province))
+    page = client.get(reverse("tasks:plan_list")).content.decode()
+    titles = re.findall(r'<h2 class="h5"><a [^>]*>(?:<span lang="zh">)?(\w+?)精神卫生', page)
+    assert titles == ["湖北省", "武汉市", "黄石市", "十堰市"]
