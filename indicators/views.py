@@ -53,7 +53,7 @@ def _plan_and_year(request: HttpRequest) -> tuple[Plan | None, int | None]:
     if raw.isdigit():
         plan = get_plan_for_user(request.user, int(raw))
     else:
-        plan = visible_plans(request.user).exclude(status=Plan.Status.DRAFT).order_by("-start_year", "pk").first()
+        plan = visible_plans(request.user).exclude(status=Plan.Status.DRAFT).first()
     if plan is None:
         return None, None
     raw_year = request.GET.get("year", "")

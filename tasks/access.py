@@ -142,7 +142,9 @@ def user_region_ids(user: User) -> frozenset[int]:
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
-    plans = Plan.objects.select_related("region")
+    """The plans the user may see, newest period first, then in the official order of their regions
+    (division codes: a province's own plan, then its prefectures' as the province lists them)."""
+    plans = Plan.objects.select_related("region").order_by("-start_year", "region__code", "region__name", "title")
     if not user.is_authenticated:
         return plans.none()
     if sees_all_tasks(user):

@@ -21,16 +21,14 @@ PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = list(access.visible_plans(request.user).order_by("-start_year", "title"))
+    plans = list(access.visible_plans(request.user))
     if len(plans) == 1:
         return redirect(plans[0])
     return render(request, "tasks/plan_list.html", {"plans": plans})
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    # The official order of regions (division codes): a province's own plan first, then its
-    # prefectures' as the province lists them (武汉、黄石、十堰…), not by the characters of a title.
-    plans = access.visible_plans(request.user).order_by("-start_year", "region__code", "region__name", "title")
+    plans = access.visible_plans(request.user)  # in the order of their regions (武汉、黄石、十堰…)
     return render(request, "tasks/plan_list.html", {"plans": plans})
 
 
