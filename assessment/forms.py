@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import AssessmentScheme, SchemeItem
+from common.forms import DataOptionsSelect
 
 SELECT = {"class": "form-select"}
 TEXT = {"class": "form-control"}
@@ -74,7 +75,7 @@ class BonusForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
     )
-    evidence = forms.FileField(label=_("Evidence"), required=False)
+    evidence = forms.FileField(label=_("Evidence"), required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, regions, items=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +88,7 @@ class VetoForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Prefecture"), queryset=None, widget=forms.Select(attrs=SELECT))
     incident = forms.CharField(label=_("Incident"), max_length=1000, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
     link = forms.URLField(label=_("Link to the incident record"), required=False, assume_scheme="https", widget=forms.URLInput(attrs=TEXT))
-    evidence = forms.FileField(label=_("Evidence"), required=False)
+    evidence = forms.FileField(label=_("Evidence"), required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, regions, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +108,7 @@ class SettingsForm(forms.Form):
 
 
 class SchemeImportForm(forms.Form):
-    file = forms.FileField(label=_("Scheme sheet (.xlsx, .xls or .csv)"))
+    file = forms.FileField(label=_("Scheme sheet (.xlsx, .xls or .csv)"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
 
 class ChooseForm(forms.Form):
@@ -121,7 +122,7 @@ class JudgeForm(forms.Form):
         label=_("Met"), choices=[("1", _("Yes")), ("0", _("No"))], coerce=lambda v: v == "1", widget=forms.Select(attrs=SELECT)
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
-    evidence = forms.FileField(label=_("Evidence"), required=False)
+    evidence = forms.FileField(label=_("Evidence"), required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +164,7 @@ class RespondForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    score = forms.ChoiceField(label=_("Prefecture and item"), widget=forms.Select(attrs=SELECT))
+    score = forms.ChoiceField(label=_("Prefecture and item"), widget=DataOptionsSelect(attrs=SELECT))
     new_score = forms.DecimalField(
         label=_("New score"), max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs=NUMBER)
     )

@@ -290,6 +290,7 @@ class Difference:
     what: str  # an item's label, or "Total" / "Rank" / "Grade"
     before: object
     after: object
+    note: str = ""  # how the item's value changed: "value 73.07 → 78.92"
 
 
 def differences(scheme: AssessmentScheme) -> list[Difference]:
@@ -317,11 +318,12 @@ def differences(scheme: AssessmentScheme) -> list[Difference]:
                 was_value = was.get("value") if was else None
                 note = ""
                 if cell is not None and str(cell.raw_value) != str(was_value):
-                    note = f"（{_('value')} {was_value or '—'} → {cell.raw_value if cell.raw_value is not None else '—'}）"
+                    note = f"{_('value')} {was_value or '—'} → {cell.raw_value if cell.raw_value is not None else '—'}"
                 found.append(Difference(
-                    row.region.name, item.label + note,
+                    row.region.name, item.label,
                     "—" if was_score is None else rules.points_text(was_score),
                     "—" if now is None else rules.points_text(now),
+                    note,
                 ))
         if Decimal(old["total"]) != row.total:
             found.append(Difference(row.region.name, str(_("Total")), rules.points_text(Decimal(old["total"])), rules.points_text(row.total)))

@@ -14,6 +14,7 @@ departments spent a sixth of a list page's time rendering its options one templa
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -117,3 +118,16 @@ class FastWidgetRenderer(DjangoTemplates):
 
 
 FAST_RENDERER = FastWidgetRenderer()
+
+
+class DataOptionsSelect(forms.Select):
+    """A select whose options name records (a prefecture, an item of a scheme): an option holding
+    Chinese words is marked ``lang="zh"``, as data is everywhere else (``common.templatetags.ui``)."""
+
+    def create_option(self, *args, **kwargs):
+        from common.templatetags.ui import DATA_LANG, has_chinese
+
+        option = super().create_option(*args, **kwargs)
+        if has_chinese(option["label"]):
+            option["attrs"] = {**option["attrs"], "lang": DATA_LANG}
+        return option

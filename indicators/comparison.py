@@ -127,10 +127,12 @@ class ComparisonTable(tables.Table):
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
+        # The indicator's own words head these columns: safe text is what the table's header
+        # marks as data (lang="zh", ``data_header``), like a region's name heading a column.
         if indicator.numerator_label:
-            self.columns["numerator"].column.verbose_name = indicator.numerator_label
+            self.columns["numerator"].column.verbose_name = format_html("{}", indicator.numerator_label)
         if indicator.denominator_label:
-            self.columns["denominator"].column.verbose_name = indicator.denominator_label
+            self.columns["denominator"].column.verbose_name = format_html("{}", indicator.denominator_label)
         if not indicator.has_fraction:
             self.exclude = ("numerator", "denominator")
 

@@ -72,7 +72,7 @@ IMPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 class IndicatorImportForm(forms.Form):
     """Upload an indicator sheet (主要指标表) into an existing plan."""
 
-    file = forms.FileField(label=_("Indicator sheet (.xlsx, .xls or .csv)"))
+    file = forms.FileField(label=_("Indicator sheet (.xlsx, .xls or .csv)"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.exclude(status=Plan.Status.CLOSED))
     sheet = forms.CharField(
         label=_("Worksheet"),
@@ -128,7 +128,7 @@ class RegionTargetsForm(forms.Form):
 
 
 class TargetSheetForm(forms.Form):
-    file = forms.FileField(label=_("Sheet of targets (.xlsx)"))
+    file = forms.FileField(label=_("Sheet of targets (.xlsx)"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

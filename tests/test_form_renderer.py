@@ -84,3 +84,12 @@ def test_the_report_page_forms_are_written_as_django_writes_them(db):
 def test_other_templates_are_left_to_django():
     form = EveryWidget(data=DATA, renderer=FastWidgetRenderer())
     assert str(form) == str(EveryWidget(data=DATA, renderer=TEMPLATES))  # the form layout, labels, errors
+
+
+def test_options_that_name_records_are_marked_as_chinese_data():
+    from common.forms import DataOptionsSelect
+
+    field = forms.ChoiceField(choices=[("1", "武汉市 · 1 严重精神障碍患者规范管理率 (7.64)"), ("2", "Total")], widget=DataOptionsSelect())
+    html = str(type("F", (forms.Form,), {"score": field})()["score"])
+    assert '<option value="1" lang="zh">武汉市' in html
+    assert '<option value="2">Total</option>' in html

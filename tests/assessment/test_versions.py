@@ -55,9 +55,12 @@ def test_a_rerun_is_a_new_version_with_the_differences_listed(signed, province_s
     assert (new.version, new.previous, new.status) == (2, old, AssessmentScheme.Status.COMPUTED)
     assert AssessmentScheme.objects.filter(plan=w.plan, year=2024).count() == 2  # both kept
     assert ranking(new)[0][1] == "武汉市" and ranking(old)[0][1] == "黄石市"
-    found = {(d.region, d.what.split("（")[0]): (d.before, d.after) for d in selectors.differences(new)}
+    found = {(d.region, d.what): (d.before, d.after) for d in selectors.differences(new)}
     assert found[("武汉市", "Rank")] == (3, 1)
     assert found[("武汉市", "1 严重精神障碍患者规范管理率")] == ("50", "100")
+    notes = {d.what: d.note for d in selectors.differences(new) if d.region == "武汉市"}
+    assert notes["1 严重精神障碍患者规范管理率"] == "value 40.0000 → 95.0000"  # the value behind the score, beside the label
+    assert notes["Total"] == ""
     assert found[("武汉市", "Total")] == ("50", "100")
     assert ("黄石市", "Rank") in found  # pushed down from first
     with pytest.raises(ValidationError, match="re-run already"):
